@@ -1,0 +1,93 @@
+import type { RequestContext } from '@switchboard/protocol';
+import { AppError, toAckFailure, type Logger } from '@switchboard/runtime';
+import type { Bus, BusReply, CommandHandlers, RequestOptions } from './bus.ts';
+import { replyToResult, unavailable, unknownCommand } from './replies.ts';
+
+interface Envelope {
+  command: string;
+  payload: unknown;
+  ctx: RequestContext;
+  reply?: (reply: BusReply) => void;
+}
+
+/**
+ * The embedded mode's bus: same contract as the Redis bus inside one process. Commands sent
+ * before their service registers wait in its queue, as they would in a stream.
+ */
+export class MemoryBus implements Bus {
+  private readonly queues = new Map<string, Envelope[]>();
+  private readonly handlers = new Map<string, CommandHandlers>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private closed = false;
+
+  private readonly defaultTimeoutMs: number;
+  private readonly log: Logger | undefined;
+
+  constructor(options: { timeoutMs?: number; log?: Logger } = {}) {
+    this.defaultTimeoutMs = options.timeoutMs ?? 5000;
+    this.log = options.log;
+  }
+
+  async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const reply = await new Promise<BusReply>((resolve) => {
+      const timer = setTimeout(() => resolve(unavailable(service)), timeoutMs);
+      this.enqueue(service, { command, payload, ctx, reply: (r) => { clearTimeout(timer); resolve(r); } });
+    });
+    return replyToResult<T>(reply);
+  }
+
+  async send(service: string, command: string, payload: unknown, ctx: RequestContext): Promise<void> {
+    this.enqueue(service, { command, payload, ctx });
+  }
+
+  async handle(service: string, handlers: CommandHandlers): Promise<void> {
+    if (this.handlers.has(service)) throw new Error(`bus: ${service} already has handlers`);
+    this.handlers.set(service, handlers);
+    this.drain(service);
+  }
+
+  async depth(service: string): Promise<number> {
+    return this.queues.get(service)?.length ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private enqueue(service: string, envelope: Envelope): void {
+    if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
+    const queue = this.queues.get(service) ?? [];
+    queue.push(envelope);
+    this.queues.set(service, queue);
+    queueMicrotask(() => this.drain(service));
+  }
+
+  private drain(service: string): void {
+    const handlers = this.handlers.get(service);
+    const queue = this.queues.get(service);
+    if (!handlers || !queue) return;
+    while (queue.length > 0) {
+      const envelope = queue.shift()!;
+      const task = this.dispatch(handlers, envelope).finally(() => this.inFlight.delete(task));
+      this.inFlight.add(task);
+    }
+  }
+
+  private async dispatch(handlers: CommandHandlers, { command, payload, ctx, reply }: Envelope): Promise<void> {
+    const handler = Object.hasOwn(handlers, command) ? handlers[command] : undefined;
+    let result: BusReply;
+    if (!handler) result = unknownCommand(command);
+    else {
+      try {
+        result = { ok: true, result: await handler(payload, ctx) };
+      } catch (error) {
+        const failure = toAckFailure(error);
+        result = { ok: false, code: failure.code, error: failure.error };
+        if (failure.code === 'INTERNAL') this.log?.error({ err: error, command }, 'bus handler failed');
+      }
+    }
+    reply?.(result);
+  }
+}

@@ -1,0 +1,18 @@
+import { isErrorCode } from '@switchboard/protocol';
+import { AppError } from '@switchboard/runtime';
+import type { BusReply } from './bus.ts';
+
+export function unavailable(service: string): BusReply {
+  return { ok: false, code: 'UNAVAILABLE', error: `The ${service} service did not answer in time` };
+}
+
+/** A command its service has no handler for (e.g. a feature not built yet): honest, not faked. */
+export function unknownCommand(command: string): BusReply {
+  return { ok: false, code: 'UNAVAILABLE', error: `${command} is not available on this server` };
+}
+
+/** Turn a wire reply back into a result or a thrown AppError on the requesting side. */
+export function replyToResult<T>(reply: BusReply): T {
+  if (reply.ok) return reply.result as T;
+  throw new AppError(isErrorCode(reply.code) ? reply.code : 'INTERNAL', reply.error);
+}

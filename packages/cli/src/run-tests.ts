@@ -1,0 +1,40 @@
+// `npm test`: prepares the migrated template database once, then runs every test file with
+// node's test runner — unit and integration tests first, then the cluster end-to-end suite
+// (which starts `npm run cluster` itself and so must run alone).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '@switchboard/db';
+import { prepareTemplateDatabase } from '@switchboard/testkit';
+
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'generated' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) findTests(full, out);
+    else if (entry.name.endsWith('.test.ts')) out.push(path.relative(REPO_ROOT, full));
+  }
+  return out.sort();
+}
+
+const filter = process.argv.slice(2);
+const all = [...findTests(path.join(REPO_ROOT, 'packages')), ...findTests(path.join(REPO_ROOT, 'services'))]
+  .filter((f) => filter.length === 0 || filter.some((needle) => f.includes(needle)));
+const e2e = all.filter((f) => f.startsWith(path.join('packages', 'e2e')));
+const rest = all.filter((f) => !e2e.includes(f));
+
+await prepareTemplateDatabase();
+
+function run(files: string[], concurrency: number): number {
+  if (files.length === 0) return 0;
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  return result.status ?? 1;
+}
+
+const unitStatus = run(rest, 2);
+const e2eStatus = run(e2e, 1);
+process.exit(unitStatus || e2eStatus);

@@ -1,0 +1,26 @@
+import { HTTP_STATUS, isErrorCode, type AckFailure, type ErrorCode } from '@switchboard/protocol';
+
+/** Thrown inside services; turned into an ack or an HTTP status at the edge. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError || (error instanceof Error && error.name === 'AppError' && isErrorCode((error as AppError).code));
+}
+
+/** The ack body for any error; unknown errors never leak their message or stack. */
+export function toAckFailure(error: unknown): AckFailure {
+  if (isAppError(error)) return { success: false, code: error.code, error: error.message };
+  return { success: false, code: 'INTERNAL', error: 'Internal server error' };
+}

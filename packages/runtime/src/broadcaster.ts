@@ -1,0 +1,28 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { ServerToClientEvents } from '@switchboard/protocol';
+import type { Redis } from 'ioredis';
+import { socketIoKey } from './redis.ts';
+
+/**
+ * How services reach clients without holding sockets: the subset shared by a Socket.IO
+ * `Server` (embedded mode) and `@socket.io/redis-emitter` (cluster mode).
+ */
+export interface BroadcastTarget {
+  emit<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): boolean;
+  socketsJoin(rooms: string | string[]): void;
+  socketsLeave(rooms: string | string[]): void;
+  disconnectSockets(close?: boolean): void;
+}
+
+export interface Broadcaster {
+  to(room: string | string[]): Pick<BroadcastTarget, 'emit'>;
+  in(room: string | string[]): BroadcastTarget;
+}
+
+export function createRedisBroadcaster(redis: Redis, prefix: string): Broadcaster {
+  const emitter = new Emitter<ServerToClientEvents>(redis, { key: socketIoKey(prefix) });
+  return {
+    to: (room) => emitter.to(room),
+    in: (room) => emitter.in(room),
+  };
+}

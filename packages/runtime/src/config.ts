@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Switchboard reads, in one schema. `docs/configuration.md` and the
+ * README table are checked against it by a test, so the docs cannot drift from the code.
+ */
+export const ENV_DOCS: Record<string, string> = {
+  PORT: 'Port to listen on: the embedded server (default 3000), nginx in cluster mode (default 8080).',
+  HOST: 'Interface to bind (default 0.0.0.0).',
+  SERVICE_PORT: 'Port of one service process in cluster mode (the supervisor sets it).',
+  REDIS_URL: 'Redis for the bus, adapter, presence and rate limits. Unset: embedded in-memory mode.',
+  REDIS_PREFIX: 'Prefix of every Redis key, stream and channel (default `sb:`), so clusters can share one Redis.',
+  DATABASE_URL: 'Postgres connection string. Unset in `npm start`: embedded Postgres under `./.data/`.',
+  JWT_SECRET: 'HS256 secret for client tokens (required in cluster mode; a dev default in embedded mode).',
+  JWT_PUBLIC_KEY: 'PEM public key: verify RS256 tokens instead of HS256.',
+  API_KEY: 'Key backends send as `X-Api-Key` to the server publish API.',
+  CORS_ORIGINS: 'Comma-separated browser origins allowed to connect (`*` for any; default `*` embedded, none in cluster).',
+  MAX_HTTP_BUFFER_SIZE: 'Largest Socket.IO message in bytes (default 1000000).',
+  RATE_LIMIT_WRITE: 'Writes (send, create, join…) per user per 10 s (default 100).',
+  RATE_LIMIT_READ: 'Reads (history, participants, presence get…) per user per 10 s (default 200).',
+  RATE_LIMIT_SIGNAL: 'Signals (location, call signalling) per user per 10 s (default 300).',
+  BUS_TIMEOUT_MS: 'Deadline of a request forwarded over the bus before `UNAVAILABLE` (default 5000).',
+  SHUTDOWN_GRACE_MS: 'How long a gateway spends closing sockets in waves on shutdown (default 3000).',
+  GATEWAY_ID: 'Name of a gateway replica, sent as `serverId` (default: hostname-pid).',
+  GATEWAYS: 'Number of gateway processes `npm run cluster` starts (default 2).',
+  LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace (default info).',
+  LOG_FORMAT: '`json` (default) or `pretty`.',
+  ROOM_ARCHIVE_AFTER_MS: 'Inactive rooms with nobody online are archived after this long (default 3600000).',
+  PRESENCE_AWAY_AFTER_MS: 'Idle time before a user is set `away` automatically (default 300000).',
+  PRESENCE_OFFLINE_AFTER_MS: 'Bound for a crashed gateway\'s users to go offline (default 30000).',
+  LOCATION_RETENTION_DAYS: 'Days of location history kept (default 7).',
+  DATA_DIR: 'Embedded Postgres data directory (default `./.data`).',
+};
+
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+export const BaseConfigSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_\-.{}]*$/, 'letters, digits and : _ - . { } only').default('sb:'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  JWT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  API_KEY: z.string().min(8).optional(),
+  CORS_ORIGINS: z.string().optional(),
+  MAX_HTTP_BUFFER_SIZE: int(1_000_000),
+  RATE_LIMIT_WRITE: int(100),
+  RATE_LIMIT_READ: int(200),
+  RATE_LIMIT_SIGNAL: int(300),
+  BUS_TIMEOUT_MS: int(5000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(3000),
+  GATEWAY_ID: z.string().max(64).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  ROOM_ARCHIVE_AFTER_MS: int(3_600_000),
+  PRESENCE_AWAY_AFTER_MS: int(300_000),
+  PRESENCE_OFFLINE_AFTER_MS: int(30_000),
+  LOCATION_RETENTION_DAYS: int(7),
+});
+
+export type BaseEnv = z.infer<typeof BaseConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse env with a schema; throw one error listing every bad or missing variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}
+
+/** Secret used by the embedded mode and `npm run token` when none is configured. */
+export const DEV_JWT_SECRET = 'switchboard-dev-secret-change-me';

@@ -1,0 +1,129 @@
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Principal } from '@switchboard/protocol';
+import { AppError, isAppError } from './app-error.ts';
+import { bearerToken, type TokenVerifier } from './auth.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+
+/** A named dependency check for `/readyz` (Redis ping, Postgres select 1, …). */
+export type ReadinessCheck = () => Promise<void>;
+
+export interface HttpAppOptions {
+  log: Logger;
+  metrics: Metrics;
+  checks?: Record<string, ReadinessCheck>;
+  /** Extra readiness gate, e.g. a gateway that is draining. */
+  isAccepting?: () => boolean;
+  bodyLimit?: string;
+}
+
+/** Express app with the operations endpoints every service serves and JSON error handling. */
+export function createHttpApp({ log, metrics, checks = {}, isAccepting = () => true, bodyLimit = '256kb' }: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: bodyLimit }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results: Record<string, string> = {};
+    let ready = isAccepting();
+    if (!ready) results.accepting = 'draining';
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), 2000);
+          results[name] = 'ok';
+        } catch (error) {
+          ready = false;
+          results[name] = error instanceof Error ? error.message : 'failed';
+        }
+      }),
+    );
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  // Route-level errors are added by `finishHttpApp` after the service mounts its routes.
+  void log;
+  return app;
+}
+
+/** Mount the 404 and error handlers; call after all routes. */
+export function finishHttpApp(app: Express, log: Logger, metrics: Metrics): void {
+  app.use((_req, res) => {
+    res.status(404).json({ success: false, code: 'NOT_FOUND', error: 'No such endpoint' });
+  });
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    if (error && typeof error === 'object' && 'type' in error && (error as { type: string }).type === 'entity.parse.failed') {
+      metrics.errors.inc({ code: 'INVALID_PAYLOAD' });
+      res.status(400).json({ success: false, code: 'INVALID_PAYLOAD', error: 'Body is not valid JSON' });
+      return;
+    }
+    if (error && typeof error === 'object' && 'type' in error && (error as { type: string }).type === 'entity.too.large') {
+      metrics.errors.inc({ code: 'INVALID_PAYLOAD' });
+      res.status(413).json({ success: false, code: 'INVALID_PAYLOAD', error: 'Body is too large' });
+      return;
+    }
+    if (isAppError(error)) {
+      metrics.errors.inc({ code: error.code });
+      res.status(error.httpStatus).json({ success: false, code: error.code, error: error.message });
+      return;
+    }
+    metrics.errors.inc({ code: 'INTERNAL' });
+    log.error({ err: error, path: req.path }, 'unhandled route error');
+    res.status(500).json({ success: false, code: 'INTERNAL', error: 'Internal server error' });
+  };
+  app.use(onError);
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Bearer-JWT guard for REST routes: 401 without or with a bad token. */
+export function requireUser(verifier: TokenVerifier): RequestHandler {
+  return (req, _res, next) => {
+    const token = bearerToken(req.header('authorization'));
+    if (!token) return next(new AppError('UNAUTHENTICATED', 'Missing bearer token'));
+    try {
+      req.principal = verifier.verify(token);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw new AppError('UNAUTHENTICATED', 'Missing bearer token');
+  return req.principal;
+}
+
+/** Listen and resolve with the bound port (port 0 picks a free one, for tests). */
+export async function listen(server: http.Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,54 @@
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { createDb, migrateDeploy, type Db } from '@switchboard/db';
+
+/** Admin connection for creating per-test databases (the machine's Postgres, trust auth). */
+export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'sb_test_template';
+
+function urlFor(database: string): string {
+  const url = new URL(TEST_PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Recreate the template database and run `prisma migrate deploy` on it (once per test run). */
+export async function prepareTemplateDatabase(): Promise<void> {
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+  });
+  await migrateDeploy(urlFor(TEMPLATE_DB));
+}
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file, cloned from the template. */
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const name = `sb_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${crypto.randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  const url = urlFor(name);
+  const db = createDb(url, { poolSize: 5 });
+  return {
+    url,
+    db,
+    async drop() {
+      await db.$disconnect();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
