@@ -15,7 +15,13 @@ export const INTERNAL_COMMANDS = {
   sessionOpen: 'session:open',
   sessionClose: 'session:close',
   gatewayHeartbeat: 'gateway:heartbeat',
+  /** Gateway → presence, throttled: the user did something (clears automatic `away`). */
+  presenceActivity: 'presence:activity',
+  /** Presence → messaging: the rooms a user is a member of (location fan-out). */
+  roomsOfUser: 'rooms:ofUser',
 } as const;
+
+export interface RoomsOfUserResult { roomIds: string[] }
 
 export interface SessionOpenResult { rooms: string[] }
 export interface SessionOpenPayload { socketId: string; gatewayId: string }
