@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  CLIENT_SIGNALS, LocationUpdatePayload, MessageSendPayload, REQUESTS, SERVER_EVENTS, SERVICES, SyncPayload, parsePayload,
+} from './index.ts';
+
+describe('protocol registry', () => {
+  test('every request is owned by a known service and has a schema', () => {
+    for (const [name, spec] of Object.entries(REQUESTS)) {
+      assert.ok((SERVICES as readonly string[]).includes(spec.service), `${name} → ${spec.service}`);
+      assert.equal(typeof spec.schema.safeParse, 'function', name);
+    }
+  });
+
+  test('no event name is both a request and a signal', () => {
+    for (const name of Object.keys(CLIENT_SIGNALS)) assert.equal(Object.hasOwn(REQUESTS, name), false, name);
+  });
+
+  test('server events are listed once each', () => {
+    assert.equal(new Set(SERVER_EVENTS).size, SERVER_EVENTS.length);
+  });
+});
+
+describe('parsePayload', () => {
+  test('refuses payloads that are not objects', () => {
+    for (const bad of [null, undefined, 'x', 42, [], [{ roomId: 'r' }], true]) {
+      const result = parsePayload(MessageSendPayload, bad);
+      assert.deepEqual(result, { ok: false, error: 'Payload must be an object' });
+    }
+  });
+
+  test('missing content reads as the protocol sentence', () => {
+    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r' }), { ok: false, error: 'Message content is required' });
+    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r', content: '   ' }), { ok: false, error: 'Message content is required' });
+  });
+
+  test('a wrong type names the field', () => {
+    const result = parsePayload(MessageSendPayload, { roomId: 42, content: 'hi' });
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error : '', /^roomId: /);
+  });
+
+  test('prototype-pollution keys are dropped, not applied', () => {
+    const hostile = JSON.parse('{"roomId":"r","content":"hi","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    const result = parsePayload(MessageSendPayload, hostile);
+    assert.equal(result.ok, true);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    if (result.ok) assert.deepEqual(Object.keys(result.data).sort(), ['content', 'roomId']);
+  });
+
+  test('sync refuses non-numeric cursors and accepts a map of rooms', () => {
+    assert.equal(parsePayload(SyncPayload, { rooms: { a: 'x' } }).ok, false);
+    assert.equal(parsePayload(SyncPayload, { rooms: { a: 3, b: 0 } }).ok, true);
+  });
+
+  test('location bounds and future timestamps are refused with the field named', () => {
+    const now = new Date().toISOString();
+    const lat = parsePayload(LocationUpdatePayload, { latitude: 91, longitude: 0, timestamp: now });
+    assert.match(!lat.ok ? lat.error : '', /^latitude: /);
+    const future = parsePayload(LocationUpdatePayload, { latitude: 1, longitude: 1, timestamp: new Date(Date.now() + 3_600_000).toISOString() });
+    assert.match(!future.ok ? future.error : '', /^timestamp: .*future/);
+    assert.equal(parsePayload(LocationUpdatePayload, { latitude: 1, longitude: 1, timestamp: now, battery: 50 }).ok, true);
+  });
+});
