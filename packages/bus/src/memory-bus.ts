@@ -18,6 +18,8 @@ export class MemoryBus implements Bus {
   private readonly queues = new Map<string, Envelope[]>();
   private readonly handlers = new Map<string, CommandHandlers>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Commands being handled, per service: still part of the depth until they finish. */
+  private readonly running = new Map<string, number>();
   private closed = false;
 
   private readonly defaultTimeoutMs: number;
@@ -29,6 +31,8 @@ export class MemoryBus implements Bus {
   }
 
   async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
+    // Checked before the deadline timer exists: a refused request must not leave a timer behind.
+    if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const reply = await new Promise<BusReply>((resolve) => {
       const timer = setTimeout(() => resolve(unavailable(service)), timeoutMs);
@@ -48,7 +52,7 @@ export class MemoryBus implements Bus {
   }
 
   async depth(service: string): Promise<number> {
-    return this.queues.get(service)?.length ?? 0;
+    return (this.queues.get(service)?.length ?? 0) + (this.running.get(service) ?? 0);
   }
 
   async close(): Promise<void> {
@@ -70,7 +74,11 @@ export class MemoryBus implements Bus {
     if (!handlers || !queue) return;
     while (queue.length > 0) {
       const envelope = queue.shift()!;
-      const task = this.dispatch(handlers, envelope).finally(() => this.inFlight.delete(task));
+      this.running.set(service, (this.running.get(service) ?? 0) + 1);
+      const task = this.dispatch(handlers, envelope).finally(() => {
+        this.inFlight.delete(task);
+        this.running.set(service, (this.running.get(service) ?? 1) - 1);
+      });
       this.inFlight.add(task);
     }
   }

@@ -1,0 +1,141 @@
+import crypto from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RequestContext } from '@switchboard/protocol';
+import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
+import type { Bus, BusReply, CommandHandlers, RequestOptions } from './bus.ts';
+import { busKeys, type BusKeys } from './redis-keys.ts';
+import { ReplyChannel } from './reply-channel.ts';
+import { replyToResult, unavailable } from './replies.ts';
+import { groupDepth } from './stream-commands.ts';
+import { StreamConsumer } from './stream-consumer.ts';
+import { encodeEntry, type CommandEntry } from './stream-entry.ts';
+
+export interface RedisBusOptions {
+  /** Commands that never block: XADD, XACK, XAUTOCLAIM, PUBLISH, done markers. */
+  redis: Redis;
+  /** Pub/sub connection for this process's reply channel (used for nothing else). */
+  subscriber: Redis;
+  /** REDIS_PREFIX: every key and channel lives under it. */
+  prefix: string;
+  /** Unique per process (e.g. `service-host-pid`): names the consumer and the reply channel. */
+  consumer: string;
+  log: Logger;
+  metrics?: Metrics;
+  /** Default request deadline (BUS_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Entries idle longer than this in another consumer's hands are taken over (it is presumed dead). */
+  claimIdleMs?: number;
+  /** Handlers running at once per service in this process. */
+  concurrency?: number;
+  /** How long a processed command's id (and reply) is kept to answer redeliveries without re-running. */
+  doneTtlMs?: number;
+  /** Approximate cap on each stream's length (XADD MAXLEN ~). */
+  maxStreamLength?: number;
+  /** How long `close()` waits for running handlers. */
+  closeGraceMs?: number;
+}
+
+const CLOSED: BusReply = { ok: false, code: 'UNAVAILABLE', error: 'Bus is closed' };
+
+/**
+ * The cluster's bus over Redis Streams: one stream per service, consumed by a consumer group
+ * named after the service (one consumer per process); replies come back on a per-process
+ * pub/sub channel. Delivery is at least once; see README.md.
+ */
+export class RedisBus implements Bus {
+  private readonly keys: BusKeys;
+  private readonly replies: ReplyChannel;
+  private readonly consumers = new Map<string, StreamConsumer>();
+  private readonly log: Logger;
+  private closed = false;
+
+  constructor(private readonly o: RedisBusOptions) {
+    this.keys = busKeys(o.prefix);
+    this.log = o.log.child({ component: 'bus' });
+    this.replies = new ReplyChannel(o.subscriber, this.keys.replyChannel(o.consumer), this.log);
+  }
+
+  async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
+    this.assertOpen();
+    const started = performance.now();
+    const timeoutMs = options.timeoutMs ?? this.o.timeoutMs ?? 5000;
+    const deadline = Date.now() + timeoutMs;
+    const id = crypto.randomUUID();
+    // The deadline runs from here, even if Redis is down and the subscription or XADD is queued.
+    const waiting = this.replies.expect(id, timeoutMs, () => unavailable(service));
+    this.replies
+      .ready() // subscribed before the command exists, so even an instant reply is heard
+      .then(() => {
+        if (!this.replies.isWaiting(id)) return; // already timed out: do not send a command nobody awaits
+        return this.append(service, { id, command, payload, ctx, replyTo: this.replies.channel, deadline });
+      })
+      .catch((error: unknown) => {
+        this.log.warn({ err: error instanceof Error ? error.message : String(error), service, command }, 'bus request not sent');
+        this.replies.settle(id, unavailable(service));
+      });
+    const reply = await waiting;
+    this.o.metrics?.busLatency.observe({ service, command }, (performance.now() - started) / 1000);
+    return replyToResult<T>(reply);
+  }
+
+  async send(service: string, command: string, payload: unknown, ctx: RequestContext): Promise<void> {
+    this.assertOpen();
+    const deadline = Date.now() + (this.o.timeoutMs ?? 5000);
+    try {
+      await this.append(service, { id: crypto.randomUUID(), command, payload, ctx, deadline });
+    } catch (error) {
+      this.log.warn({ err: error instanceof Error ? error.message : String(error), service, command }, 'bus send failed');
+      throw new AppError('UNAVAILABLE', `The ${service} service could not be reached`);
+    }
+  }
+
+  async handle(service: string, handlers: CommandHandlers): Promise<void> {
+    this.assertOpen();
+    if (this.consumers.has(service)) throw new Error(`bus: ${service} already has handlers`);
+    const consumer = new StreamConsumer({
+      service,
+      handlers,
+      redis: this.o.redis,
+      blocking: this.o.redis.duplicate({ connectionName: `${this.o.consumer}:bus-read:${service}` }),
+      keys: this.keys,
+      consumer: this.o.consumer,
+      log: this.log,
+      metrics: this.o.metrics,
+      concurrency: this.o.concurrency ?? 64,
+      claimIdleMs: this.o.claimIdleMs ?? 15_000,
+      doneTtlMs: this.o.doneTtlMs ?? 5 * 60_000,
+      blockMs: 2000,
+    });
+    this.consumers.set(service, consumer);
+    try {
+      await consumer.start();
+    } catch (error) {
+      this.consumers.delete(service);
+      await consumer.close(0);
+      throw error;
+    }
+  }
+
+  async depth(service: string): Promise<number> {
+    const depth = await groupDepth(this.o.redis, this.keys.stream(service), service);
+    this.o.metrics?.busQueueDepth.set({ stream: service }, depth);
+    return depth;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const graceMs = this.o.closeGraceMs ?? 10_000;
+    await Promise.all([...this.consumers.values()].map((c) => c.close(graceMs)));
+    await this.replies.close(CLOSED);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
+  }
+
+  private async append(service: string, entry: CommandEntry): Promise<void> {
+    const maxLength = this.o.maxStreamLength ?? 100_000;
+    await this.o.redis.xadd(this.keys.stream(service), 'MAXLEN', '~', maxLength, '*', ...encodeEntry(entry));
+  }
+}

@@ -1,0 +1,106 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Typed wrappers over the stream commands ioredis leaves untyped (`call` returns unknown): each
+ * reply is checked for its shape here, so the consumer loop only sees plain values.
+ */
+export interface RawEntry {
+  streamId: string;
+  /** Flat field/value list; null when the entry was deleted while still pending. */
+  fields: string[] | null;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function parseEntries(list: unknown): RawEntry[] {
+  if (!Array.isArray(list)) return [];
+  const entries: RawEntry[] = [];
+  for (const item of list) {
+    if (!Array.isArray(item) || typeof item[0] !== 'string') continue;
+    entries.push({ streamId: item[0], fields: isStringArray(item[1]) ? item[1] : null });
+  }
+  return entries;
+}
+
+/** Create the service's consumer group from the stream's start, so commands sent before any consumer existed are delivered. */
+export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+  try {
+    await redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM');
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+  }
+}
+
+/**
+ * XREADGROUP on one stream. `from` is '>' for new entries (blocking up to `blockMs`), or an id
+ * to re-read this consumer's own pending entries after it (no blocking).
+ */
+export async function readGroup(redis: Redis, stream: string, group: string, consumer: string, count: number, from: string, blockMs: number): Promise<RawEntry[]> {
+  const block = from === '>' ? ['BLOCK', blockMs] : [];
+  const reply = await redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, ...block, 'STREAMS', stream, from);
+  if (!Array.isArray(reply)) return [];
+  const first: unknown = reply[0];
+  return Array.isArray(first) ? parseEntries(first[1]) : [];
+}
+
+/** XAUTOCLAIM: take over entries idle longer than `minIdleMs` (their consumer is presumed dead). */
+export async function autoClaim(redis: Redis, stream: string, group: string, consumer: string, minIdleMs: number, cursor: string, count: number): Promise<{ next: string; entries: RawEntry[] }> {
+  const reply = await redis.call('XAUTOCLAIM', stream, group, consumer, minIdleMs, cursor, 'COUNT', count);
+  if (!Array.isArray(reply) || typeof reply[0] !== 'string') return { next: '0-0', entries: [] };
+  return { next: reply[0], entries: parseEntries(reply[1]) };
+}
+
+/** Reset the idle time of entries this consumer is still working on, so nobody reclaims them. */
+export async function touchEntries(redis: Redis, stream: string, group: string, consumer: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await redis.call('XCLAIM', stream, group, consumer, 0, ...ids, 'JUSTID');
+}
+
+function fieldMap(flat: unknown): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  if (!Array.isArray(flat)) return map;
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(String(flat[i]), flat[i + 1]);
+  return map;
+}
+
+/**
+ * Commands accepted but not finished: the group's `lag` (never delivered) plus `pending`
+ * (delivered, not yet acked). Without a group, every entry is waiting. When Redis cannot
+ * compute `lag` (entries deleted or trimmed past the group), XLEN is the upper bound used.
+ */
+export async function groupDepth(redis: Redis, stream: string, group: string): Promise<number> {
+  let groups: unknown;
+  try {
+    groups = await redis.call('XINFO', 'GROUPS', stream);
+  } catch (error) {
+    if (error instanceof Error && /no such key/i.test(error.message)) return 0;
+    throw error;
+  }
+  const info = Array.isArray(groups) ? groups.map(fieldMap).find((g) => g.get('name') === group) : undefined;
+  if (!info) return redis.xlen(stream);
+  const pending = Number(info.get('pending') ?? 0);
+  const lag = info.get('lag');
+  if (typeof lag === 'number') return lag + pending;
+  return Math.max(await redis.xlen(stream), pending);
+}
+
+/**
+ * Remove consumers that hold nothing and have not been seen for `idleMs`: every process restart
+ * joins under a new name, and the group would otherwise list them forever. A live consumer that
+ * was removed is recreated by its next XREADGROUP.
+ */
+export async function pruneIdleConsumers(redis: Redis, stream: string, group: string, idleMs: number): Promise<number> {
+  const reply = await redis.call('XINFO', 'CONSUMERS', stream, group);
+  if (!Array.isArray(reply)) return 0;
+  let pruned = 0;
+  for (const info of reply.map(fieldMap)) {
+    const name = info.get('name');
+    if (typeof name !== 'string' || Number(info.get('pending')) !== 0 || Number(info.get('idle')) < idleMs) continue;
+    // Safe without a transaction: only the consumer itself reads as it, and it is gone.
+    await redis.call('XGROUP', 'DELCONSUMER', stream, group, name);
+    pruned += 1;
+  }
+  return pruned;
+}
