@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@switchboard/db';
-import { prepareTemplateDatabase } from '@switchboard/testkit';
+import { dropTemplateDatabase, prepareTemplateDatabase } from '@switchboard/testkit';
 
 function findTests(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -23,6 +23,8 @@ const all = [...findTests(path.join(REPO_ROOT, 'packages')), ...findTests(path.j
 const e2e = all.filter((f) => f.startsWith(path.join('packages', 'e2e')));
 const rest = all.filter((f) => !e2e.includes(f));
 
+// A template of this run's own, so two runs on one machine never drop each other's.
+process.env.TEST_TEMPLATE_DB ??= `sb_tpl_${process.pid}`;
 await prepareTemplateDatabase();
 
 function run(files: string[], concurrency: number): number {
@@ -37,4 +39,5 @@ function run(files: string[], concurrency: number): number {
 
 const unitStatus = run(rest, 2);
 const e2eStatus = run(e2e, 1);
+await dropTemplateDatabase();
 process.exit(unitStatus || e2eStatus);

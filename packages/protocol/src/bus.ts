@@ -19,10 +19,20 @@ export const INTERNAL_COMMANDS = {
   presenceActivity: 'presence:activity',
   /** Presence → messaging: the rooms a user is a member of (location fan-out). */
   roomsOfUser: 'rooms:ofUser',
+  /** Gateway → messaging, for `GET /api/stats`: room counts. Optional: answered UNAVAILABLE if not handled. */
+  statsGet: 'stats:get',
 } as const;
 
 export interface RoomsOfUserResult { roomIds: string[] }
 
+export interface StatsGetResult { rooms: number; activeRooms?: number }
+
 export interface SessionOpenResult { rooms: string[] }
 export interface SessionOpenPayload { socketId: string; gatewayId: string }
-export interface GatewayHeartbeatPayload { gatewayId: string; socketIds: string[]; intervalMs: number }
+/** One socket of a gateway and its user, so presence can rebuild its state after losing Redis. */
+export interface HeartbeatSocket { socketId: string; userId: string }
+/**
+ * `sockets` (optional, additive) repeats `socketIds` with each socket's user: with it, presence
+ * re-creates socket→user state after a Redis restart from the next heartbeat alone.
+ */
+export interface GatewayHeartbeatPayload { gatewayId: string; socketIds: string[]; intervalMs: number; sockets?: HeartbeatSocket[] }

@@ -11,7 +11,7 @@ export const ENV_DOCS: Record<string, string> = {
   REDIS_URL: 'Redis for the bus, adapter, presence and rate limits. Unset: embedded in-memory mode.',
   REDIS_PREFIX: 'Prefix of every Redis key, stream and channel (default `sb:`), so clusters can share one Redis.',
   DATABASE_URL: 'Postgres connection string. Unset in `npm start`: embedded Postgres under `./.data/`.',
-  JWT_SECRET: 'HS256 secret for client tokens (required in cluster mode; a dev default in embedded mode).',
+  JWT_SECRET: 'HS256 secret for client tokens. Required by each cluster service process; `npm start`, `npm run cluster` and `npm run token` fall back to a public dev secret with a warning.',
   JWT_PUBLIC_KEY: 'PEM public key: verify RS256 tokens instead of HS256.',
   API_KEY: 'Key backends send as `X-Api-Key` to the server publish API.',
   CORS_ORIGINS: 'Comma-separated browser origins allowed to connect (`*` for any; default `*` embedded, none in cluster).',
@@ -29,7 +29,11 @@ export const ENV_DOCS: Record<string, string> = {
   PRESENCE_AWAY_AFTER_MS: 'Idle time before a user is set `away` automatically (default 300000).',
   PRESENCE_OFFLINE_AFTER_MS: 'Bound for a crashed gateway\'s users to go offline (default 30000).',
   LOCATION_RETENTION_DAYS: 'Days of location history kept (default 7).',
+  LOCATION_RATE_INTERVAL_MS: 'Location uploads per user: one token every this many ms (default 500).',
+  LOCATION_RATE_BURST: 'Location uploads per user allowed in a burst (default 5).',
   DATA_DIR: 'Embedded Postgres data directory (default `./.data`).',
+  EMBEDDED_PG_PORT: 'Preferred port of the embedded Postgres (default 54329; a free one if taken).',
+  CLUSTER_STATE_DIR: '`npm run cluster` writes `pids.json` (its processes, pids and ports) here (default `./.cluster`).',
 };
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
@@ -56,6 +60,8 @@ export const BaseConfigSchema = z.object({
   PRESENCE_AWAY_AFTER_MS: int(300_000),
   PRESENCE_OFFLINE_AFTER_MS: int(30_000),
   LOCATION_RETENTION_DAYS: int(7),
+  LOCATION_RATE_INTERVAL_MS: int(500),
+  LOCATION_RATE_BURST: int(5),
 });
 
 export type BaseEnv = z.infer<typeof BaseConfigSchema>;

@@ -4,7 +4,10 @@ import { createDb, migrateDeploy, type Db } from '@switchboard/db';
 
 /** Admin connection for creating per-test databases (the machine's Postgres, trust auth). */
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'sb_test_template';
+/** Read at call time: `run-tests.ts` picks a name per run so concurrent runs never collide. */
+export function templateDb(): string {
+  return process.env.TEST_TEMPLATE_DB ?? 'sb_test_template';
+}
 
 function urlFor(database: string): string {
   const url = new URL(TEST_PG_ADMIN_URL);
@@ -24,11 +27,16 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 
 /** Recreate the template database and run `prisma migrate deploy` on it (once per test run). */
 export async function prepareTemplateDatabase(): Promise<void> {
+  const name = templateDb();
   await admin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
   });
-  await migrateDeploy(urlFor(TEMPLATE_DB));
+  await migrateDeploy(urlFor(name));
+}
+
+export async function dropTemplateDatabase(): Promise<void> {
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${templateDb()}" WITH (FORCE)`));
 }
 
 export interface TestDatabase {
@@ -40,7 +48,7 @@ export interface TestDatabase {
 /** A fresh, migrated database for one test file, cloned from the template. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const name = `sb_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${crypto.randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`));
   const url = urlFor(name);
   const db = createDb(url, { poolSize: 5 });
   return {

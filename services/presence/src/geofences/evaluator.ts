@@ -1,0 +1,76 @@
+import { socketRooms, type GeofenceViolationEvent } from '@switchboard/protocol';
+import type { Db } from '@switchboard/db';
+import type { Broadcaster, Logger, Metrics } from '@switchboard/runtime';
+import { GeofenceShape, nextInside, signedDistanceMeters, type Point } from './geometry.ts';
+
+export interface GeofenceEvaluatorDeps {
+  db: Db;
+  broadcaster: Broadcaster;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export interface LocationFix extends Point {
+  userId: string;
+  roomIds: string[];
+  timestamp: string;
+}
+
+/**
+ * Checks a fix against the user's fences and their rooms' fences. The inside/outside state per
+ * (fence, user) lives in Postgres and changes with a compare-and-set, so a crossing raises one
+ * `geofence:violation` even when two presence processes see fixes of the same user at once.
+ * With no state yet, a user is assumed inside safe zones and outside danger zones.
+ */
+export function createGeofenceEvaluator({ db, broadcaster, log, metrics }: GeofenceEvaluatorDeps) {
+  async function flip(geofenceId: string, userId: string, from: boolean, to: boolean, hadState: boolean): Promise<boolean> {
+    if (hadState) {
+      const { count } = await db.geofenceState.updateMany({ where: { geofenceId, userId, inside: from }, data: { inside: to } });
+      return count === 1;
+    }
+    const { count } = await db.geofenceState.createMany({ data: [{ geofenceId, userId, inside: to }], skipDuplicates: true });
+    return count === 1;
+  }
+
+  return async function evaluate(fix: LocationFix): Promise<GeofenceViolationEvent[]> {
+    const fences = await db.geofence.findMany({
+      where: { OR: [{ userId: fix.userId }, ...(fix.roomIds.length ? [{ roomId: { in: fix.roomIds } }] : [])] },
+    });
+    if (fences.length === 0) return [];
+    const states = await db.geofenceState.findMany({ where: { userId: fix.userId, geofenceId: { in: fences.map((f) => f.id) } } });
+    const stateOf = new Map(states.map((s) => [s.geofenceId, s.inside]));
+    const raised: GeofenceViolationEvent[] = [];
+
+    for (const fence of fences) {
+      const shape = GeofenceShape.safeParse(fence.shape);
+      if (!shape.success) {
+        log.warn({ geofenceId: fence.id }, 'geofence shape unreadable');
+        continue;
+      }
+      const had = stateOf.get(fence.id);
+      const was = had ?? fence.kind === 'safe';
+      const now = nextInside(was, signedDistanceMeters(shape.data, fix));
+      if (now === was || !(await flip(fence.id, fix.userId, was, now, had !== undefined))) continue;
+      const violation = fence.kind === 'danger' ? now : !now;
+      if (!violation) continue;
+      const event: GeofenceViolationEvent = {
+        geofenceId: fence.id,
+        name: fence.name,
+        kind: fence.kind === 'danger' ? 'danger' : 'safe',
+        userId: fix.userId,
+        ...(fence.roomId ? { roomId: fence.roomId } : {}),
+        transition: now ? 'entered' : 'left',
+        latitude: fix.latitude,
+        longitude: fix.longitude,
+        timestamp: fix.timestamp,
+      };
+      const rooms = fence.roomId ? [fence.roomId] : fix.roomIds;
+      broadcaster.to([...rooms.map(socketRooms.room), socketRooms.role('supervisor')]).emit('geofence:violation', event);
+      metrics.eventsOut.inc({ event: 'geofence:violation' });
+      raised.push(event);
+    }
+    return raised;
+  };
+}
+
+export type GeofenceEvaluator = ReturnType<typeof createGeofenceEvaluator>;

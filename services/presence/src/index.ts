@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/host';
+import { createPresencePublisher } from './fanout/presence-publisher.ts';
+import { createRoomsOfUser } from './fanout/rooms-of-user.ts';
+import { createGeofenceEvaluator } from './geofences/evaluator.ts';
+import { locationHandlers } from './handlers/location-handlers.ts';
+import { presenceHandlers } from './handlers/presence-handlers.ts';
+import { sessionHandlers } from './handlers/session-handlers.ts';
+import { createHistoryWriter } from './location/history-writer.ts';
+import { createLocationService } from './location/location-service.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter } from './location/rate-limiter.ts';
+import { startRetention } from './location/retention.ts';
+import { geofenceRoutes } from './routes/geofence-routes.ts';
+import { locationRoutes } from './routes/location-routes.ts';
+import { MemoryPresenceStore } from './store/memory-store.ts';
+import type { PresenceStore } from './store/presence-store.ts';
+import { RedisPresenceStore } from './store/redis-store.ts';
+import { startSweeper } from './sweeper/sweeper.ts';
+import { presenceTiming } from './sweeper/timing.ts';
+
+/**
+ * The presence service: who is online on which devices (Redis, or memory when embedded), live
+ * location with history and geofences. Wires its parts; each lives in its own folder.
+ */
+export async function start(deps: ServiceDeps): Promise<RunningService> {
+  const { config, log, metrics, bus, db, broadcaster, verifier, redis } = deps;
+  const store: PresenceStore = redis ? new RedisPresenceStore(redis, config.REDIS_PREFIX) : new MemoryPresenceStore();
+  const bucket = { intervalMs: config.LOCATION_RATE_INTERVAL_MS, burst: config.LOCATION_RATE_BURST };
+  const limiter = redis ? createRedisRateLimiter(redis, config.REDIS_PREFIX, bucket) : createMemoryRateLimiter(bucket);
+  const timing = presenceTiming(config);
+
+  const roomsOf = createRoomsOfUser(bus, log);
+  const publish = createPresencePublisher({ store, broadcaster, roomsOf, log, metrics });
+  const history = createHistoryWriter(db, log);
+  const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log, metrics });
+  const update = createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log, metrics });
+
+  await bus.handle('presence', {
+    ...sessionHandlers({ store, publish, timing, log }),
+    ...presenceHandlers({ store, publish }),
+    ...locationHandlers(update),
+  });
+  const stopSweeper = startSweeper({ store, publish, timing, log });
+  const stopRetention = startRetention(db, log, config.LOCATION_RETENTION_DAYS);
+
+  const router = Router();
+  router.use(locationRoutes({ verifier, update, history, roomsOf, db }));
+  router.use(geofenceRoutes({ verifier, roomsOf, db }));
+  log.info({ store: redis ? 'redis' : 'memory', offlineAfterMs: timing.offlineAfterMs }, 'presence ready');
+
+  return {
+    router,
+    async close() {
+      await stopSweeper();
+      await stopRetention();
+      await history.close();
+    },
+  };
+}
+
+export const service: ServiceModule = { name: 'presence', start };

@@ -1,0 +1,31 @@
+import crypto from 'node:crypto';
+import type { Principal, RequestContext } from '@switchboard/protocol';
+import { AppError } from '@switchboard/runtime';
+import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
+
+/** Roles that may see everyone's location and manage every geofence. */
+export function isOverseer(principal: Principal): boolean {
+  return principal.role === 'admin' || principal.role === 'supervisor';
+}
+
+export function contextOf(principal: Principal): RequestContext {
+  return { ...principal, requestId: crypto.randomUUID() };
+}
+
+/** Rooms of a user, or 503 when messaging cannot say (access must not be guessed). */
+export async function roomsOrUnavailable(roomsOf: RoomsOfUser, userId: string, principal: Principal): Promise<string[]> {
+  const rooms = await roomsOf(userId, contextOf(principal));
+  if (rooms === null) throw new AppError('UNAVAILABLE', 'Room memberships are unavailable, try again');
+  return rooms;
+}
+
+/** The user themself, admins, supervisors, and anyone sharing a room with the user. */
+export async function assertMaySeeUser(principal: Principal, userId: string, roomsOf: RoomsOfUser): Promise<void> {
+  if (principal.userId === userId || isOverseer(principal)) return;
+  const [mine, theirs] = await Promise.all([
+    roomsOrUnavailable(roomsOf, principal.userId, principal),
+    roomsOrUnavailable(roomsOf, userId, principal),
+  ]);
+  const shared = new Set(mine);
+  if (!theirs.some((roomId) => shared.has(roomId))) throw new AppError('FORBIDDEN', 'Access denied to this user\'s location');
+}

@@ -1,0 +1,64 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { Id, IsoDate, LocationUpdatePayload } from '@switchboard/protocol';
+import type { Db } from '@switchboard/db';
+import { parseOrThrow } from '../handlers/parse.ts';
+import { principalOf, requireUser, type TokenVerifier } from '@switchboard/runtime';
+import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
+import type { HistoryWriter } from '../location/history-writer.ts';
+import type { LocationService } from '../location/location-service.ts';
+import { assertMaySeeUser, contextOf } from './access.ts';
+
+const HistoryQuery = z.object({
+  userId: Id.optional(),
+  since: IsoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+export interface LocationRouteDeps {
+  verifier: TokenVerifier;
+  update: LocationService;
+  history: HistoryWriter;
+  roomsOf: RoomsOfUser;
+  db: Db;
+}
+
+
+/** `POST /location` (upload) and `GET /location/history`, mounted at `/api`. */
+export function locationRoutes({ verifier, update, history, roomsOf, db }: LocationRouteDeps): Router {
+  const router = Router();
+
+  router.post('/location', requireUser(verifier), async (req, res) => {
+    const principal = principalOf(req);
+    const body = parseOrThrow(LocationUpdatePayload, req.body);
+    const { rooms } = await update(principal, body, contextOf(principal));
+    res.json({ success: true, timestamp: body.timestamp, rooms });
+  });
+
+  router.get('/location/history', requireUser(verifier), async (req, res) => {
+    const principal = principalOf(req);
+    const query = parseOrThrow(HistoryQuery, { ...req.query });
+    const userId = query.userId ?? principal.userId;
+    await assertMaySeeUser(principal, userId, roomsOf);
+    // Samples this process still buffers are part of the answer.
+    await history.flush();
+    const rows = await db.locationSample.findMany({
+      where: { userId, ...(query.since ? { recordedAt: { gte: new Date(query.since) } } : {}) },
+      orderBy: { recordedAt: 'asc' },
+      take: query.limit,
+    });
+    res.json({
+      success: true,
+      userId,
+      locations: rows.map((r) => ({
+        latitude: r.latitude,
+        longitude: r.longitude,
+        accuracy: r.accuracy,
+        ...(r.battery !== null ? { battery: r.battery } : {}),
+        timestamp: r.recordedAt.toISOString(),
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+import type { HeartbeatSocket, Presence, PresenceStatus } from '@switchboard/protocol';
+
+/** A status a user chose; `offline` is never chosen, it follows from having no device. */
+export type ManualStatus = Exclude<PresenceStatus, 'offline'>;
+
+export interface OpenInput {
+  userId: string;
+  socketId: string;
+  gatewayId: string;
+  /** The gateway counts as alive until this time (ms epoch) unless it heartbeats again. */
+  gatewayExpiresAt: number;
+  now: number;
+}
+
+export interface HeartbeatInput {
+  gatewayId: string;
+  /** Every socket the gateway holds; `userId` '' when the gateway did not say (old payload). */
+  sockets: HeartbeatSocket[];
+  gatewayExpiresAt: number;
+  /** Sockets opened less than this long ago are kept even if unlisted (the heartbeat may predate them). */
+  graceMs: number;
+  now: number;
+}
+
+/**
+ * Presence state shared by every presence process. Each mutation is atomic and returns the
+ * presences that visibly changed (status or custom status), so each change is published once
+ * however many devices, gateways or presence processes are involved.
+ */
+export interface PresenceStore {
+  open(input: OpenInput): Promise<Presence[]>;
+  close(input: { socketId: string; now: number }): Promise<Presence[]>;
+  /** Marks the gateway alive, drops its unlisted sockets, re-creates listed ones it lost. */
+  heartbeat(input: HeartbeatInput): Promise<Presence[]>;
+  /** Removes the sockets of gateways whose liveness expired before `now`. */
+  reapGateways(now: number, limit?: number): Promise<Presence[]>;
+  /** `customStatus` undefined keeps the current one; '' clears it. */
+  setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]>;
+  /** Activity of a connected user: clears automatic `away`. */
+  activity(userId: string, now: number): Promise<Presence[]>;
+  /** Connected users with no activity since `idleSince` become automatically `away`. */
+  markIdle(idleSince: number, now: number, limit?: number): Promise<Presence[]>;
+  get(userIds: string[]): Promise<Presence[]>;
+  subscribe(subscriberId: string, userIds: string[]): Promise<void>;
+  unsubscribe(subscriberId: string, userIds: string[]): Promise<void>;
+  subscribersOf(userId: string): Promise<string[]>;
+}
+
+/** lastSeen of a user never seen: the epoch, so the field is always an ISO date. */
+export const NEVER_SEEN = 0;
+
+export interface UserFields {
+  manual: string;
+  custom: string;
+  autoAway: boolean;
+  lastSeen: number;
+}
+
+/** The one rule both stores apply (the Redis Lua scripts spell the same rule). */
+export function effectiveStatus(devices: number, fields: UserFields): PresenceStatus {
+  if (devices === 0) return 'offline';
+  if (fields.manual && fields.manual !== 'online') return fields.manual as PresenceStatus;
+  return fields.autoAway ? 'away' : 'online';
+}
+
+export function toPresence(userId: string, status: PresenceStatus, custom: string, lastSeen: number): Presence {
+  return { userId, status, ...(custom ? { customStatus: custom } : {}), lastSeen: new Date(lastSeen).toISOString() };
+}

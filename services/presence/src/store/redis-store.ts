@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import type { Presence, PresenceStatus } from '@switchboard/protocol';
+import type { Redis } from '@switchboard/runtime';
+import { toPresence, type HeartbeatInput, type ManualStatus, type OpenInput, type PresenceStore } from './presence-store.ts';
+import * as lua from './redis-lua.ts';
+
+/** EVALSHA with a fallback to EVAL when Redis lost its script cache (restart, SCRIPT FLUSH). */
+class Script {
+  private readonly sha: string;
+  constructor(private readonly source: string) {
+    this.sha = crypto.createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, 0, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
+      return redis.eval(this.source, 0, ...args);
+    }
+  }
+}
+
+const scripts = {
+  open: new Script(lua.OPEN),
+  close: new Script(lua.CLOSE),
+  heartbeat: new Script(lua.HEARTBEAT),
+  reap: new Script(lua.REAP),
+  setStatus: new Script(lua.SET_STATUS),
+  activity: new Script(lua.ACTIVITY),
+  markIdle: new Script(lua.MARK_IDLE),
+  get: new Script(lua.GET),
+};
+
+/** Scripts answer flat [userId, status, custom, lastSeenMs, …] lists. */
+function presences(reply: unknown): Presence[] {
+  const flat = Array.isArray(reply) ? reply.map(String) : [];
+  const out: Presence[] = [];
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    out.push(toPresence(flat[i]!, flat[i + 1] as PresenceStatus, flat[i + 2]!, Number(flat[i + 3])));
+  }
+  return out;
+}
+
+/** Presence in Redis, shared by every presence process of a cluster. */
+export class RedisPresenceStore implements PresenceStore {
+  private readonly key: string;
+
+  constructor(private readonly redis: Redis, prefix: string) {
+    this.key = `${prefix}presence:`;
+  }
+
+  async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<Presence[]> {
+    return presences(await scripts.open.run(this.redis, [this.key, userId, socketId, gatewayId, now, gatewayExpiresAt]));
+  }
+
+  async close({ socketId, now }: { socketId: string; now: number }): Promise<Presence[]> {
+    return presences(await scripts.close.run(this.redis, [this.key, socketId, now]));
+  }
+
+  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<Presence[]> {
+    const pairs = sockets.flatMap((s) => [s.socketId, s.userId]);
+    return presences(await scripts.heartbeat.run(this.redis, [this.key, gatewayId, now, gatewayExpiresAt, graceMs, ...pairs]));
+  }
+
+  async reapGateways(now: number, limit = 100): Promise<Presence[]> {
+    return presences(await scripts.reap.run(this.redis, [this.key, now, limit]));
+  }
+
+  async setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]> {
+    const args = [this.key, userId, status, now, customStatus === undefined ? '0' : '1', customStatus ?? ''];
+    return presences(await scripts.setStatus.run(this.redis, args));
+  }
+
+  async activity(userId: string, now: number): Promise<Presence[]> {
+    return presences(await scripts.activity.run(this.redis, [this.key, userId, now]));
+  }
+
+  async markIdle(idleSince: number, _now: number, limit = 1000): Promise<Presence[]> {
+    return presences(await scripts.markIdle.run(this.redis, [this.key, idleSince, limit]));
+  }
+
+  async get(userIds: string[]): Promise<Presence[]> {
+    if (userIds.length === 0) return [];
+    return presences(await scripts.get.run(this.redis, [this.key, ...userIds]));
+  }
+
+  async subscribe(subscriberId: string, userIds: string[]): Promise<void> {
+    const multi = this.redis.multi();
+    for (const userId of userIds) multi.sadd(`${this.key}sub:${userId}`, subscriberId);
+    multi.sadd(`${this.key}subof:${subscriberId}`, ...userIds);
+    await multi.exec();
+  }
+
+  async unsubscribe(subscriberId: string, userIds: string[]): Promise<void> {
+    const multi = this.redis.multi();
+    for (const userId of userIds) multi.srem(`${this.key}sub:${userId}`, subscriberId);
+    multi.srem(`${this.key}subof:${subscriberId}`, ...userIds);
+    await multi.exec();
+  }
+
+  async subscribersOf(userId: string): Promise<string[]> {
+    return this.redis.smembers(`${this.key}sub:${userId}`);
+  }
+}

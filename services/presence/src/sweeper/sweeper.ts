@@ -1,0 +1,49 @@
+import type { Logger } from '@switchboard/runtime';
+import type { PublishPresence } from '../fanout/presence-publisher.ts';
+import type { PresenceStore } from '../store/presence-store.ts';
+import type { PresenceTiming } from './timing.ts';
+
+export interface SweeperDeps {
+  store: PresenceStore;
+  publish: PublishPresence;
+  timing: PresenceTiming;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * Two timers every presence process runs: reap gateways whose heartbeats stopped, and set idle
+ * users `away`. The store's scripts are atomic, so several processes sweeping at once publish
+ * each change once. Returns the stop function (waits for a sweep in progress).
+ */
+export function startSweeper({ store, publish, timing, log, now = Date.now }: SweeperDeps): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const guard = (name: string, sweep: () => Promise<void>) => () => {
+    if (stopped) return;
+    running = running.then(sweep).catch((error: unknown) => log.error({ err: error, sweep: name }, 'presence sweep failed'));
+  };
+
+  const reap = guard('offline', async () => {
+    // Loop: one script call handles a bounded number of gateways.
+    for (let round = 0; round < 10; round++) {
+      const changes = await store.reapGateways(now(), 100);
+      if (changes.length === 0) return;
+      log.info({ users: changes.length }, 'reaped expired gateway sockets');
+      await publish(changes);
+    }
+  });
+  const idle = guard('away', async () => {
+    const at = now();
+    await publish(await store.markIdle(at - timing.awayAfterMs, at, 1000));
+  });
+
+  const timers = [setInterval(reap, timing.sweepIntervalMs), setInterval(idle, timing.awaySweepIntervalMs)];
+  for (const timer of timers) timer.unref();
+  return async () => {
+    stopped = true;
+    for (const timer of timers) clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { MemoryBus } from '@switchboard/bus';
+import type { RunningService } from '@switchboard/host';
+import { INTERNAL_COMMANDS, type RequestContext } from '@switchboard/protocol';
+import {
+  AppError, BaseConfigSchema, createHttpApp, createMetrics, createTokenVerifier, finishHttpApp, listen, signToken, type Redis,
+} from '@switchboard/runtime';
+import { createTestDatabase, flushPrefix, testLogger, testPrefix, testRedis, type TestDatabase } from '@switchboard/testkit';
+import { start } from '../index.ts';
+import { createRecordingBroadcaster, type Emitted } from './recording-broadcaster.ts';
+
+const SECRET = 'presence-test-secret';
+
+export interface HarnessOptions {
+  label: string;
+  store: 'memory' | 'redis';
+  env?: Record<string, string>;
+  /** Reuse one database across harnesses of a file. */
+  database?: TestDatabase;
+}
+
+/**
+ * The presence service started for real (MemoryBus, Postgres, Redis when asked) with a stand-in
+ * messaging that answers `rooms:ofUser` from `rooms`, and its REST router on a port-0 server.
+ */
+export async function startHarness({ label, store, env = {}, database }: HarnessOptions) {
+  const prefix = testPrefix(label);
+  const redis: Redis | undefined = store === 'redis' ? testRedis() : undefined;
+  const ownDatabase = !database;
+  const testDb = database ?? (await createTestDatabase(label));
+  const config = BaseConfigSchema.parse({ REDIS_PREFIX: prefix, ...env });
+  const log = testLogger('presence');
+  const metrics = createMetrics('presence');
+  const bus = new MemoryBus({ timeoutMs: 2000, log });
+  const { broadcaster, emitted } = createRecordingBroadcaster();
+  const verifier = createTokenVerifier({ secret: SECRET });
+
+  const rooms = new Map<string, string[]>();
+  const messaging = { up: true };
+  await bus.handle('messaging', {
+    [INTERNAL_COMMANDS.roomsOfUser]: async (payload) => {
+      if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
+      return { roomIds: rooms.get((payload as { userId: string }).userId) ?? [] };
+    },
+  });
+
+  const service: RunningService = await start({ config, log, metrics, bus, db: testDb.db, broadcaster, verifier, ...(redis ? { redis } : {}) });
+  const app = createHttpApp({ log, metrics });
+  if (service.router) app.use('/api', service.router);
+  finishHttpApp(app, log, metrics);
+  const server = http.createServer(app);
+  const port = await listen(server, 0, '127.0.0.1');
+
+  const ctx = (userId: string, role = 'user'): RequestContext => ({ userId, name: `Name ${userId}`, role, requestId: crypto.randomUUID() });
+  const system: RequestContext = { userId: 'system', name: 'gateway', role: 'system', requestId: 'hb' };
+
+  return {
+    config, bus, redis, prefix, emitted, rooms, messaging, db: testDb.db,
+    baseUrl: `http://127.0.0.1:${port}/api`,
+    token: (userId: string, role = 'user') => signToken(SECRET, userId, { name: `Name ${userId}`, role }),
+    ctx,
+    request: <T = unknown>(command: string, payload: unknown, userId: string, role = 'user') => bus.request<T>('presence', command, payload, ctx(userId, role)),
+    open: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', INTERNAL_COMMANDS.sessionOpen, { socketId, gatewayId }, ctx(userId)),
+    close: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', INTERNAL_COMMANDS.sessionClose, { socketId, gatewayId }, ctx(userId)),
+    heartbeat: (gatewayId: string, sockets: { socketId: string; userId: string }[], intervalMs = 100) =>
+      bus.request('presence', INTERNAL_COMMANDS.gatewayHeartbeat, { gatewayId, socketIds: sockets.map((s) => s.socketId), sockets, intervalMs }, system),
+    /** Every emit of one event, newest last. */
+    events: <T = unknown>(event: Emitted['event']) => emitted.filter((e) => e.event === event) as (Emitted & { data: T })[],
+    async stop() {
+      server.close();
+      await service.close();
+      await bus.close();
+      if (redis) {
+        await flushPrefix(redis, prefix);
+        await redis.quit();
+      }
+      if (ownDatabase) await testDb.drop();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
