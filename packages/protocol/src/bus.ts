@@ -27,7 +27,8 @@ export interface RoomsOfUserResult { roomIds: string[] }
 
 export interface StatsGetResult { rooms: number; activeRooms?: number }
 
-export interface SessionOpenResult { rooms: string[] }
+/** `unread`: per room in `rooms`, the user's unread message count. */
+export interface SessionOpenResult { rooms: string[]; unread?: Record<string, number> }
 export interface SessionOpenPayload { socketId: string; gatewayId: string }
 /** One socket of a gateway and its user, so presence can rebuild its state after losing Redis. */
 export interface HeartbeatSocket { socketId: string; userId: string }

@@ -37,7 +37,8 @@ export interface Participant {
 }
 
 export interface RoomCreateResult { room: Room }
-export interface RoomJoinResult { roomId: string; participants: Participant[] }
+/** `unreadCount`: the caller's unread messages in the room (see messaging's receipts). */
+export interface RoomJoinResult { roomId: string; participants: Participant[]; unreadCount?: number }
 export interface RoomParticipantsResult { participants: Participant[] }
 
 export interface RoomUserEvent { roomId: string; userId: string; name?: string }

@@ -65,6 +65,44 @@ CREATE TABLE "Message" (
     CONSTRAINT "Message_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "LocationSample" (
+    "id" BIGSERIAL NOT NULL,
+    "userId" TEXT NOT NULL,
+    "latitude" DOUBLE PRECISION NOT NULL,
+    "longitude" DOUBLE PRECISION NOT NULL,
+    "accuracy" DOUBLE PRECISION,
+    "battery" DOUBLE PRECISION,
+    "recordedAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "LocationSample_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Geofence" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "userId" TEXT,
+    "roomId" TEXT,
+    "shape" JSONB NOT NULL,
+    "createdBy" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Geofence_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "GeofenceState" (
+    "geofenceId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "inside" BOOLEAN NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "GeofenceState_pkey" PRIMARY KEY ("geofenceId","userId")
+);
+
 -- CreateIndex
 CREATE INDEX "User_phone_idx" ON "User"("phone");
 
@@ -75,6 +113,9 @@ CREATE UNIQUE INDEX "Room_directKey_key" ON "Room"("directKey");
 CREATE INDEX "Room_archivedAt_lastActivityAt_idx" ON "Room"("archivedAt", "lastActivityAt");
 
 -- CreateIndex
+CREATE INDEX "Room_emergencyContacts_idx" ON "Room" USING GIN ("emergencyContacts");
+
+-- CreateIndex
 CREATE INDEX "RoomMember_userId_idx" ON "RoomMember"("userId");
 
 -- CreateIndex
@@ -82,6 +123,18 @@ CREATE UNIQUE INDEX "Message_roomId_seq_key" ON "Message"("roomId", "seq");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Message_senderId_clientMessageId_key" ON "Message"("senderId", "clientMessageId");
+
+-- CreateIndex
+CREATE INDEX "LocationSample_userId_recordedAt_idx" ON "LocationSample"("userId", "recordedAt");
+
+-- CreateIndex
+CREATE INDEX "LocationSample_recordedAt_idx" ON "LocationSample"("recordedAt");
+
+-- CreateIndex
+CREATE INDEX "Geofence_userId_idx" ON "Geofence"("userId");
+
+-- CreateIndex
+CREATE INDEX "Geofence_roomId_idx" ON "Geofence"("roomId");
 
 -- AddForeignKey
 ALTER TABLE "RoomMember" ADD CONSTRAINT "RoomMember_roomId_fkey" FOREIGN KEY ("roomId") REFERENCES "Room"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -91,4 +144,7 @@ ALTER TABLE "JoinRequest" ADD CONSTRAINT "JoinRequest_roomId_fkey" FOREIGN KEY (
 
 -- AddForeignKey
 ALTER TABLE "Message" ADD CONSTRAINT "Message_roomId_fkey" FOREIGN KEY ("roomId") REFERENCES "Room"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "GeofenceState" ADD CONSTRAINT "GeofenceState_geofenceId_fkey" FOREIGN KEY ("geofenceId") REFERENCES "Geofence"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,0 +1,110 @@
+import type { Db } from '@switchboard/db';
+import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
+import { idempotencyKey, writeBatch, type MessageDraft } from './batch-writer.ts';
+import type { Message } from '@switchboard/protocol';
+
+export interface CommitResult { message: Message; created: boolean }
+
+interface Pending {
+  draft: MessageDraft;
+  resolve: (result: CommitResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitterOptions {
+  db: Db;
+  log: Logger;
+  metrics?: Metrics;
+  /** Largest batch written in one transaction. */
+  maxBatch?: number;
+}
+
+/**
+ * Group commit: sends that arrive while a batch is being written (or within the same tick)
+ * are written together by the next batch, one transaction each. One batch is in flight at a
+ * time per process, so a sender's messages keep their order; under load batches simply grow.
+ * A promise settles only after its batch committed.
+ */
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  /** Idempotency keys queued but not yet written: a concurrent retry shares the first promise. */
+  private readonly queuedKeys = new Map<string, Promise<CommitResult>>();
+  private inFlight: Promise<void> | null = null;
+  private scheduled = false;
+  private closed = false;
+  private readonly maxBatch: number;
+
+  constructor(private readonly options: GroupCommitterOptions) {
+    this.maxBatch = options.maxBatch ?? 500;
+  }
+
+  submit(draft: MessageDraft): Promise<CommitResult> {
+    if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', 'Messaging is shutting down'));
+    const key = idempotencyKey(draft);
+    const twin = key ? this.queuedKeys.get(key) : undefined;
+    if (twin) return twin.then((r) => ({ message: r.message, created: false }));
+    const promise = new Promise<CommitResult>((resolve, reject) => {
+      this.queue.push({ draft, resolve, reject });
+    });
+    if (key) {
+      this.queuedKeys.set(key, promise);
+      const forget = () => this.queuedKeys.delete(key);
+      promise.then(forget, forget);
+    }
+    this.schedule();
+    return promise;
+  }
+
+  /** Write everything queued; resolves when the queue is empty and nothing is in flight. */
+  async flush(): Promise<void> {
+    while (this.inFlight || this.queue.length > 0) {
+      this.kick();
+      await this.inFlight;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  private schedule(): void {
+    if (this.queue.length >= this.maxBatch) return this.kick();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Next turn of the event loop: everything that arrived in this one joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.inFlight = this.write(batch).finally(() => {
+      this.inFlight = null;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      const outcomes = await writeBatch(this.options.db, batch.map((p) => p.draft));
+      this.options.metrics?.dbLatency.observe({ operation: 'message_batch' }, Number(process.hrtime.bigint() - started) / 1e9);
+      let created = 0;
+      outcomes.forEach((outcome, i) => {
+        const pending = batch[i]!;
+        if (!outcome.ok) return pending.reject(new AppError(outcome.code, outcome.error));
+        if (outcome.created) created += 1;
+        pending.resolve({ message: outcome.message, created: outcome.created });
+      });
+      this.options.metrics?.messagesPersisted.inc(created);
+    } catch (error) {
+      this.options.log.error({ err: error, size: batch.length }, 'message batch failed');
+      const failure = new AppError('UNAVAILABLE', 'Message could not be stored; retry with the same clientMessageId');
+      for (const pending of batch) pending.reject(failure);
+    }
+  }
+}

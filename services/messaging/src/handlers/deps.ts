@@ -1,0 +1,13 @@
+import type { Bus } from '@switchboard/bus';
+import type { Db } from '@switchboard/db';
+import type { Broadcaster, Logger } from '@switchboard/runtime';
+import type { GroupCommitter } from '../commit/group-committer.ts';
+
+/** What every messaging handler needs, passed explicitly (no module state). */
+export interface MessagingDeps {
+  db: Db;
+  bus: Bus;
+  broadcaster: Broadcaster;
+  log: Logger;
+  committer: GroupCommitter;
+}

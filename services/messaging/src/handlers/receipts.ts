@@ -1,0 +1,20 @@
+import { CursorPayload, socketRooms, type RequestContext } from '@switchboard/protocol';
+import { advanceCursor, type CursorKind } from '../store/receipts.ts';
+import { requireMembership } from './access.ts';
+import type { MessagingDeps } from './deps.ts';
+import { validPayload } from './payload.ts';
+
+/** Delivery and read receipts are cursors ("everything up to seq"); they only move forward. */
+export function receiptHandlers(deps: MessagingDeps) {
+  const cursor = (kind: CursorKind) => async (payload: unknown, ctx: RequestContext): Promise<Record<string, never>> => {
+    const { roomId, seq } = validPayload(CursorPayload, payload);
+    await requireMembership(deps.db, roomId, ctx.userId);
+    const moved = await advanceCursor(deps.db, kind, roomId, ctx.userId, seq);
+    if (moved !== null) {
+      const event = kind === 'read' ? 'message:read' : 'message:delivered';
+      deps.broadcaster.to(socketRooms.room(roomId)).emit(event, { roomId, userId: ctx.userId, seq: moved });
+    }
+    return {};
+  };
+  return { 'message:delivered': cursor('delivered'), 'message:read': cursor('read') };
+}

@@ -1,0 +1,73 @@
+import type { RequestContext } from '@switchboard/protocol';
+import type { MessagingDeps } from '../handlers/deps.ts';
+import { onlineUsers } from '../handlers/participants.ts';
+
+const SYSTEM_CTX: RequestContext = { userId: 'system:messaging', name: 'messaging', role: 'system', requestId: 'archiver' };
+const BATCH = 200;
+
+export interface ArchiverOptions {
+  archiveAfterMs: number;
+  /** Defaults to min(60 s, archiveAfterMs / 2). */
+  intervalMs?: number;
+}
+
+/**
+ * Marks rooms inactive for `archiveAfterMs` with no member online as archived. Archiving only
+ * sets `archivedAt` (nothing is deleted); join, send and session:open clear it. When presence
+ * does not answer, nothing is archived this round: we cannot know who is online.
+ */
+export class RoomArchiver {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(private readonly deps: Pick<MessagingDeps, 'db' | 'bus' | 'log'>, private readonly options: ArchiverOptions) {}
+
+  start(): void {
+    const interval = this.options.intervalMs ?? Math.min(60_000, Math.max(1, Math.floor(this.options.archiveAfterMs / 2)));
+    this.timer = setInterval(() => void this.runOnce(), interval);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass; returns how many rooms were archived. Overlapping calls share the pass. */
+  runOnce(): Promise<number> {
+    this.running ??= this.archive().catch((error) => {
+      this.deps.log.warn({ err: error }, 'room archiving skipped');
+      return 0;
+    }).finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  private async archive(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.options.archiveAfterMs);
+    let archived = 0;
+    let afterId = '';
+    for (;;) {
+      const rooms = await this.deps.db.room.findMany({
+        where: { archivedAt: null, lastActivityAt: { lt: cutoff }, id: { gt: afterId } },
+        orderBy: { id: 'asc' },
+        take: BATCH,
+        select: { id: true, members: { select: { userId: true } } },
+      });
+      if (rooms.length === 0) break;
+      afterId = rooms[rooms.length - 1]!.id;
+      const memberIds = [...new Set(rooms.flatMap((r) => r.members.map((m) => m.userId)))];
+      const online = await onlineUsers(this.deps.bus, memberIds, SYSTEM_CTX);
+      const idle = rooms.filter((r) => !r.members.some((m) => online.has(m.userId))).map((r) => r.id);
+      if (idle.length === 0) continue;
+      // Re-check activity in the update: a message may have arrived since the select.
+      const { count } = await this.deps.db.room.updateMany({
+        where: { id: { in: idle }, archivedAt: null, lastActivityAt: { lt: cutoff } },
+        data: { archivedAt: new Date() },
+      });
+      archived += count;
+    }
+    if (archived > 0) this.deps.log.info({ archived }, 'rooms archived');
+    return archived;
+  }
+}

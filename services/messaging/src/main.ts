@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@switchboard/host';
+import { service } from './index.ts';
+
+await runServiceProcess(service);

@@ -1,0 +1,53 @@
+import type { ServerToClientEvents } from '@switchboard/protocol';
+import type { BroadcastTarget, Broadcaster } from '@switchboard/runtime';
+
+export interface RecordedEmit { rooms: string[]; event: keyof ServerToClientEvents; data: unknown }
+export interface RecordedMove { op: 'join' | 'leave' | 'disconnect'; from: string[]; rooms: string[] }
+
+/** Test double of the runtime Broadcaster: records every emit and socket-room move. */
+export class RecordingBroadcaster implements Broadcaster {
+  readonly emits: RecordedEmit[] = [];
+  readonly moves: RecordedMove[] = [];
+
+  to(room: string | string[]): Pick<BroadcastTarget, 'emit'> {
+    return this.in(room);
+  }
+
+  in(room: string | string[]): BroadcastTarget {
+    const from = ([] as string[]).concat(room);
+    const list = (r: string | string[]) => ([] as string[]).concat(r);
+    return {
+      emit: (event, ...args) => {
+        this.emits.push({ rooms: from, event, data: args[0] });
+        return true;
+      },
+      socketsJoin: (rooms) => void this.moves.push({ op: 'join', from, rooms: list(rooms) }),
+      socketsLeave: (rooms) => void this.moves.push({ op: 'leave', from, rooms: list(rooms) }),
+      disconnectSockets: () => void this.moves.push({ op: 'disconnect', from, rooms: [] }),
+    };
+  }
+
+  /** Payloads of `event` emitted to a target that includes `room`. */
+  sentTo<E extends keyof ServerToClientEvents>(room: string, event: E): Parameters<ServerToClientEvents[E]>[0][] {
+    return this.emits.filter((e) => e.event === event && e.rooms.includes(room)).map((e) => e.data as Parameters<ServerToClientEvents[E]>[0]);
+  }
+
+  /** Payloads of `event` wherever they went. */
+  all<E extends keyof ServerToClientEvents>(event: E): RecordedEmit[] {
+    return this.emits.filter((e) => e.event === event);
+  }
+
+  /** Did some socketsJoin move the sockets of `from` into `room`? */
+  joined(from: string, room: string): boolean {
+    return this.moves.some((m) => m.op === 'join' && m.from.includes(from) && m.rooms.includes(room));
+  }
+
+  left(from: string, room: string): boolean {
+    return this.moves.some((m) => m.op === 'leave' && m.from.includes(from) && m.rooms.includes(room));
+  }
+
+  clear(): void {
+    this.emits.length = 0;
+    this.moves.length = 0;
+  }
+}
