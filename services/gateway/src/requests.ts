@@ -1,0 +1,91 @@
+import { performance } from 'node:perf_hooks';
+import { parsePayload, REQUESTS, type AckFailure, type RequestName } from '@switchboard/protocol';
+import type { Bus } from '@switchboard/bus';
+import { AppError, isAppError, toAckFailure, type BaseEnv, type Logger, type Metrics } from '@switchboard/runtime';
+import { requestContext } from './context.ts';
+import type { InFlight } from './in-flight.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { GatewaySocket } from './types.ts';
+
+export type AckCallback = (response: unknown) => void;
+type Bucket = (typeof REQUESTS)[RequestName]['bucket'];
+
+export const RATE_LIMITED_MESSAGE = 'Too many requests, slow down';
+// The bus enforces the deadline itself; this guard only catches a bus that never settles.
+const DEADLINE_GUARD_MS = 1000;
+
+export interface ForwarderDeps {
+  config: BaseEnv;
+  bus: Bus;
+  log: Logger;
+  metrics: Metrics;
+  rateLimiter: RateLimiter;
+  gatewayId: string;
+  inFlight: InFlight;
+}
+
+/** `{ success: true, ...result }`; a non-object result adds nothing, and cannot override `success`. */
+function successAck(result: unknown): Record<string, unknown> {
+  const fields = result && typeof result === 'object' && !Array.isArray(result) ? result : {};
+  const ack: Record<string, unknown> = { success: true, ...fields };
+  ack.success = true; // a result field named `success` must not turn the ack into a failure
+  return ack;
+}
+
+/** Count a hit against a user's bucket. A broken limiter fails open: availability over strictness. */
+export async function withinLimit(limiter: RateLimiter, key: string, limit: number, log: Logger): Promise<boolean> {
+  try {
+    return await limiter.hit(key, limit);
+  } catch (error) {
+    log.warn({ err: error }, 'rate limiter failed: allowing');
+    return true;
+  }
+}
+
+function withGuard<T>(work: Promise<T>, ms: number, service: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', `The ${service} service did not answer in time`)), ms);
+  });
+  return Promise.race([work, guard]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Validates a client request, applies the user's rate limit and forwards it to the owning
+ * service over the bus; always answers the ack (when there is one) and never throws.
+ */
+export function createRequestForwarder({ config, bus, log, metrics, rateLimiter, gatewayId, inFlight }: ForwarderDeps) {
+  const limits: Record<Bucket, number> = { write: config.RATE_LIMIT_WRITE, read: config.RATE_LIMIT_READ, signal: config.RATE_LIMIT_SIGNAL };
+  const timeoutMs = config.BUS_TIMEOUT_MS;
+
+  return async function forward(socket: GatewaySocket, name: RequestName, payload: unknown, ack: AckCallback | undefined): Promise<void> {
+    const started = performance.now();
+    const answer = (response: Record<string, unknown> | AckFailure) => {
+      metrics.ackLatency.observe({ event: name }, (performance.now() - started) / 1000);
+      if (response.success === false) metrics.errors.inc({ code: (response as AckFailure).code });
+      if (!ack) return;
+      try {
+        ack(response);
+      } catch (error) {
+        log.warn({ err: error, event: name }, 'ack failed');
+      }
+    };
+    try {
+      const spec = REQUESTS[name];
+      const parsed = parsePayload(spec.schema, payload);
+      if (!parsed.ok) return answer({ success: false, code: 'INVALID_PAYLOAD', error: parsed.error });
+      const { principal } = socket.data;
+      if (!(await withinLimit(rateLimiter, `${principal.userId}:${spec.bucket}`, limits[spec.bucket], log))) {
+        return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
+      }
+      const ctx = requestContext(principal, socket.id, gatewayId);
+      const work = bus.request(spec.service, name, parsed.data, ctx, { timeoutMs });
+      const result = await inFlight.track(socket.id, withGuard(work, timeoutMs + DEADLINE_GUARD_MS, spec.service));
+      answer(successAck(result));
+    } catch (error) {
+      if (!isAppError(error)) log.error({ err: error, event: name, socketId: socket.id }, 'request failed');
+      answer(toAckFailure(error));
+    }
+  };
+}
+export type RequestForwarder = ReturnType<typeof createRequestForwarder>;

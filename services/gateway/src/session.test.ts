@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { INTERNAL_COMMANDS, socketRooms, type GatewayHeartbeatPayload, type RequestContext } from '@switchboard/protocol';
+import { waitFor } from '@switchboard/testkit';
+import { once, startTestGateway, type TestGateway } from './test-harness.ts';
+
+interface Seen {
+  command: string;
+  payload: unknown;
+  ctx: RequestContext;
+}
+
+describe('sessions', () => {
+  let gw: TestGateway;
+  const presence: Seen[] = [];
+  const record = (command: string) => async (payload: unknown, ctx: RequestContext) => {
+    presence.push({ command, payload, ctx });
+    return {};
+  };
+
+  before(async () => {
+    gw = await startTestGateway({
+      // A short offline bound makes the heartbeat frequent enough to observe.
+      env: { PRESENCE_OFFLINE_AFTER_MS: '300' },
+      handlers: {
+        messaging: {
+          'session:open': async (_payload, ctx) => ({ rooms: ctx.userId === 'alice' ? ['r1', 'r2'] : [], unread: { r1: 3 } }),
+        },
+        presence: {
+          [INTERNAL_COMMANDS.sessionOpen]: record(INTERNAL_COMMANDS.sessionOpen),
+          [INTERNAL_COMMANDS.sessionClose]: record(INTERNAL_COMMANDS.sessionClose),
+          [INTERNAL_COMMANDS.gatewayHeartbeat]: record(INTERNAL_COMMANDS.gatewayHeartbeat),
+          [INTERNAL_COMMANDS.presenceActivity]: record(INTERNAL_COMMANDS.presenceActivity),
+        },
+      },
+    });
+  });
+  after(() => gw.close());
+
+  test('connected carries user, socket, gateway, the rooms from session:open and unread counts', async () => {
+    const client = gw.client(gw.token('alice'));
+    const connected = await once(client, 'connected');
+    assert.deepEqual(connected, { userId: 'alice', socketId: client.id, serverId: 'gw-test', rooms: ['r1', 'r2'], unread: { r1: 3 } });
+    const socket = gw.gateway.io.of('/').sockets.get(client.id!)!;
+    for (const room of [socketRooms.user('alice'), socketRooms.role('user'), socketRooms.room('r1'), socketRooms.room('r2')]) {
+      assert.ok(socket.rooms.has(room), `socket is in ${room}`);
+    }
+  });
+
+  test('presence hears the session open and close with socket and gateway ids', async () => {
+    const client = gw.client(gw.token('carol'));
+    await once(client, 'connected');
+    const socketId = client.id!;
+    const opened = await waitFor(() => presence.find((s) => s.command === INTERNAL_COMMANDS.sessionOpen && s.ctx.userId === 'carol'));
+    assert.deepEqual(opened.payload, { socketId, gatewayId: 'gw-test' });
+    client.disconnect();
+    const closed = await waitFor(() => presence.find((s) => s.command === INTERNAL_COMMANDS.sessionClose && s.ctx.userId === 'carol'));
+    assert.deepEqual(closed.payload, { socketId, gatewayId: 'gw-test' });
+  });
+
+  test('heartbeats list the local sockets', async () => {
+    const client = gw.client(gw.token('dave'));
+    await once(client, 'connected');
+    const beat = await waitFor(() =>
+      presence.find((s) => s.command === INTERNAL_COMMANDS.gatewayHeartbeat && (s.payload as GatewayHeartbeatPayload).socketIds.includes(client.id!)),
+    );
+    const payload = beat.payload as GatewayHeartbeatPayload;
+    assert.equal(payload.gatewayId, 'gw-test');
+    assert.equal(payload.intervalMs, 100);
+    assert.ok(payload.sockets?.some((s) => s.socketId === client.id && s.userId === 'dave'));
+  });
+});
+
+describe('sessions without messaging', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway({ env: { BUS_TIMEOUT_MS: '200' } });
+  });
+  after(() => gw.close());
+
+  test('the client is still connected, with no rooms, when messaging does not answer', async () => {
+    const client = gw.client(gw.token('erin'));
+    const connected = await once(client, 'connected');
+    assert.deepEqual(connected, { userId: 'erin', socketId: client.id, serverId: 'gw-test', rooms: [] });
+  });
+});
