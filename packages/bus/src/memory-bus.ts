@@ -55,9 +55,13 @@ export class MemoryBus implements Bus {
     return (this.queues.get(service)?.length ?? 0) + (this.running.get(service) ?? 0);
   }
 
-  async close(): Promise<void> {
+  /** Waits for running handlers, but never longer than `graceMs` (a stuck handler must not hang shutdown). */
+  async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
   }
 
   private enqueue(service: string, envelope: Envelope): void {

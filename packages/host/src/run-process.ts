@@ -14,7 +14,12 @@ export const ClusterConfigSchema = BaseConfigSchema.extend({
   REDIS_URL: z.string({ error: 'is required in cluster mode' }).url(),
   DATABASE_URL: z.string({ error: 'is required in cluster mode' }).regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535),
-}).refine((c) => c.JWT_SECRET || c.JWT_PUBLIC_KEY, { message: 'JWT_SECRET or JWT_PUBLIC_KEY is required', path: ['JWT_SECRET'] });
+}).refine((c) => c.JWT_SECRET || c.JWT_PUBLIC_KEY, {
+  message: 'JWT_SECRET or JWT_PUBLIC_KEY is required',
+  path: ['JWT_SECRET'],
+  // Run even when other variables are bad, so one start-up message lists every problem.
+  when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+});
 export type ClusterConfig = z.infer<typeof ClusterConfigSchema>;
 
 /** Load config or print every problem at once and exit: the same for every process. */
