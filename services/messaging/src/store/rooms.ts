@@ -39,16 +39,8 @@ export async function findDirectRoom(db: Db, directKey: string): Promise<RoomRec
   return db.room.findUnique({ where: { directKey }, include: withMembers });
 }
 
-export interface NewRoom {
-  id: string;
-  type: RoomType;
-  name: string | null;
-  ownerId: string;
-  approvalRequired: boolean;
-  emergencyContacts: string[];
-  directKey: string | null;
-  memberIds: string[];
-}
+/** The protocol's Room as it is before the first message, plus the direct-pair key. */
+export type NewRoom = Omit<Room, 'lastSeq' | 'createdAt'> & { directKey: string | null };
 
 /** The room and all its memberships in one transaction; the owner is the first member. */
 export async function insertRoom(db: Db, room: NewRoom): Promise<RoomRecord> {
