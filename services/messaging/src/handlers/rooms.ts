@@ -15,8 +15,6 @@ import type { MessagingDeps } from './deps.ts';
 import { participantsOf } from './participants.ts';
 import { validPayload } from './payload.ts';
 
-/** Room types anyone may join without approval; the others are members-only. */
-const OPEN_TYPES = new Set(['group', 'topic']);
 
 export function roomHandlers(deps: MessagingDeps) {
   return {
@@ -103,16 +101,16 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Who may join: members (again), a room's emergency contacts (by phone, no approval), and anyone
- * for open `group`/`topic` rooms. Approval rooms need `room:requestJoin`; `direct`, `emergency`
- * and `visit` rooms are members-only.
+ * Who may join: members (again) and a room's emergency contacts (by phone, no approval). Every
+ * room is members-only (issue #2); outsiders get in through `room:requestJoin` and the owner's
+ * approval, so the refusal of an approval room says so.
  */
 async function joinRoom(deps: MessagingDeps, roomId: string, ctx: RequestContext): Promise<RoomJoinResult> {
   const room = await requireRoom(deps.db, roomId);
   if (!memberOf(room, ctx.userId)) {
     const emergencyContact = ctx.phone !== undefined && room.emergencyContacts.includes(ctx.phone);
     if (!emergencyContact && room.approvalRequired) throw new AppError('FORBIDDEN', 'This room requires approval: send room:requestJoin');
-    if (!emergencyContact && !OPEN_TYPES.has(room.type)) throw new AppError('FORBIDDEN', ACCESS_DENIED);
+    if (!emergencyContact) throw new AppError('FORBIDDEN', ACCESS_DENIED);
     const added = await addMembers(deps.db, roomId, [ctx.userId]);
     if (added.length > 0) deps.broadcaster.to(socketRooms.room(roomId)).emit('room:userJoined', { roomId, userId: ctx.userId, name: ctx.name });
   }
