@@ -1,0 +1,163 @@
+// docker-compose cannot run here (no Docker engine), so this checks what can be checked: the
+// compose file, both nginx configs, Prometheus's targets and the code agree on services, ports
+// and environment variables; and the cluster's rendered nginx config passes `nginx -t`.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '@switchboard/db';
+import { ClusterConfigSchema } from '@switchboard/host';
+import { ENV_DOCS } from '@switchboard/runtime';
+import { ClusterRunnerSchema, CLUSTER_SERVICES, planProcesses } from './cluster/config.ts';
+import { writeNginxConfig, nginxArgs } from './cluster/nginx-config.ts';
+
+interface ComposeService {
+  image?: string;
+  build?: { dockerfile?: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }> | string[];
+  healthcheck?: unknown;
+}
+
+const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
+const services = compose.services;
+const composeNginx = read('nginx/nginx.compose.conf');
+const template = read('nginx/nginx.conf.template');
+const serviceFolders = fs.readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+
+/** Containers that run our image with a service entry point (not migrate, not third-party). */
+const switchboardContainers = Object.entries(services).filter(([, s]) => s.command?.[0]?.startsWith('services/'));
+const folderOf = (s: ComposeService) => s.command![0]!.split('/')[1]!;
+
+function upstreams(conf: string): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const match of conf.matchAll(/upstream\s+(\S+)\s*\{([^}]*)\}/g)) {
+    result.set(match[1]!, [...match[2]!.matchAll(/^\s*server\s+([^\s;]+)/gm)].map((m) => m[1]!));
+  }
+  return result;
+}
+const locations = (conf: string) => [...conf.matchAll(/^\s*location\s+([^{]+?)\s*\{\s*\n([^}]*?)\}/gm)].map((m) => `${m[1]} -> ${/proxy_pass\s+([^;]+)/.exec(m[2]!)?.[1] ?? 'return'}`);
+
+describe('docker-compose.yml', () => {
+  test('runs every folder under services/ from its src/main.ts, each of which exists', () => {
+    const run = new Set(switchboardContainers.map(([, s]) => folderOf(s)));
+    assert.deepEqual([...run].sort(), [...serviceFolders].sort());
+    for (const [name, s] of switchboardContainers) {
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, s.command![0]!)), `${name}: ${s.command![0]} exists`);
+      assert.equal(s.build?.dockerfile, 'services/Dockerfile', `${name} is built from services/Dockerfile`);
+    }
+    for (const folder of serviceFolders) assert.ok(fs.existsSync(path.join(REPO_ROOT, 'services', folder, 'src', 'main.ts')), `services/${folder}/src/main.ts exists`);
+  });
+
+  test('has the same topology as npm run cluster: two gateways and one container per service', () => {
+    const gateways = switchboardContainers.filter(([, s]) => folderOf(s) === 'gateway').map(([name]) => name);
+    assert.deepEqual(gateways.sort(), ['gateway-1', 'gateway-2']);
+    for (const service of CLUSTER_SERVICES) assert.equal(folderOf(services[service]!), service);
+    for (const infra of ['redis', 'postgres', 'migrate', 'nginx', 'prometheus']) assert.ok(services[infra], `${infra} is in compose`);
+  });
+
+  test('sets only environment variables that ENV_DOCS documents, and what each process requires', () => {
+    for (const [name, s] of [...switchboardContainers, ['migrate', services.migrate!] as const]) {
+      for (const key of Object.keys(s.environment ?? {})) assert.ok(key in ENV_DOCS, `${name} sets ${key}, which is not in ENV_DOCS`);
+    }
+    for (const [name, s] of switchboardContainers) {
+      for (const key of ['REDIS_URL', 'DATABASE_URL', 'JWT_SECRET', 'SERVICE_PORT']) assert.ok(s.environment?.[key], `${name} sets ${key}`);
+    }
+    const gatewayIds = switchboardContainers.filter(([, s]) => folderOf(s) === 'gateway').map(([name, s]) => [name, s.environment?.GATEWAY_ID]);
+    for (const [name, id] of gatewayIds) assert.equal(id, name, 'each gateway reports its container name as serverId');
+  });
+
+  test('gives every container an environment its process accepts (unset ${VARS} at their defaults)', () => {
+    // `${X:-default}` → default; `${X:?message}` and `${X}` → a value the operator must supply.
+    const interpolate = (value: string) =>
+      value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_m, _name: string, op?: string, arg?: string) => (op === '-' ? arg ?? '' : 'operator-supplied-value-0123456789'));
+    for (const [name, s] of switchboardContainers) {
+      const env = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+      const result = ClusterConfigSchema.safeParse(env);
+      assert.ok(result.success, `${name}: ${result.success ? '' : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+  });
+
+  test('starts services only after Redis, Postgres and the migration, with healthchecks', () => {
+    for (const [name, s] of switchboardContainers) {
+      const deps = s.depends_on as Record<string, { condition: string }>;
+      assert.equal(deps.redis?.condition, 'service_healthy', name);
+      assert.equal(deps.postgres?.condition, 'service_healthy', name);
+      assert.equal(deps.migrate?.condition, 'service_completed_successfully', name);
+      assert.ok(s.healthcheck, `${name} has a healthcheck`);
+    }
+    const nginxDeps = Object.keys(services.nginx!.depends_on as Record<string, unknown>).sort();
+    assert.deepEqual(nginxDeps, switchboardContainers.map(([name]) => name).sort());
+  });
+});
+
+describe('nginx configs', () => {
+  test('the compose config points every upstream at a compose service on its SERVICE_PORT', () => {
+    const ups = upstreams(composeNginx);
+    const expected = new Map<string, string[]>([['gateways', ['gateway-1', 'gateway-2']], ...CLUSTER_SERVICES.map((s) => [s.replace('-', '_'), [s]] as [string, string[]])]);
+    assert.deepEqual([...ups.keys()].sort(), [...expected.keys()].sort());
+    for (const [upstream, servers] of ups) {
+      assert.deepEqual(servers.map((s) => s.split(':')[0]).sort(), expected.get(upstream)!.sort(), `upstream ${upstream}`);
+      for (const server of servers) {
+        const [host, port] = server.split(':');
+        assert.equal(services[host!]?.environment?.SERVICE_PORT, port, `${server}: ${host} listens on ${port}`);
+      }
+    }
+    assert.match(/upstream gateways \{[^}]*\}/.exec(composeNginx)![0], /ip_hash;/);
+  });
+
+  test('the compose config and the cluster template route the same paths to the same upstreams', () => {
+    assert.deepEqual(locations(composeNginx), locations(template));
+    assert.deepEqual([...upstreams(composeNginx).keys()], [...upstreams(template).keys()]);
+    for (const conf of [composeNginx, template]) {
+      assert.match(conf, /proxy_set_header Upgrade \$http_upgrade;/);
+      assert.match(conf, /proxy_read_timeout 75s;/);
+      assert.doesNotMatch(conf, /location[^{]*(metrics|readyz)/, 'internal endpoints are not public');
+    }
+  });
+
+  test('Prometheus scrapes every Switchboard container on its SERVICE_PORT', () => {
+    const prometheus = parse(read('prometheus/prometheus.yml')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
+    const expected = switchboardContainers.map(([name, s]) => `${name}:${s.environment!.SERVICE_PORT}`).sort();
+    assert.deepEqual(targets, expected);
+  });
+});
+
+describe('the cluster runner', () => {
+  const prefixes: string[] = [];
+  after(() => {
+    for (const prefix of prefixes) fs.rmSync(prefix, { recursive: true, force: true });
+  });
+
+  test('gives every process its own port, distinct from nginx\'s', () => {
+    const config = ClusterRunnerSchema.parse({ PORT: '9000', GATEWAYS: '3' });
+    const plans = planProcesses(config);
+    const ports = [config.PORT, ...plans.map((p) => p.port)];
+    assert.equal(new Set(ports).size, ports.length);
+    assert.deepEqual(plans.filter((p) => p.kind === 'gateway').map((p) => p.env.GATEWAY_ID), ['gateway-1', 'gateway-2', 'gateway-3']);
+    assert.deepEqual(plans.filter((p) => p.kind === 'service').map((p) => p.service), [...CLUSTER_SERVICES]);
+    for (const plan of plans) for (const key of Object.keys(plan.env)) assert.ok(key in ENV_DOCS, `${key} is documented`);
+  });
+
+  test('renders an nginx config that `nginx -t` accepts', async () => {
+    const { prefix, confPath } = await writeNginxConfig({
+      listen: 18080,
+      gateways: ['127.0.0.1:18081', '127.0.0.1:18082'],
+      messaging: '127.0.0.1:18111',
+      presence: '127.0.0.1:18112',
+      'call-signaling': '127.0.0.1:18113',
+      notification: '127.0.0.1:18114',
+    });
+    prefixes.push(prefix);
+    const conf = fs.readFileSync(confPath, 'utf8');
+    assert.doesNotMatch(conf, /\{\{/);
+    const result = spawnSync('nginx', ['-t', ...nginxArgs(prefix, confPath).slice(0, -2)], { encoding: 'utf8' });
+    assert.equal(result.error, undefined, 'nginx is on PATH (apt-get install -y nginx)');
+    assert.equal(result.status, 0, result.stderr);
+  });
+});

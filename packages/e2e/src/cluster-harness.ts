@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, testPrefix, type TestDatabase } from '@switchboard/testkit';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CLUSTER_ENTRY = path.join('packages', 'cli', 'src', 'cluster.ts');
+const READY_LINE = /Switchboard cluster ready on (http:\/\/\S+)/;
+
+export interface ClusterProcess {
+  name: string;
+  kind: 'gateway' | 'service';
+  pid: number;
+  port: number;
+}
+
+export interface RunningCluster {
+  /** nginx's public URL. */
+  url: string;
+  port: number;
+  jwtSecret: string;
+  redisPrefix: string;
+  processes: ClusterProcess[];
+  gateways: ClusterProcess[];
+  /** Everything the supervisor and its children printed (for failure messages). */
+  output(): string;
+  /** SIGKILL one child (a crash, not a shutdown). */
+  kill(pid: number): void;
+  stop(): Promise<void>;
+}
+
+export interface StartClusterOptions {
+  gateways?: number;
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * `npm run cluster` for a test: a free PORT (and the internal ports after it), its own Redis
+ * prefix and a fresh database, so it can run beside a developer's cluster on the same Redis.
+ */
+export async function startCluster({ gateways = 2, env = {}, readyTimeoutMs = 120_000 }: StartClusterOptions = {}): Promise<RunningCluster> {
+  const port = await freePortRange(40);
+  const database = await createTestDatabase('e2e');
+  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
+  const redisPrefix = testPrefix('e2e');
+  const jwtSecret = crypto.randomBytes(24).toString('hex');
+  const child = spawn(process.execPath, ['--import', 'tsx', CLUSTER_ENTRY], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      GATEWAYS: String(gateways),
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: redisPrefix,
+      DATABASE_URL: database.url,
+      JWT_SECRET: jwtSecret,
+      CLUSTER_STATE_DIR: stateDir,
+      LOG_LEVEL: process.env.TEST_LOG ?? 'warn',
+      SHUTDOWN_GRACE_MS: '500',
+      ...env,
+    },
+  });
+  let output = '';
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (process.env.E2E_VERBOSE) process.stderr.write(chunk);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const cleanup = async () => {
+    await stopSupervisor(child, exited);
+    await killLeftovers(stateDir);
+    await fs.rm(stateDir, { recursive: true, force: true });
+    await database.drop().catch(() => {});
+  };
+
+  try {
+    await waitForReady(() => output, exited, readyTimeoutMs);
+  } catch (error) {
+    await cleanup();
+    throw new Error(`cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`);
+  }
+  const state = JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as { processes: ClusterProcess[] };
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    jwtSecret,
+    redisPrefix,
+    processes: state.processes,
+    gateways: state.processes.filter((p) => p.kind === 'gateway'),
+    output: () => output,
+    kill: (pid) => process.kill(pid, 'SIGKILL'),
+    stop: cleanup,
+  };
+}
+
+async function waitForReady(output: () => string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
+  let code: number | null | undefined;
+  void exited.then((c) => (code = c ?? -1));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (READY_LINE.test(output())) return;
+    if (code !== undefined) throw new Error(`supervisor exited with ${code}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms`);
+}
+
+async function stopSupervisor(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref());
+  if ((await Promise.race([exited, timeout])) === 'timeout') child.kill('SIGKILL');
+  await exited;
+}
+
+/** The supervisor stops its children; this is the safety net when it could not. */
+async function killLeftovers(stateDir: string): Promise<void> {
+  const text = await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8').catch(() => undefined);
+  if (!text) return;
+  const state = JSON.parse(text) as { nginx?: number; processes?: ClusterProcess[] };
+  for (const pid of [state.nginx, ...(state.processes ?? []).map((p) => p.pid)]) {
+    if (!pid) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already stopped, as it should be.
+    }
+  }
+}
+
+/** A port P with P … P+span-1 all free on this machine (the cluster derives its ports from P). */
+export async function freePortRange(span: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + crypto.randomInt(0, 30_000);
+    let ok = true;
+    for (let p = base; p < base + span && ok; p++) ok = await isFree(p);
+    if (ok) return base;
+  }
+  throw new Error('no free port range found');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+export type { TestDatabase };

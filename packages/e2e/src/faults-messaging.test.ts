@@ -1,0 +1,141 @@
+// Fault (b): a messaging process is SIGKILLed mid-burst. A second messaging process (started here
+// beside the cluster's one, same Redis prefix and database) takes over the bus stream; the SDK
+// retries unanswered sends with the same clientMessageId. Afterwards every acked message is
+// stored exactly once, seqs are gapless, and the other member got each once, in order.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { createClient, type SwitchboardClient } from '@switchboard/client';
+import type { Message } from '@switchboard/protocol';
+import { signToken } from '@switchboard/runtime';
+import { createTestDatabase, testRedis, waitFor, type TestDatabase } from '@switchboard/testkit';
+import { startCluster, type RunningCluster } from './cluster-harness.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const BURST = 200;
+const KILL_AFTER = 50;
+
+describe('SIGKILL of a messaging process mid-burst', () => {
+  let database: TestDatabase;
+  let cluster: RunningCluster;
+  let spare: ChildProcess | undefined;
+  let spareOutput = '';
+  const redis = testRedis();
+  const clients: SwitchboardClient[] = [];
+
+  before(async () => {
+    // Our own database, so the spare messaging process can be pointed at the cluster's one.
+    database = await createTestDatabase('faults_messaging');
+    cluster = await startCluster({ gateways: 2, env: { DATABASE_URL: database.url, RATE_LIMIT_WRITE: '100000' } });
+    const port = cluster.port + 39; // inside the range the harness checked free; the cluster uses +1…+34
+    spare = spawn(process.execPath, ['--import', 'tsx', path.join('services', 'messaging', 'src', 'main.ts')], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_PREFIX: cluster.redisPrefix,
+        DATABASE_URL: database.url,
+        JWT_SECRET: cluster.jwtSecret,
+        HOST: '127.0.0.1',
+        SERVICE_PORT: String(port),
+        LOG_LEVEL: process.env.TEST_LOG ?? 'warn',
+      },
+    });
+    spare.stdout!.on('data', (c: Buffer) => void (spareOutput += c.toString()));
+    spare.stderr!.on('data', (c: Buffer) => void (spareOutput += c.toString()));
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, {
+      timeoutMs: 60_000, intervalMs: 200, what: `spare messaging ready\n${spareOutput}`,
+    });
+  });
+
+  after(async () => {
+    for (const client of clients) client.close();
+    if (spare && spare.exitCode === null && spare.signalCode === null) {
+      const exited = new Promise((resolve) => spare!.once('exit', resolve));
+      spare.kill('SIGTERM');
+      const timer = setTimeout(() => spare!.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await cluster?.stop();
+    redis.disconnect();
+    await database?.drop();
+  });
+
+  const connect = async (userId: string) => {
+    const client = createClient({ url: cluster.url, token: signToken(cluster.jwtSecret, userId, { name: userId }) });
+    clients.push(client);
+    await client.synced();
+    return client;
+  };
+
+  /** Every message of a room, paging forward through history. */
+  async function allMessages(client: SwitchboardClient, roomId: string): Promise<Message[]> {
+    const out: Message[] = [];
+    for (;;) {
+      const page = await client.history({ roomId, afterSeq: out.at(-1)?.seq ?? 0, limit: 200 });
+      out.push(...page.messages);
+      if (!page.hasMore) return out;
+    }
+  }
+
+  test('no acked message is lost and none is stored or delivered twice', async (t) => {
+    const original = cluster.processes.find((p) => p.name === 'messaging');
+    assert.ok(original, 'the cluster runs a messaging process');
+    const alice = await connect('alice');
+    const bob = await connect('bob');
+    const room = await alice.createRoom({ type: 'group', name: 'burst', memberIds: ['bob'] });
+    const bobSeen: Message[] = [];
+    bob.onMessage(room.id, (m) => bobSeen.push(m));
+
+    let attempts = 0;
+    alice.socket.onAnyOutgoing((event) => void (event === 'message:send' && (attempts += 1)));
+    const acked = new Map<string, Message>();
+    const failed: string[] = [];
+    let next = 1;
+    let killed = false;
+    const sender = async () => {
+      while (next <= BURST) {
+        const clientMessageId = `burst-${next++}`;
+        try {
+          acked.set(clientMessageId, await alice.sendMessage({ roomId: room.id, content: clientMessageId, clientMessageId }));
+        } catch (error) {
+          failed.push(`${clientMessageId}: ${(error as Error).message}`);
+        }
+        if (!killed && acked.size >= KILL_AFTER) {
+          killed = true;
+          cluster.kill(original.pid);
+        }
+      }
+    };
+    await Promise.all([sender(), sender(), sender(), sender(), sender(), sender(), sender(), sender()]);
+    assert.ok(killed, 'messaging was killed mid-burst');
+    t.diagnostic(`${attempts} send attempts for ${BURST} messages (retries after the kill: ${attempts - BURST})`);
+    t.diagnostic(`acked ${acked.size}/${BURST}; failed: ${failed.length ? failed.join('; ') : 'none'}`);
+    // The spare consumer serves every retry, so every send is eventually acked.
+    assert.equal(acked.size, BURST);
+
+    // Commands the dead process had taken are reclaimed by the spare and run again (idempotently):
+    // wait until none is pending, so a late duplicate would be visible below.
+    const stream = `${cluster.redisPrefix}bus:cmd:messaging`;
+    await waitFor(async () => Number(((await redis.xpending(stream, 'messaging')) as [number])[0]) === 0, {
+      timeoutMs: 60_000, intervalMs: 500, what: 'no messaging command pending',
+    });
+
+    const stored = await allMessages(alice, room.id);
+    const byClientId = new Map<string, number>();
+    for (const m of stored) byClientId.set(m.clientMessageId ?? '?', (byClientId.get(m.clientMessageId ?? '?') ?? 0) + 1);
+    assert.deepEqual([...byClientId].filter(([, n]) => n > 1), [], 'no clientMessageId stored twice');
+    assert.equal(stored.length, BURST);
+    assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: BURST }, (_, i) => i + 1), 'gapless seqs');
+    const storedIds = new Set(stored.map((m) => m.id));
+    assert.deepEqual([...acked.values()].filter((m) => !storedIds.has(m.id)).map((m) => m.clientMessageId), [], 'every acked message is stored');
+
+    await waitFor(() => (bob.cursors()[room.id] ?? 0) >= BURST, { timeoutMs: 60_000, what: 'bob has everything' });
+    assert.deepEqual(bobSeen.map((m) => m.seq), Array.from({ length: BURST }, (_, i) => i + 1), 'bob: once each, in order');
+    assert.equal(new Set(bobSeen.map((m) => m.id)).size, BURST);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './cluster-harness.ts';
+export * from './client.ts';
