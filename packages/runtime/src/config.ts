@@ -13,7 +13,7 @@ export const ENV_DOCS: Record<string, string> = {
   DATABASE_URL: 'Postgres connection string. Unset in `npm start`: embedded Postgres under `./.data/`.',
   JWT_SECRET: 'HS256 secret for client tokens. Required by each cluster service process; `npm start`, `npm run cluster` and `npm run token` fall back to a public dev secret with a warning.',
   JWT_PUBLIC_KEY: 'PEM public key: verify RS256 tokens instead of HS256.',
-  API_KEY: 'Key backends send as `X-Api-Key` to the server publish API.',
+  API_KEY: 'Key backends will send as `X-Api-Key` to `POST /api/publish` (notification service; not built yet, see README "Status").',
   CORS_ORIGINS: 'Comma-separated browser origins allowed to connect (`*` for any; default `*` embedded, none in cluster).',
   MAX_HTTP_BUFFER_SIZE: 'Largest Socket.IO message in bytes (default 1000000).',
   RATE_LIMIT_WRITE: 'Writes (send, create, join…) per user per 10 s (default 100).',
