@@ -3,10 +3,9 @@
 // restarts) unless DATABASE_URL is set. No Redis, no nginx.
 import http from 'node:http';
 import { z } from 'zod';
-import type { Router } from 'express';
 import { MemoryBus } from '@switchboard/bus';
 import { createDb, migrateDeploy, pingDb, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@switchboard/db';
-import { createMemoryRateLimiter, ioBroadcaster, startGateway } from '@switchboard/gateway';
+import { createMemoryRateLimiter, createStatsRouter, ioBroadcaster, startGateway } from '@switchboard/gateway';
 import { loadConfigOrExit, onShutdown, type RunningService, type ServiceModule } from '@switchboard/host';
 import { service as callSignaling } from '@switchboard/call-signaling';
 import { service as messaging } from '@switchboard/messaging';
@@ -76,9 +75,8 @@ async function main(): Promise<void> {
   for (const { name, service } of running) {
     for (const [key, check] of Object.entries(service.readiness ?? {})) checks[`${name}.${key}`] = check;
   }
-  // A gateway may serve REST too (e.g. /api/stats); mount it when it does.
-  const gatewayRouter = (gateway as { router?: Router }).router;
-  if (gatewayRouter) app.use('/api', gatewayRouter);
+  const stats = createStatsRouter({ io: gateway.io, bus, gatewayId: config.GATEWAY_ID ?? 'embedded', prefix: config.REDIS_PREFIX, log });
+  app.use('/api', stats.router);
   for (const { service } of running) if (service.router) app.use('/api', service.router);
   finishHttpApp(app, log, metrics);
 
@@ -88,6 +86,7 @@ async function main(): Promise<void> {
 
   onShutdown(log, async () => {
     await gateway.close();
+    await stats.close();
     for (const { service } of running.reverse()) await service.close();
     await bus.close();
     await new Promise<void>((resolve) => httpServer.close(() => resolve()));

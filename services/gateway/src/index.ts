@@ -16,6 +16,7 @@ import type { GatewayServer } from './types.ts';
 export { ioBroadcaster } from './broadcaster.ts';
 export { createMemoryRateLimiter, RATE_WINDOW_MS, type RateLimiter } from './rate-limit.ts';
 export { createRedisRateLimiter } from './rate-limit-redis.ts';
+export { createStatsRouter, type StatsBody } from './stats/index.ts';
 export type { GatewayServer, GatewaySocket, SocketData } from './types.ts';
 
 export interface GatewayDeps {

@@ -8,7 +8,7 @@ import { ClusterConfigSchema, loadConfigOrExit, onShutdown, type ClusterConfig }
 import {
   createHttpApp, createLogger, createMetrics, createRedis, createTokenVerifier, finishHttpApp, listen, socketIoKey, type Logger,
 } from '@switchboard/runtime';
-import { createRedisRateLimiter, startGateway, type RunningGateway } from './index.ts';
+import { createRedisRateLimiter, createStatsRouter, startGateway, type RunningGateway } from './index.ts';
 
 async function run(config: ClusterConfig, gatewayId: string, baseLog: Logger): Promise<void> {
   const log = baseLog.child({ gatewayId });
@@ -29,7 +29,6 @@ async function run(config: ClusterConfig, gatewayId: string, baseLog: Logger): P
     checks: { redis: async () => void (await redis.ping()) },
     isAccepting: () => gateway?.isAccepting() ?? false,
   });
-  finishHttpApp(app, log, metrics);
   const server = http.createServer(app);
   gateway = await startGateway({
     config,
@@ -42,6 +41,10 @@ async function run(config: ClusterConfig, gatewayId: string, baseLog: Logger): P
     rateLimiter: createRedisRateLimiter(redis, config.REDIS_PREFIX),
     adapter: createAdapter(adapterPub, adapterSub, { key: socketIoKey(config.REDIS_PREFIX) }),
   });
+  // Routes are read per request, so mounting after Socket.IO attached is fine.
+  const stats = createStatsRouter({ io: gateway.io, bus, gatewayId, redis, prefix: config.REDIS_PREFIX, log });
+  app.use('/api', stats.router);
+  finishHttpApp(app, log, metrics);
   const port = await listen(server, config.SERVICE_PORT, config.HOST);
   log.info({ port }, 'listening');
 
@@ -51,6 +54,7 @@ async function run(config: ClusterConfig, gatewayId: string, baseLog: Logger): P
   onShutdown(log, async () => {
     server.close();
     await running.close();
+    await stats.close();
     server.closeAllConnections();
     await bus.close();
     await Promise.allSettled([redis.quit(), busSubscriber.quit(), adapterPub.quit(), adapterSub.quit()]);

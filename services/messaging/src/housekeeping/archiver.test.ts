@@ -43,7 +43,7 @@ describe('room archiving', () => {
   });
 
   test('a join or the next session:open revives an archived room', async () => {
-    const joined = await createRoom([]);
+    const joined = await createRoom(['eve']);
     const member = await createRoom(['dora']);
     await age(joined);
     await age(member);

@@ -1,0 +1,159 @@
+import { performance } from 'node:perf_hooks';
+import type { Socket } from 'socket.io-client';
+import { z } from 'zod';
+import { closeAll, localAddressFor, openSocket, pooled } from './clients.ts';
+import { percentile, round } from './latency.ts';
+import type { RunningSystem } from './system.ts';
+import type { ScenarioResult } from '../report/results.ts';
+
+export interface FanoutOptions {
+  rooms: number;
+  roomSize: number;
+  /** Messages per second over all rooms. */
+  rate: number;
+  durationSec: number;
+  /** How long to wait for stragglers after the last send before counting the rest as lost. */
+  drainMs: number;
+  concurrency: number;
+}
+
+/** What each message carries so the receiver can time it and count it once. */
+const Probe = z.object({ id: z.string(), t: z.number(), room: z.number(), from: z.number() });
+
+interface Member {
+  socket: Socket;
+  room: number;
+  index: number;
+}
+
+/**
+ * Chat fan-out: rooms of `roomSize` members, messages sent round-robin by every member at
+ * `rate` per second for `durationSec`. Each delivery to a member other than the sender is
+ * timed from the send timestamp in the payload. lost = expected − unique deliveries, where every
+ * attempted send (including ones whose ack failed) is expected at every other member.
+ */
+export async function runFanout(system: RunningSystem, options: FanoutOptions, nonce: string, name: 'fanout' | 'fanout-burst' = 'fanout'): Promise<ScenarioResult> {
+  const { driver } = system;
+  const total = options.rooms * options.roomSize;
+  const userId = (room: number, index: number) => `bench-${name}-${nonce}-${room}-${index}`;
+  const tokens = Array.from({ length: total }, (_, i) => driver.token(userId(Math.floor(i / options.roomSize), i % options.roomSize)));
+
+  const opened = await pooled(total, options.concurrency, (i) => openSocket(system.url, tokens[i]!, localAddressFor(i)));
+  const failedConnects = opened.filter((o) => o instanceof Error);
+  const sockets = opened.flatMap((o) => (o instanceof Error ? [] : [o.socket]));
+  if (failedConnects.length > 0) {
+    closeAll(sockets);
+    throw new Error(`fanout: ${failedConnects.length}/${total} clients could not connect: ${(failedConnects[0] as Error).message}`);
+  }
+  const members: Member[] = sockets.map((socket, i) => ({ socket, room: Math.floor(i / options.roomSize), index: i % options.roomSize }));
+
+  const latencies: number[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let lastDeliveryAt = 0;
+  for (const member of members) {
+    driver.onMessage(member.socket, (message) => {
+      const parsed = Probe.safeParse(safeJson(message.content));
+      if (!parsed.success || parsed.data.from === member.index || parsed.data.room !== member.room) return;
+      const key = `${parsed.data.id}:${member.index}`;
+      if (seen.has(key)) return void duplicates++;
+      seen.add(key);
+      const now = performance.now();
+      latencies.push(now - parsed.data.t);
+      lastDeliveryAt = now;
+    });
+  }
+
+  try {
+    const roomIds = await setUpRooms(system, members, options, userId);
+    // Let adapters propagate room membership before the clock starts.
+    await new Promise((r) => setTimeout(r, 500));
+
+    let attempted = 0;
+    let sendFailures = 0;
+    const sendErrors = new Map<string, number>();
+    const inFlight = new Set<Promise<void>>();
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const elapsed = (performance.now() - started) / 1000;
+        const due = Math.min(Math.floor(elapsed * options.rate), Math.floor(options.durationSec * options.rate));
+        while (attempted < due) {
+          const n = attempted++;
+          const room = n % options.rooms;
+          const from = Math.floor(n / options.rooms) % options.roomSize;
+          const sender = members[room * options.roomSize + from]!;
+          const id = `${name}-${nonce}-${n}`;
+          const content = JSON.stringify({ id, t: performance.now(), room, from });
+          const task = driver
+            .send(sender.socket, roomIds[room]!, content, id)
+            .catch((error: Error) => {
+              sendFailures++;
+              sendErrors.set(error.message, (sendErrors.get(error.message) ?? 0) + 1);
+            })
+            .finally(() => inFlight.delete(task));
+          inFlight.add(task);
+        }
+        if (elapsed >= options.durationSec) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 5);
+    });
+    const sendingEndedAt = performance.now();
+    const expected = attempted * (options.roomSize - 1);
+    const drainDeadline = Date.now() + options.drainMs;
+    while (seen.size < expected && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 1000))]);
+
+    const delivered = seen.size;
+    const windowSec = (Math.max(lastDeliveryAt, sendingEndedAt) - started) / 1000;
+    return {
+      name,
+      system: system.name,
+      connections: total,
+      rate: options.rate,
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      deliveredPerSec: round(delivered / windowSec),
+      lost: expected - delivered,
+      rssPerConnectionKb: null,
+      details: {
+        rooms: options.rooms,
+        roomSize: options.roomSize,
+        durationSec: options.durationSec,
+        sent: attempted,
+        sendFailures,
+        sendErrors: Object.fromEntries(sendErrors),
+        expected,
+        delivered,
+        duplicates,
+        maxMs: round(latencies.reduce((m, v) => Math.max(m, v), 0)),
+        drainMs: round(Math.max(0, lastDeliveryAt - sendingEndedAt)),
+      },
+    };
+  } finally {
+    closeAll(sockets);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function setUpRooms(system: RunningSystem, members: Member[], options: FanoutOptions, userId: (room: number, index: number) => string): Promise<string[]> {
+  const roomIds: string[] = [];
+  for (let room = 0; room < options.rooms; room++) {
+    const memberIds = Array.from({ length: options.roomSize }, (_, i) => userId(room, i));
+    roomIds.push(await system.driver.createRoom(members[room * options.roomSize]!.socket, memberIds));
+  }
+  const joins = await pooled(members.length, options.concurrency, (i) => system.driver.join(members[i]!.socket, roomIds[members[i]!.room]!));
+  const failed = joins.filter((j) => j instanceof Error);
+  if (failed.length > 0) throw new Error(`fanout: ${failed.length} joins failed: ${(failed[0] as Error).message}`);
+  return roomIds;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

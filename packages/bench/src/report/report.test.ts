@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { percentile } from '../load/latency.ts';
+import { parseOptions } from '../options.ts';
+import { renderChart } from './chart.ts';
+import type { ScenarioResult } from './results.ts';
+import { markdownTable, ratioTable } from './table.ts';
+
+const row = (system: ScenarioResult['system'], p50Ms: number): ScenarioResult => ({
+  name: 'fanout', system, connections: 10, rate: 100, p50Ms, p99Ms: p50Ms * 2, deliveredPerSec: 900, lost: 0, rssPerConnectionKb: null,
+});
+
+describe('bench reporting', () => {
+  test('percentile takes the nearest rank', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(percentile(samples, 50), 50);
+    assert.equal(percentile(samples, 99), 99);
+    assert.equal(percentile([7], 99), 7);
+    assert.ok(Number.isNaN(percentile([], 50)));
+  });
+
+  test('the table has one row per result and ratios are against socketio-single', () => {
+    const rows = [row('socketio-single', 2), row('switchboard', 6)];
+    assert.equal(markdownTable(rows).split('\n').length, 4);
+    assert.match(ratioTable(rows), /\| fanout \| switchboard \| 1\.00 \| 3\.00 \| 3\.00 \| 1\.00 \| – \|/);
+  });
+
+  test('the chart is an SVG naming every system, with n/a for missing figures', () => {
+    const svg = renderChart([row('switchboard', 5)], 'caption & more');
+    assert.match(svg, /^<svg /);
+    for (const name of ['switchboard', 'socketio-single', 'socketio-redis-naive']) assert.ok(svg.includes(name));
+    assert.ok(svg.includes('n/a'));
+    assert.ok(svg.includes('caption &amp; more'));
+  });
+
+  test('options: --quick picks the small preset, knobs override it, unknown flags are refused', () => {
+    const quick = parseOptions(['--quick', '--systems=switchboard', '--rate=50']);
+    assert.equal(quick.mode, 'quick');
+    assert.deepEqual(quick.systems, ['switchboard']);
+    assert.equal(quick.fanout.rate, 50);
+    assert.equal(parseOptions([]).mode, 'full');
+    assert.throws(() => parseOptions(['--systems=k6']), /unknown system/);
+    assert.throws(() => parseOptions(['--rate=fast']), /positive number/);
+    assert.throws(() => parseOptions(['--bogus']), /unknown argument/);
+  });
+});
