@@ -94,7 +94,8 @@ async function main(): Promise<void> {
       name: plan.name,
       command: process.execPath,
       args: ['--import', 'tsx', path.join('services', plan.service, 'src', 'main.ts')],
-      env: { ...process.env, ...plan.env },
+      // Children write to a pipe, so they cannot see the terminal: decide for them.
+      env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), ...plan.env },
       cwd: REPO_ROOT,
       stopSignal: 'SIGTERM',
     }),
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
   }
   ready = true;
   const stateFile = await writeState(config, nginx, started);
-  say(`pids in ${path.relative(process.cwd(), stateFile) || stateFile}: ${started.map((s) => `${s.plan.name}=${s.child.process.pid}`).join(' ')} nginx=${nginx.process.pid}`);
+  say(`pids in ${stateFile}: ${started.map((s) => `${s.plan.name}=${s.child.process.pid}`).join(' ')} nginx=${nginx.process.pid}`);
   say(`Switchboard cluster ready on http://localhost:${config.PORT}`);
   say(`mint a token: npm run token -- <userId> --name <name>${config.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}`);
 }

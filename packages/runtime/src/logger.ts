@@ -12,12 +12,12 @@ export const REDACT_PATHS = [
 export interface LoggerConfig {
   service: string;
   level?: string;
-  /** `pretty` for a person at a terminal, `json` for machines (the default). */
+  /** `pretty` for a person at a terminal, `json` for machines; unset: pretty only on a TTY. */
   format?: 'json' | 'pretty';
   destination?: NodeJS.WritableStream;
 }
 
-export function createLogger({ service, level = 'info', format = 'json', destination }: LoggerConfig): Logger {
+export function createLogger({ service, level = 'info', format = defaultFormat(), destination }: LoggerConfig): Logger {
   const options: LoggerOptions = {
     level,
     base: { service },
@@ -25,7 +25,11 @@ export function createLogger({ service, level = 'info', format = 'json', destina
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (format === 'pretty') {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } });
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l', messageFormat: '{service}: {msg}' } } });
   }
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+}
+
+function defaultFormat(): 'json' | 'pretty' {
+  return process.stdout.isTTY ? 'pretty' : 'json';
 }
