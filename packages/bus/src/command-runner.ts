@@ -9,12 +9,21 @@ import { unknownCommand } from './replies.ts';
  */
 export async function runCommand(handlers: CommandHandlers, command: string, payload: unknown, ctx: RequestContext, log: Logger): Promise<BusReply> {
   const handler = Object.hasOwn(handlers, command) ? handlers[command] : undefined;
-  if (!handler) return unknownCommand(command);
+  // Every line about a command carries who asked and from where, to follow one request across processes.
+  const fields = { command, requestId: ctx.requestId, userId: ctx.userId, socketId: ctx.socketId, gatewayId: ctx.gatewayId };
+  if (!handler) {
+    log.debug(fields, 'command has no handler');
+    return unknownCommand(command);
+  }
+  const started = performance.now();
   try {
-    return { ok: true, result: await handler(payload, ctx) };
+    const result = await handler(payload, ctx);
+    log.debug({ ...fields, ms: Math.round(performance.now() - started) }, 'command handled');
+    return { ok: true, result };
   } catch (error) {
     const failure = toAckFailure(error);
-    if (failure.code === 'INTERNAL') log.error({ err: error, command, requestId: ctx.requestId }, 'bus handler failed');
+    if (failure.code === 'INTERNAL') log.error({ ...fields, err: error }, 'bus handler failed');
+    else log.debug({ ...fields, code: failure.code }, 'command refused');
     return { ok: false, code: failure.code, error: failure.error };
   }
 }

@@ -1,7 +1,8 @@
 import type { RequestContext } from '@switchboard/protocol';
-import { AppError, toAckFailure, type Logger } from '@switchboard/runtime';
+import { AppError, createLogger, type Logger } from '@switchboard/runtime';
 import type { Bus, BusReply, CommandHandlers, RequestOptions } from './bus.ts';
-import { replyToResult, unavailable, unknownCommand } from './replies.ts';
+import { runCommand } from './command-runner.ts';
+import { replyToResult, unavailable } from './replies.ts';
 
 interface Envelope {
   command: string;
@@ -23,11 +24,11 @@ export class MemoryBus implements Bus {
   private closed = false;
 
   private readonly defaultTimeoutMs: number;
-  private readonly log: Logger | undefined;
+  private readonly log: Logger;
 
   constructor(options: { timeoutMs?: number; log?: Logger } = {}) {
     this.defaultTimeoutMs = options.timeoutMs ?? 5000;
-    this.log = options.log;
+    this.log = options.log ?? createLogger({ service: 'bus', level: 'silent' });
   }
 
   async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
@@ -88,18 +89,8 @@ export class MemoryBus implements Bus {
   }
 
   private async dispatch(handlers: CommandHandlers, { command, payload, ctx, reply }: Envelope): Promise<void> {
-    const handler = Object.hasOwn(handlers, command) ? handlers[command] : undefined;
-    let result: BusReply;
-    if (!handler) result = unknownCommand(command);
-    else {
-      try {
-        result = { ok: true, result: await handler(payload, ctx) };
-      } catch (error) {
-        const failure = toAckFailure(error);
-        result = { ok: false, code: failure.code, error: failure.error };
-        if (failure.code === 'INTERNAL') this.log?.error({ err: error, command }, 'bus handler failed');
-      }
-    }
+    // Run first: `reply?.(await …)` would skip the command itself when nobody awaits a reply.
+    const result = await runCommand(handlers, command, payload, ctx, this.log);
     reply?.(result);
   }
 }
