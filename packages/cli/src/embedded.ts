@@ -12,7 +12,7 @@ import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
-  BaseConfigSchema, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, finishHttpApp, listen,
+  BaseConfigSchema, countingBroadcaster, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, finishHttpApp, listen,
 } from '@switchboard/runtime';
 
 const SERVICES: ServiceModule[] = [messaging, presence, callSignaling, notification];
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   await migrateDeploy(databaseUrl);
 
   const metrics = createMetrics('switchboard');
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) });
   const bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS, log });
   const verifier = createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY });
   // The express app must be the server's request listener before Socket.IO attaches: Socket.IO
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     rateLimiter: createMemoryRateLimiter(),
   });
   accepting = () => gateway.isAccepting();
-  const broadcaster = ioBroadcaster(gateway.io);
+  const broadcaster = countingBroadcaster(ioBroadcaster(gateway.io), metrics.eventsOut);
 
   const running: { name: string; service: RunningService }[] = [];
   for (const module of SERVICES) {

@@ -5,7 +5,7 @@ import { RedisBus } from '@switchboard/bus';
 import { createDb, pingDb } from '@switchboard/db';
 import {
   BaseConfigSchema, ConfigError, createHttpApp, createLogger, createMetrics, createRedis, createRedisBroadcaster,
-  createTokenVerifier, finishHttpApp, listen, parseEnv, type BaseEnv, type Logger,
+  countingBroadcaster, createTokenVerifier, finishHttpApp, listen, parseEnv, type BaseEnv, type Logger,
 } from '@switchboard/runtime';
 import type { ServiceModule } from './service.ts';
 import { onShutdown } from './shutdown.ts';
@@ -56,9 +56,9 @@ async function startServiceProcess(module: ServiceModule, config: ClusterConfig,
   const redis = createRedis(config.REDIS_URL, log, `${module.name}:main`);
   const busRedis = createRedis(config.REDIS_URL, log, `${module.name}:bus`);
   const busSubscriber = createRedis(config.REDIS_URL, log, `${module.name}:bus-sub`);
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) });
   const bus = new RedisBus({ redis: busRedis, subscriber: busSubscriber, prefix: config.REDIS_PREFIX, consumer: consumerName(module.name), log, metrics, timeoutMs: config.BUS_TIMEOUT_MS });
-  const broadcaster = createRedisBroadcaster(redis, config.REDIS_PREFIX);
+  const broadcaster = countingBroadcaster(createRedisBroadcaster(redis, config.REDIS_PREFIX), metrics.eventsOut);
   const verifier = createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY });
 
   const service = await module.start({ config: config as BaseEnv, log, metrics, bus, db, broadcaster, verifier, redis });

@@ -26,3 +26,29 @@ export function createRedisBroadcaster(redis: Redis, prefix: string): Broadcaste
     in: (room) => emitter.in(room),
   };
 }
+
+/**
+ * Counts what a service sends to clients in `switchboard_events_out_total{event}`: one per
+ * broadcast (not per recipient; the adapter fans out). The host wraps every service's broadcaster.
+ */
+export function countingBroadcaster(inner: Broadcaster, eventsOut: { inc(labels: { event: string }): void }): Broadcaster {
+  const counted = <E extends keyof ServerToClientEvents>(target: Pick<BroadcastTarget, 'emit'>, event: E, args: Parameters<ServerToClientEvents[E]>) => {
+    eventsOut.inc({ event });
+    return target.emit(event, ...args);
+  };
+  return {
+    to(room) {
+      const target = inner.to(room);
+      return { emit: (event, ...args) => counted(target, event, args) };
+    },
+    in(room) {
+      const target = inner.in(room);
+      return {
+        emit: (event, ...args) => counted(target, event, args),
+        socketsJoin: (rooms) => target.socketsJoin(rooms),
+        socketsLeave: (rooms) => target.socketsLeave(rooms),
+        disconnectSockets: (close) => target.disconnectSockets(close),
+      };
+    },
+  };
+}

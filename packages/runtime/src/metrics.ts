@@ -14,7 +14,7 @@ export function createMetrics(service: string) {
     registry,
     connections: new client.Gauge({ name: 'switchboard_connections', help: 'Open client sockets', registers: [registry] }),
     eventsIn: new client.Counter({ name: 'switchboard_events_in_total', help: 'Client events received', labelNames: ['event'], registers: [registry] }),
-    eventsOut: new client.Counter({ name: 'switchboard_events_out_total', help: 'Events emitted to clients', labelNames: ['event'], registers: [registry] }),
+    eventsOut: new client.Counter({ name: 'switchboard_events_out_total', help: 'Events sent to clients: per socket at gateways, per broadcast at services', labelNames: ['event'], registers: [registry] }),
     ackLatency: new client.Histogram({ name: 'switchboard_ack_seconds', help: 'Time from request to ack', labelNames: ['event'], buckets: ms, registers: [registry] }),
     errors: new client.Counter({ name: 'switchboard_errors_total', help: 'Errors answered, by code', labelNames: ['code'], registers: [registry] }),
     busLatency: new client.Histogram({ name: 'switchboard_bus_request_seconds', help: 'Bus request round trip', labelNames: ['service', 'command'], buckets: ms, registers: [registry] }),

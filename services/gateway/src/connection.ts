@@ -34,6 +34,8 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   const log = deps.log.child({ socketId: socket.id, userId: principal.userId });
   metrics.connections.inc();
   activity.opened(socket.id);
+  // Per socket delivered, broadcasts from services included (the adapter notifies these listeners too).
+  socket.onAnyOutgoing((event: string) => metrics.eventsOut.inc({ event }));
 
   // Registered before any await, so no event sent right after `connect` is missed.
   socket.onAny((rawEvent: unknown, ...args: unknown[]) => {

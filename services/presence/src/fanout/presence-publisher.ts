@@ -26,7 +26,6 @@ export function createPresencePublisher({ store, broadcaster, roomsOf, log, metr
     const targets = [...subscribers.map(socketRooms.user), ...(rooms ?? []).map(socketRooms.room)];
     if (targets.length === 0) return;
     broadcaster.to(targets).emit('presence:changed', presence);
-    metrics.eventsOut.inc({ event: 'presence:changed' });
   }
 
   return async (changes) => {

@@ -66,7 +66,6 @@ export function createGeofenceEvaluator({ db, broadcaster, log, metrics }: Geofe
       };
       const rooms = fence.roomId ? [fence.roomId] : fix.roomIds;
       broadcaster.to([...rooms.map(socketRooms.room), socketRooms.role('supervisor')]).emit('geofence:violation', event);
-      metrics.eventsOut.inc({ event: 'geofence:violation' });
       raised.push(event);
     }
     return raised;

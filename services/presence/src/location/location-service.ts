@@ -37,7 +37,6 @@ export function createLocationService({ limiter, roomsOf, broadcaster, history, 
       ...(payload.battery !== undefined ? { battery: payload.battery } : {}),
     };
     broadcaster.to([...roomIds.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)]).emit('location:update', event);
-    metrics.eventsOut.inc({ event: 'location:update' });
     history.add({
       userId: principal.userId,
       latitude: payload.latitude,

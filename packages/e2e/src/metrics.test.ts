@@ -1,0 +1,251 @@
+// Issue 3, "Done means": /metrics of every process of the real cluster (nginx, two gateways,
+// messaging, presence, call-signaling, notification on Redis and Postgres) is scraped on its own
+// private port before and after a small load through nginx, and the counters the load must move
+// have moved — by exactly the amount the load explains, where the amount is deterministic.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { signToken } from '@switchboard/runtime';
+import { waitFor } from '@switchboard/testkit';
+import { connectClient, type E2eClient } from './client.ts';
+import { startCluster, type ClusterProcess, type RunningCluster } from './cluster-harness.ts';
+import { delta, parsePrometheusText, sumOf, type Sample } from './prometheus-text.ts';
+import { fix, mapAddressesToGateways, record, requestJson } from './presence-helpers.ts';
+
+describe('prometheus text parser', () => {
+  test('reads names, escaped labels, special values and timestamps; skips comments', () => {
+    const samples = parsePrometheusText([
+      '# HELP x_total A counter',
+      '# TYPE x_total counter',
+      'x_total{event="message:send",service="gateway"} 4',
+      'x_total{event="a\\"b\\\\c\\nd"} 1 1700000000000',
+      'up 1',
+      'h_bucket{le="+Inf"} +Inf',
+      'nan_gauge NaN',
+      'lag_seconds{service="gateway"} Nan', // prom-client's spelling
+      '',
+    ].join('\n'));
+    assert.equal(samples.length, 6);
+    assert.ok(Number.isNaN(samples[5]!.value));
+    assert.deepEqual(samples[0], { name: 'x_total', labels: { event: 'message:send', service: 'gateway' }, value: 4 });
+    assert.deepEqual(samples[1]!.labels, { event: 'a"b\\c\nd' });
+    assert.equal(samples[1]!.value, 1);
+    assert.equal(samples[3]!.value, Infinity);
+    assert.ok(Number.isNaN(samples[4]!.value));
+    assert.equal(sumOf(samples, 'x_total'), 5);
+    assert.equal(sumOf(samples, 'x_total', { event: 'message:send' }), 4);
+    assert.equal(sumOf(samples, 'x_total', { event: 'nope' }), 0);
+    assert.equal(delta(samples, parsePrometheusText('x_total{event="message:send"} 7'), 'x_total', { event: 'message:send' }), 3);
+  });
+
+  test('refuses malformed lines', () => {
+    assert.throws(() => parsePrometheusText('x_total{event="open} 1'), /line 1: bad label/);
+    assert.throws(() => parsePrometheusText('x_total abc'), /bad value/);
+    assert.throws(() => parsePrometheusText('{a="b"} 1'), /no metric name/);
+  });
+});
+
+/** message:send per sending user (one sender per gateway). */
+const N = 5;
+const SERVICES = ['messaging', 'presence', 'call-signaling', 'notification'] as const;
+const SETTLE = { timeoutMs: 10_000 };
+
+const scrape = async (p: ClusterProcess): Promise<Sample[]> => {
+  // Straight to the process's own port: nginx does not expose /metrics (asserted below).
+  const response = await fetch(`http://127.0.0.1:${p.port}/metrics`);
+  assert.equal(response.status, 200, `${p.name} /metrics`);
+  return parsePrometheusText(await response.text());
+};
+
+describe('/metrics of every cluster process moves under load through nginx', () => {
+  let cluster: RunningCluster;
+  const clients: E2eClient[] = [];
+  const baseline = new Map<string, Sample[]>();
+  /** Per gateway: its two users' clients; the first of each gateway sends messages. */
+  const onGateway = new Map<string, { sender: E2eClient; other: E2eClient }>();
+  let roomId = '';
+
+  const token = (userId: string) => signToken(cluster.jwtSecret, userId, { name: `User ${userId}` });
+  const proc = (name: string) => {
+    const found = cluster.processes.find((p) => p.name === name);
+    assert.ok(found, `${name} in pids.json: ${cluster.processes.map((p) => p.name).join(', ')}`);
+    return found;
+  };
+  /** Scrape until `done` holds (service counters move just after the ack); the last scrape either way. */
+  const scrapeUntil = async (p: ClusterProcess, done: (s: Sample[]) => boolean): Promise<Sample[]> => {
+    let last = await scrape(p);
+    await waitFor(async () => done((last = await scrape(p))), SETTLE).catch(() => undefined);
+    return last;
+  };
+  const moved = (name: string, after: Sample[], metric: string, labels: Record<string, string> = {}) => delta(baseline.get(name)!, after, metric, labels);
+
+  before(async () => {
+    cluster = await startCluster({ gateways: 2 });
+    const byGateway = await mapAddressesToGateways(cluster.url, token('address-probe'));
+    assert.equal(byGateway.size, 2, `every probe address landed on one gateway: ${JSON.stringify([...byGateway])}`);
+    // Baseline once the probes are gone, so the connections gauge is back to zero.
+    for (const g of cluster.gateways) {
+      await waitFor(async () => sumOf(await scrape(g), 'switchboard_connections') === 0, { ...SETTLE, what: `${g.name} probes disconnected` });
+    }
+    for (const p of cluster.processes) baseline.set(p.name, await scrape(p));
+
+    for (const [gatewayId, addresses] of byGateway) {
+      const connect = async (userId: string, localAddress: string) => {
+        const client = await connectClient(cluster.url, token(userId), { localAddress });
+        clients.push(client);
+        assert.equal(client.connected().serverId, gatewayId);
+        return client;
+      };
+      onGateway.set(gatewayId, { sender: await connect(`${gatewayId}-sender`, addresses[0]!), other: await connect(`${gatewayId}-other`, addresses.at(-1)!) });
+    }
+    const first = [...onGateway.values()][0]!;
+    const userIds = [...onGateway.keys()].flatMap((g) => [`${g}-sender`, `${g}-other`]);
+    const created = await first.sender.request('room:create', { type: 'group', name: 'metrics', memberIds: userIds.slice(1) });
+    assert.equal(created.success, true, JSON.stringify(created));
+    if (!created.success) return;
+    roomId = created.room.id;
+    for (const { sender, other } of onGateway.values()) {
+      for (const client of [sender, other]) assert.equal((await client.request('room:join', { roomId })).success, true);
+    }
+    // Messages from the second gateway's sender, received across gateways by the first's other user.
+    const arrived = record(first.other, 'message:new');
+
+    // The same small load on each gateway (one call:initiate and one bad payload per gateway).
+    for (const [gatewayId, { sender, other }] of onGateway) {
+      for (let i = 0; i < N; i++) {
+        const sent = await sender.request('message:send', { roomId, content: `${gatewayId} ${i}` });
+        assert.equal(sent.success, true, JSON.stringify(sent));
+      }
+      const subscribed = await other.request('presence:subscribe', { userIds: [`${gatewayId}-sender`] });
+      assert.equal(subscribed.success, true, JSON.stringify(subscribed));
+      assert.deepEqual(await other.request('presence:setStatus', { status: 'busy' }), { success: true });
+      const located = await sender.request('location:update', fix({ latitude: 52.5, longitude: 13.4 }));
+      assert.equal(located.success, true, JSON.stringify(located));
+      assert.deepEqual(await sender.request('message:send', 'not an object'), { success: false, code: 'INVALID_PAYLOAD', error: 'Payload must be an object' });
+      const call = await sender.request('call:initiate', { recipientId: `${gatewayId}-other`, callType: 'audio' });
+      assert.equal(call.success, false);
+      if (!call.success) assert.equal(call.code, 'UNAVAILABLE');
+    }
+    // The notification service has no handlers yet either: one of its commands, from the first gateway.
+    const unread = await first.sender.request('notification:getUnreadCount', {});
+    assert.equal(unread.success, false);
+    if (!unread.success) assert.equal(unread.code, 'UNAVAILABLE');
+    await waitFor(() => arrived.filter((m) => m.roomId === roomId).length === 2 * N, { ...SETTLE, what: `${2 * N} messages at one member` });
+  });
+
+  after(async () => {
+    for (const client of clients) client.close();
+    await cluster?.stop();
+  });
+
+  test('every process serves Prometheus text with process metrics on its own port; nginx exposes no /metrics', async () => {
+    assert.deepEqual(cluster.processes.map((p) => p.name).sort(), [...cluster.gateways.map((g) => g.name), ...SERVICES].sort());
+    for (const p of cluster.processes) {
+      const samples = await scrape(p);
+      assert.ok(sumOf(samples, 'process_cpu_seconds_total') > 0, `${p.name} process_cpu_seconds_total`);
+      assert.ok(sumOf(samples, 'process_resident_memory_bytes') > 0, `${p.name} process_resident_memory_bytes`);
+    }
+    assert.equal((await fetch(`${cluster.url}/metrics`)).status, 404);
+    assert.equal((await fetch(`${cluster.url}/api/metrics`)).status, 404);
+  });
+
+  test('each gateway: connections, events in by name, ack latency, errors by code, bus round trips', async () => {
+    const first = onGatewayFirst();
+    for (const { name } of cluster.gateways) {
+      const after = await scrape(proc(name));
+      const events = (event: string) => moved(name, after, 'switchboard_events_in_total', { event });
+      const got = {
+        connections: sumOf(after, 'switchboard_connections'),
+        'message:send in': events('message:send'),
+        'room:join in': events('room:join'),
+        'presence:subscribe in': events('presence:subscribe'),
+        'presence:setStatus in': events('presence:setStatus'),
+        'location:update in': events('location:update'),
+        'call:initiate in': events('call:initiate'),
+        'message:send acks': moved(name, after, 'switchboard_ack_seconds_count', { event: 'message:send' }),
+        'call:initiate acks': moved(name, after, 'switchboard_ack_seconds_count', { event: 'call:initiate' }),
+        INVALID_PAYLOAD: moved(name, after, 'switchboard_errors_total', { code: 'INVALID_PAYLOAD' }),
+        UNAVAILABLE: moved(name, after, 'switchboard_errors_total', { code: 'UNAVAILABLE' }),
+        'bus message:send': moved(name, after, 'switchboard_bus_request_seconds_count', { service: 'messaging', command: 'message:send' }),
+        'bus call:initiate': moved(name, after, 'switchboard_bus_request_seconds_count', { service: 'call-signaling', command: 'call:initiate' }),
+        'bus session:open': moved(name, after, 'switchboard_bus_request_seconds_count', { service: 'messaging', command: 'session:open' }),
+      };
+      assert.deepEqual(got, {
+        connections: 2,
+        'message:send in': N + 1, // N good + the bad payload: counted on arrival
+        'room:join in': 2,
+        'presence:subscribe in': 1,
+        'presence:setStatus in': 1,
+        'location:update in': 1,
+        'call:initiate in': 1,
+        'message:send acks': N + 1,
+        'call:initiate acks': 1,
+        INVALID_PAYLOAD: 1,
+        UNAVAILABLE: name === first ? 2 : 1, // + notification:getUnreadCount on the first
+        'bus message:send': N, // the bad payload never reaches the bus
+        'bus call:initiate': 1,
+        'bus session:open': 2,
+      }, `${name} (first gateway: ${first})`);
+      assert.ok(moved(name, after, 'switchboard_ack_seconds_sum', { event: 'message:send' }) > 0, `${name} ack latency sum`);
+    }
+  });
+
+  test('messaging: bus commands handled, messages persisted, database latency observed', async () => {
+    const want = { send: 2 * N, create: 1, join: 4, persisted: 2 * N };
+    const count = (after: Sample[]) => ({
+      send: moved('messaging', after, 'switchboard_bus_handled_total', { command: 'message:send', outcome: 'ok' }),
+      create: moved('messaging', after, 'switchboard_bus_handled_total', { command: 'room:create', outcome: 'ok' }),
+      join: moved('messaging', after, 'switchboard_bus_handled_total', { command: 'room:join', outcome: 'ok' }),
+      persisted: moved('messaging', after, 'switchboard_messages_persisted_total'),
+    });
+    const after = await scrapeUntil(proc('messaging'), (s) => count(s).send >= want.send);
+    assert.deepEqual(count(after), want);
+    // Group commit: one timed batch may hold several messages, so at least one and at most 2N.
+    const batches = moved('messaging', after, 'switchboard_db_query_seconds_count', { operation: 'message_batch' });
+    assert.ok(batches >= 1 && batches <= 2 * N, `message_batch timings: ${batches}`);
+    assert.ok(moved('messaging', after, 'switchboard_db_query_seconds_sum') > 0);
+    // Every SQL statement is timed by kind, not only the batches.
+    for (const operation of ['select', 'insert', 'update']) {
+      assert.ok(moved('messaging', after, 'switchboard_db_query_seconds_count', { operation }) > 0, `messaging db ${operation}`);
+    }
+    // Services count broadcasts (one per message), gateways count deliveries per socket.
+    assert.equal(moved('messaging', after, 'switchboard_events_out_total', { event: 'message:new' }), 2 * N);
+    for (const gateway of cluster.gateways) {
+      assert.ok(moved(gateway.name, await scrape(proc(gateway.name)), 'switchboard_events_out_total', { event: 'message:new' }) > 0, `${gateway.name} delivered message:new`);
+    }
+  });
+
+  test('presence: bus commands handled for subscribe, setStatus, location and session open', async () => {
+    const handled = (s: Sample[], command: string) => moved('presence', s, 'switchboard_bus_handled_total', { command, outcome: 'ok' });
+    const after = await scrapeUntil(proc('presence'), (s) => handled(s, 'location:update') >= 2 && handled(s, 'session:open') >= 4);
+    assert.deepEqual(
+      { subscribe: handled(after, 'presence:subscribe'), setStatus: handled(after, 'presence:setStatus'), location: handled(after, 'location:update') },
+      { subscribe: 2, setStatus: 2, location: 2 },
+    );
+    // session:open arrives by bus.send; the probes' late ones may still land after the baseline.
+    assert.ok(handled(after, 'session:open') >= 4, `session:open handled: ${handled(after, 'session:open')}`);
+  });
+
+  test('call-signaling and notification (no handlers yet): the bus counts the refused commands as command="unknown", outcome="UNAVAILABLE"', async () => {
+    // stream-consumer.ts labels a command without a handler "unknown" (bounded label values).
+    for (const [name, want] of [['call-signaling', 2], ['notification', 1]] as const) {
+      const refused = (s: Sample[]) => moved(name, s, 'switchboard_bus_handled_total', { command: 'unknown', outcome: 'UNAVAILABLE' });
+      const after = await scrapeUntil(proc(name), (s) => refused(s) >= want);
+      assert.equal(refused(after), want, `${name} refused commands`);
+      assert.equal(moved(name, after, 'switchboard_bus_handled_total', { outcome: 'ok' }), 0, `${name} handled nothing`);
+    }
+  });
+
+  test('/api/stats through nginx: both gateways, connections, rooms', async () => {
+    const stats = await requestJson(`${cluster.url}/api/stats`, 'GET', undefined);
+    assert.equal(stats.status, 200, JSON.stringify(stats.body));
+    const gateways = stats.body.gateways as { gatewayId: string; connections: number }[];
+    assert.deepEqual(gateways.map((g) => g.gatewayId).sort(), cluster.gateways.map((g) => g.name).sort());
+    assert.ok((stats.body.connections as number) > 0, `connections ${String(stats.body.connections)}`);
+    assert.equal(typeof stats.body.rooms, 'number', JSON.stringify(stats.body));
+    assert.ok((stats.body.rooms as number) >= 1);
+  });
+
+  function onGatewayFirst(): string {
+    return [...onGateway.keys()][0]!;
+  }
+});
