@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findFreeClusterPort } from '@switchboard/cli';
 import { createTestDatabase, testPrefix, type TestDatabase } from '@switchboard/testkit';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -44,7 +44,7 @@ export interface StartClusterOptions {
  * prefix and a fresh database, so it can run beside a developer's cluster on the same Redis.
  */
 export async function startCluster({ gateways = 2, env = {}, readyTimeoutMs = 120_000 }: StartClusterOptions = {}): Promise<RunningCluster> {
-  const port = await freePortRange(40);
+  const port = await findFreeClusterPort(gateways);
   const database = await createTestDatabase('e2e');
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
   const redisPrefix = testPrefix('e2e');
@@ -135,25 +135,6 @@ async function killLeftovers(stateDir: string): Promise<void> {
       // Already stopped, as it should be.
     }
   }
-}
-
-/** A port P with P … P+span-1 all free on this machine (the cluster derives its ports from P). */
-export async function freePortRange(span: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + crypto.randomInt(0, 30_000);
-    let ok = true;
-    for (let p = base; p < base + span && ok; p++) ok = await isFree(p);
-    if (ok) return base;
-  }
-  throw new Error('no free port range found');
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
-  });
 }
 
 export type { TestDatabase };

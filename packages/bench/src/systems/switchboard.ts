@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import { REPO_ROOT } from '@switchboard/db';
 import { createSwitchboardDriver } from '../load/switchboard-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { spawnAndWait, waitForHttp } from './processes.ts';
+import { findFreeClusterPort } from '@switchboard/cli';
 
 const CLUSTER_ENTRY = path.join(REPO_ROOT, 'packages', 'cli', 'src', 'cluster.ts');
 /** The line `npm run cluster` prints once nginx and every process answer. */
@@ -23,7 +23,7 @@ export function clusterRunnerExists(): boolean {
 
 /** (a) The real cluster via `packages/cli/src/cluster.ts`: nginx, GATEWAYS=2 gateways, one process per service. */
 export async function startSwitchboard(options: { jwtSecret: string; redisUrl: string; prefix: string; databaseUrl: string }): Promise<RunningSystem> {
-  const port = await clusterPort();
+  const port = await findFreeClusterPort(2);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-cluster-'));
   const cluster = await spawnAndWait({
     args: ['--import', 'tsx', CLUSTER_ENTRY],
@@ -66,24 +66,3 @@ export async function startSwitchboard(options: { jwtSecret: string; redisUrl: s
   }
 }
 
-/**
- * The runner derives its internal ports from PORT (PORT+1… gateways, PORT+31… services), so
- * look for a base whose whole block is free.
- */
-async function clusterPort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const ports = [base, base + 1, base + 2, base + 31, base + 32, base + 33, base + 34];
-    const free = await Promise.all(ports.map(isFree));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free port block for the cluster');
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
-  });
-}

@@ -35,6 +35,9 @@ export interface ProcessPlan {
  * Internal ports are derived from PORT (nginx's), so clusters on different PORTs do not collide:
  * gateway i listens on PORT+i, the services on PORT+31… (for 8080: 8081, 8082 · 8111 … 8114).
  */
+export const GATEWAY_PORT_OFFSET = 1;
+export const SERVICE_PORT_OFFSET = 31;
+
 export function planProcesses(config: ClusterRunnerConfig): ProcessPlan[] {
   const shared: Record<string, string> = {
     REDIS_URL: config.REDIS_URL,
@@ -46,11 +49,11 @@ export function planProcesses(config: ClusterRunnerConfig): ProcessPlan[] {
   const plans: ProcessPlan[] = [];
   for (let i = 1; i <= config.GATEWAYS; i++) {
     const id = `gateway-${i}`;
-    const port = config.PORT + i;
+    const port = config.PORT + GATEWAY_PORT_OFFSET + i - 1;
     plans.push({ name: id, kind: 'gateway', service: 'gateway', port, env: { ...shared, SERVICE_PORT: String(port), GATEWAY_ID: id } });
   }
   CLUSTER_SERVICES.forEach((service, index) => {
-    const port = config.PORT + 31 + index;
+    const port = config.PORT + SERVICE_PORT_OFFSET + index;
     plans.push({ name: service, kind: 'service', service, port, env: { ...shared, SERVICE_PORT: String(port) } });
   });
   return plans;

@@ -1,0 +1,2 @@
+// What other packages (tests, benchmarks) use of the command-line tools.
+export { clusterPorts, findFreeClusterPort } from './cluster/ports.ts';
