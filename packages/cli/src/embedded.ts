@@ -12,7 +12,7 @@ import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
-  BaseConfigSchema, countingBroadcaster, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, finishHttpApp, listen,
+  BaseConfigSchema, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, finishHttpApp, listen,
 } from '@switchboard/runtime';
 
 const SERVICES: ServiceModule[] = [messaging, presence, callSignaling, notification];
@@ -64,7 +64,8 @@ async function main(): Promise<void> {
     rateLimiter: createMemoryRateLimiter(),
   });
   accepting = () => gateway.isAccepting();
-  const broadcaster = countingBroadcaster(ioBroadcaster(gateway.io), metrics.eventsOut);
+  // One registry for all: the gateway already counts every event per socket delivered.
+  const broadcaster = ioBroadcaster(gateway.io);
 
   const running: { name: string; service: RunningService }[] = [];
   for (const module of SERVICES) {

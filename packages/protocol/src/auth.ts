@@ -8,11 +8,12 @@ export const AUTH_ERRORS = {
 } as const;
 
 /** Claims Switchboard reads from a verified JWT. `role` is free text; `admin` is special. */
+const ClaimText = (max: number) => z.string().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 export const JwtClaimsSchema = z.object({
-  sub: z.string().min(1).max(128),
-  name: z.string().max(200).optional(),
-  role: z.string().max(64).optional(),
-  phone: z.string().max(32).optional(),
+  sub: ClaimText(128).pipe(z.string().min(1)),
+  name: ClaimText(200).optional(),
+  role: ClaimText(64).optional(),
+  phone: ClaimText(32).optional(),
   exp: z.number().optional(),
 });
 export type JwtClaims = z.infer<typeof JwtClaimsSchema>;

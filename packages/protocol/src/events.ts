@@ -89,7 +89,8 @@ export function isClientSignalName(name: string): name is ClientSignalName {
 
 /** Server → client events and their payloads. */
 export interface ServerToClientEvents {
-  connected: (data: { userId: string; socketId: string; serverId: string; rooms: string[] }) => void;
+  /** `unread`: unread message count per room, when messaging answered in time. */
+  connected: (data: { userId: string; socketId: string; serverId: string; rooms: string[]; unread?: Record<string, number> }) => void;
   'server:shutdown': (data: { serverId: string; reconnectInMs: number }) => void;
 
   'room:userJoined': (data: rooms.RoomUserEvent) => void;

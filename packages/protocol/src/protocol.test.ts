@@ -48,6 +48,11 @@ describe('parsePayload', () => {
     if (result.ok) assert.deepEqual(Object.keys(result.data).sort(), ['content', 'roomId']);
   });
 
+  test('a NUL character in any string or key is refused, naming the field', () => {
+    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r', content: 'a\u0000b' }), { ok: false, error: 'content: must not contain NUL characters' });
+    assert.deepEqual(parsePayload(SyncPayload, { rooms: { 'r\u0000': 1 } }), { ok: false, error: 'rooms.r: must not contain NUL characters' });
+  });
+
   test('sync refuses non-numeric cursors and accepts a map of rooms', () => {
     assert.equal(parsePayload(SyncPayload, { rooms: { a: 'x' } }).ok, false);
     assert.equal(parsePayload(SyncPayload, { rooms: { a: 3, b: 0 } }).ok, true);

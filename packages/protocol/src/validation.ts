@@ -15,6 +15,22 @@ export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): 
     return { ok: false, error: 'Payload must be an object' };
   }
   const result = schema.safeParse(payload);
-  if (result.success) return { ok: true, data: result.data };
-  return { ok: false, error: describeZodError(result.error) };
+  if (!result.success) return { ok: false, error: describeZodError(result.error) };
+  // Postgres text and jsonb refuse U+0000: refused here, naming the field, rather than failing
+  // later as an INTERNAL error (or failing a whole group-commit batch with it).
+  const nul = pathOfNul(result.data);
+  if (nul !== undefined) return { ok: false, error: `${nul || 'payload'}: must not contain NUL characters` };
+  return { ok: true, data: result.data };
+}
+
+/** Path of the first string (value or key) holding U+0000, '' for the root, undefined if none. */
+export function pathOfNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (key.includes('\u0000')) return path ? `${path}.${key.replace(/\u0000/g, '')}` : 'payload';
+    const found = pathOfNul(child, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -22,6 +22,10 @@ describe('token verification', () => {
     assert.throws(() => verifier.verify(expired), { message: AUTH_ERRORS.tokenExpired });
   });
 
+  test('a claim holding a NUL character makes the token invalid', () => {
+    assert.throws(() => verifier.verify(signToken(secret, 'u1', { name: 'a\u0000b' })), { message: AUTH_ERRORS.invalidToken });
+  });
+
   test('a token without sub is invalid', () => {
     assert.throws(() => verifier.verify(jwt.sign({ name: 'x' }, secret)), { message: AUTH_ERRORS.invalidToken });
   });

@@ -6,3 +6,4 @@ export * from './http.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';
+export * from './validate.ts';

@@ -1,19 +1,18 @@
 import { RoomIdPayload, RoomUserPayload, socketRooms, type RequestContext } from '@switchboard/protocol';
-import { AppError } from '@switchboard/runtime';
+import { AppError, parseOrThrow } from '@switchboard/runtime';
 import { addMembers, reviveRooms } from '../store/rooms.ts';
 import { namesOf } from '../store/users.ts';
 import { ACCESS_DENIED, canManage, memberOf, requireRoom } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
-import { validPayload } from './payload.ts';
 
 type Empty = Record<string, never>;
 
 /** Approval flow: request → owner notified → owner (or an admin) approves or denies. */
 export function joinRequestHandlers(deps: MessagingDeps) {
   return {
-    'room:requestJoin': (payload: unknown, ctx: RequestContext) => requestJoin(deps, validPayload(RoomIdPayload, payload).roomId, ctx),
-    'room:approveJoin': (payload: unknown, ctx: RequestContext) => decide(deps, validPayload(RoomUserPayload, payload), ctx, true),
-    'room:denyJoin': (payload: unknown, ctx: RequestContext) => decide(deps, validPayload(RoomUserPayload, payload), ctx, false),
+    'room:requestJoin': (payload: unknown, ctx: RequestContext) => requestJoin(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
+    'room:approveJoin': (payload: unknown, ctx: RequestContext) => decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, true),
+    'room:denyJoin': (payload: unknown, ctx: RequestContext) => decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, false),
   };
 }
 

@@ -6,15 +6,15 @@ import type { z } from 'zod';
 import { historyPage } from '../store/messages.ts';
 import { requireMembership } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
-import { validPayload } from './payload.ts';
+import { parseOrThrow } from '@switchboard/runtime';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 
 export function messageHandlers(deps: MessagingDeps) {
   return {
-    'message:send': (payload: unknown, ctx: RequestContext) => sendMessage(deps, validPayload(MessageSendPayload, payload), ctx),
+    'message:send': (payload: unknown, ctx: RequestContext) => sendMessage(deps, parseOrThrow(MessageSendPayload, payload), ctx),
     'message:history': async (payload: unknown, ctx: RequestContext): Promise<MessageHistoryResult> => {
-      const input = validPayload(MessageHistoryPayload, payload);
+      const input = parseOrThrow(MessageHistoryPayload, payload);
       await requireMembership(deps.db, input.roomId, ctx.userId);
       return historyPage(deps.db, { ...input, userId: ctx.userId, limit: input.limit ?? DEFAULT_HISTORY_LIMIT });
     },

@@ -2,12 +2,12 @@ import { CursorPayload, socketRooms, type RequestContext } from '@switchboard/pr
 import { advanceCursor, type CursorKind } from '../store/receipts.ts';
 import { requireMembership } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
-import { validPayload } from './payload.ts';
+import { parseOrThrow } from '@switchboard/runtime';
 
 /** Delivery and read receipts are cursors ("everything up to seq"); they only move forward. */
 export function receiptHandlers(deps: MessagingDeps) {
   const cursor = (kind: CursorKind) => async (payload: unknown, ctx: RequestContext): Promise<Record<string, never>> => {
-    const { roomId, seq } = validPayload(CursorPayload, payload);
+    const { roomId, seq } = parseOrThrow(CursorPayload, payload);
     await requireMembership(deps.db, roomId, ctx.userId);
     const moved = await advanceCursor(deps.db, kind, roomId, ctx.userId, seq);
     if (moved !== null) {

@@ -4,7 +4,7 @@ import {
   RoomCreatePayload, RoomIdPayload, socketRooms,
   type RequestContext, type RoomCreateResult, type RoomJoinResult, type RoomParticipantsResult,
 } from '@switchboard/protocol';
-import { AppError, normalizePhone } from '@switchboard/runtime';
+import { AppError, normalizePhone, parseOrThrow } from '@switchboard/runtime';
 import type { z } from 'zod';
 import {
   addMembers, findDirectRoom, findRoom, insertRoom, removeMember, reviveRooms, toRoom, type RoomRecord,
@@ -13,16 +13,15 @@ import { unreadCounts } from '../store/receipts.ts';
 import { ACCESS_DENIED, memberOf, requireMembership, requireRoom } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
 import { participantsOf } from './participants.ts';
-import { validPayload } from './payload.ts';
 
 
 export function roomHandlers(deps: MessagingDeps) {
   return {
-    'room:create': (payload: unknown, ctx: RequestContext) => createRoom(deps, validPayload(RoomCreatePayload, payload), ctx),
-    'room:join': (payload: unknown, ctx: RequestContext) => joinRoom(deps, validPayload(RoomIdPayload, payload).roomId, ctx),
-    'room:leave': (payload: unknown, ctx: RequestContext) => leaveRoom(deps, validPayload(RoomIdPayload, payload).roomId, ctx),
+    'room:create': (payload: unknown, ctx: RequestContext) => createRoom(deps, parseOrThrow(RoomCreatePayload, payload), ctx),
+    'room:join': (payload: unknown, ctx: RequestContext) => joinRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
+    'room:leave': (payload: unknown, ctx: RequestContext) => leaveRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
     'room:participants': async (payload: unknown, ctx: RequestContext): Promise<RoomParticipantsResult> => {
-      const { roomId } = validPayload(RoomIdPayload, payload);
+      const { roomId } = parseOrThrow(RoomIdPayload, payload);
       await requireMembership(deps.db, roomId, ctx.userId);
       return { participants: await participantsOf(deps, roomId, ctx) };
     },

@@ -4,7 +4,7 @@ import { addMembers, reviveRooms, roomIdsOfUser, roomsWithEmergencyContact, toRo
 import { unreadCounts } from '../store/receipts.ts';
 import { upsertUser } from '../store/users.ts';
 import type { MessagingDeps } from './deps.ts';
-import { validPayload } from './payload.ts';
+import { parseOrThrow } from '@switchboard/runtime';
 
 const SessionOpenPayload = z.object({ socketId: z.string().max(128), gatewayId: z.string().max(128) });
 const RoomsOfUserPayload = z.object({ userId: Id });
@@ -19,7 +19,7 @@ export type SessionOpenAnswer = Required<SessionOpenResult>;
 export function sessionHandlers(deps: MessagingDeps) {
   return {
     'session:open': async (payload: unknown, ctx: RequestContext): Promise<SessionOpenAnswer> => {
-      validPayload(SessionOpenPayload, payload);
+      parseOrThrow(SessionOpenPayload, payload);
       await upsertUser(deps.db, ctx);
       if (ctx.phone) await autoJoinEmergencyRooms(deps, ctx.userId, ctx.phone);
       const rooms = await roomIdsOfUser(deps.db, ctx.userId);
@@ -27,7 +27,7 @@ export function sessionHandlers(deps: MessagingDeps) {
       return { rooms, unread: await unreadCounts(deps.db, ctx.userId, rooms) };
     },
     'rooms:ofUser': async (payload: unknown): Promise<RoomsOfUserResult> => {
-      const { userId } = validPayload(RoomsOfUserPayload, payload);
+      const { userId } = parseOrThrow(RoomsOfUserPayload, payload);
       return { roomIds: await roomIdsOfUser(deps.db, userId) };
     },
   };

@@ -1,7 +1,7 @@
 import { SyncPayload, type RequestContext, type SyncResult } from '@switchboard/protocol';
 import { messagesSince } from '../store/messages.ts';
 import type { MessagingDeps } from './deps.ts';
-import { validPayload } from './payload.ts';
+import { parseOrThrow } from '@switchboard/runtime';
 
 /** Most messages one `sync` returns; `hasMore` tells the client to sync again from its new cursors. */
 export const SYNC_CAP = 1000;
@@ -13,7 +13,7 @@ export const SYNC_CAP = 1000;
 export function syncHandlers(deps: MessagingDeps, cap = SYNC_CAP) {
   return {
     sync: async (payload: unknown, ctx: RequestContext): Promise<SyncResult> => {
-      const { rooms } = validPayload(SyncPayload, payload);
+      const { rooms } = parseOrThrow(SyncPayload, payload);
       const requested = Object.keys(rooms);
       const memberships = requested.length
         ? await deps.db.roomMember.findMany({ where: { userId: ctx.userId, roomId: { in: requested } }, select: { roomId: true } })

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { RestMessagePayload } from '@switchboard/protocol';
-import { principalOf, requireUser, type TokenVerifier } from '@switchboard/runtime';
+import { principalOf, requireUser, type TokenVerifier, parseOrThrow } from '@switchboard/runtime';
 import type { MessagingDeps } from '../handlers/deps.ts';
 import { sendMessage } from '../handlers/messages.ts';
-import { validPayload } from '../handlers/payload.ts';
 import { upsertUser } from '../store/users.ts';
 
 /**
@@ -13,7 +12,7 @@ import { upsertUser } from '../store/users.ts';
 export function messageRoutes(deps: MessagingDeps, verifier: TokenVerifier): Router {
   const router = Router();
   router.post('/messages', requireUser(verifier), async (req, res) => {
-    const body = validPayload(RestMessagePayload, req.body);
+    const body = parseOrThrow(RestMessagePayload, req.body);
     const principal = principalOf(req);
     await upsertUser(deps.db, principal);
     const { message } = await sendMessage(deps, body, principal);

@@ -2,7 +2,7 @@ import { PresenceSetStatusPayload, PresenceUsersPayload, type PresencesResult } 
 import type { CommandHandler } from '@switchboard/bus';
 import type { PublishPresence } from '../fanout/presence-publisher.ts';
 import type { PresenceStore } from '../store/presence-store.ts';
-import { parseOrThrow } from './parse.ts';
+import { parseOrThrow } from '@switchboard/runtime';
 
 export interface PresenceHandlerDeps {
   store: PresenceStore;

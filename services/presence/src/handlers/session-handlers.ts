@@ -4,8 +4,8 @@ import type { CommandHandler } from '@switchboard/bus';
 import type { Logger } from '@switchboard/runtime';
 import type { PublishPresence } from '../fanout/presence-publisher.ts';
 import type { PresenceStore } from '../store/presence-store.ts';
-import { parseOrThrow } from './parse.ts';
 import type { PresenceTiming } from '../sweeper/timing.ts';
+import { parseOrThrow } from '@switchboard/runtime';
 
 const SessionPayload = z.object({ socketId: Id, gatewayId: Id });
 const HeartbeatPayload = z.object({

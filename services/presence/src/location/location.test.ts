@@ -109,6 +109,25 @@ describe('location', () => {
     assert.deepEqual(old.body.locations, []);
   });
 
+  test('history answers the newest samples, oldest first, and says when older ones were left out', async () => {
+    const token = h.token('trail');
+    const times = [3, 2, 1].map((minutes) => new Date(Date.now() - minutes * 60_000).toISOString());
+    for (const timestamp of times) assert.equal((await post(h, '/location', fix({ timestamp }), token)).status, 200);
+    const page = await get(h, '/location/history?limit=2', token);
+    assert.equal(page.status, 200);
+    assert.deepEqual((page.body.locations as { timestamp: string }[]).map((l) => l.timestamp), times.slice(1));
+    assert.equal(page.body.hasMore, true);
+    const all = await get(h, '/location/history?limit=3', token);
+    assert.equal(all.body.hasMore, false);
+  });
+
+  test('a NUL character anywhere is refused with 400 naming the field, not a database error', async () => {
+    const res = await post(h, '/location', { ...fix(), ['x\u0000']: 1 }, h.token('nul-user'));
+    assert.equal(res.status, 200, 'unknown keys are dropped before the check');
+    const bad = await get(h, '/location/history?userId=a%00b', h.token('nul-user'));
+    assert.deepEqual([bad.status, bad.body.code, bad.body.error], [400, 'INVALID_PAYLOAD', 'userId: must not contain NUL characters']);
+  });
+
   test('with messaging down, uploads still reach supervisors and history access fails closed', async () => {
     h.messaging.up = false;
     try {

@@ -3,8 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { GeofenceCreatePayload, Id, type Principal } from '@switchboard/protocol';
 import type { Db, GeofenceModel } from '@switchboard/db';
-import { parseOrThrow } from '../handlers/parse.ts';
-import { AppError, principalOf, requireUser, type TokenVerifier } from '@switchboard/runtime';
+import { AppError, principalOf, requireUser, type TokenVerifier, parseOrThrow } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import { isOverseer, roomsOrUnavailable } from './access.ts';
 

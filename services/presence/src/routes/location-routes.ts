@@ -2,8 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Id, IsoDate, LocationUpdatePayload } from '@switchboard/protocol';
 import type { Db } from '@switchboard/db';
-import { parseOrThrow } from '../handlers/parse.ts';
-import { principalOf, requireUser, type TokenVerifier } from '@switchboard/runtime';
+import { principalOf, requireUser, type TokenVerifier, parseOrThrow } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import type { HistoryWriter } from '../location/history-writer.ts';
 import type { LocationService } from '../location/location-service.ts';
@@ -42,14 +41,18 @@ export function locationRoutes({ verifier, update, history, roomsOf, db }: Locat
     await assertMaySeeUser(principal, userId, roomsOf);
     // Samples this process still buffers are part of the answer.
     await history.flush();
-    const rows = await db.locationSample.findMany({
+    // The newest `limit` samples since `since`, answered oldest first; `hasMore` says older ones were left out.
+    const newest = await db.locationSample.findMany({
       where: { userId, ...(query.since ? { recordedAt: { gte: new Date(query.since) } } : {}) },
-      orderBy: { recordedAt: 'asc' },
-      take: query.limit,
+      orderBy: { recordedAt: 'desc' },
+      take: query.limit + 1,
     });
+    const hasMore = newest.length > query.limit;
+    const rows = newest.slice(0, query.limit).reverse();
     res.json({
       success: true,
       userId,
+      hasMore,
       locations: rows.map((r) => ({
         latitude: r.latitude,
         longitude: r.longitude,
