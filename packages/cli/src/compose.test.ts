@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@switchboard/db';
 import { ClusterConfigSchema } from '@switchboard/host';
+import { createMetrics } from '@switchboard/runtime';
 import { ENV_DOCS } from '@switchboard/runtime';
 import { ClusterRunnerSchema, CLUSTER_SERVICES, planProcesses } from './cluster/config.ts';
 import { writeNginxConfig, nginxArgs } from './cluster/nginx-config.ts';
@@ -20,6 +21,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }> | string[];
   healthcheck?: unknown;
+  volumes?: string[];
 }
 
 const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
@@ -125,6 +127,20 @@ describe('nginx configs', () => {
     const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
     const expected = switchboardContainers.map(([name, s]) => `${name}:${s.environment!.SERVICE_PORT}`).sort();
     assert.deepEqual(targets, expected);
+  });
+
+  test('the alert rules are loaded and name only metrics the code exports', async () => {
+    const prometheus = parse(read('prometheus/prometheus.yml')) as { rule_files: string[] };
+    assert.deepEqual(prometheus.rule_files, ['/etc/prometheus/alerts.yml']);
+    assert.ok(services.prometheus!.volumes!.some((v) => v.startsWith('./prometheus/alerts.yml:/etc/prometheus/alerts.yml')));
+    const rules = parse(read('prometheus/alerts.yml')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const exprs = rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
+    assert.ok(exprs.length >= 5);
+    const exported = new Set((await createMetrics('check').registry.getMetricsAsJSON()).map((m) => m.name));
+    for (const name of exprs.flatMap((e) => e.match(/\b(switchboard|nodejs)_[a-z0-9_]+/g) ?? [])) {
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      assert.ok(exported.has(base), `${name} is exported by createMetrics`);
+    }
   });
 });
 
