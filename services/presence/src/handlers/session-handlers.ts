@@ -37,7 +37,9 @@ export function sessionHandlers({ store, publish, timing, log, now = Date.now }:
 
     [INTERNAL_COMMANDS.sessionClose]: async (payload) => {
       const { socketId } = parseOrThrow(SessionPayload, payload);
-      await publish(await store.close({ socketId, now: now() }));
+      // The tombstone outlives any late open or heartbeat of this socket worth caring about: past
+      // the offline bound, the gateway's own heartbeats drop a socket it no longer holds.
+      await publish(await store.close({ socketId, now: now(), tombstoneMs: timing.offlineAfterMs }));
       return {};
     },
 

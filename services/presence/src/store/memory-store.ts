@@ -1,7 +1,7 @@
 import type { Presence } from '@switchboard/protocol';
 import {
   effectiveStatus, NEVER_SEEN, toPresence,
-  type HeartbeatInput, type ManualStatus, type OpenInput, type PresenceStore, type UserFields,
+  type CloseInput, type HeartbeatInput, type ManualStatus, type OpenInput, type PresenceStore, type ReapResult, type UserFields,
 } from './presence-store.ts';
 
 interface SocketEntry { userId: string; gatewayId: string; openedAt: number }
@@ -20,19 +20,25 @@ export class MemoryPresenceStore implements PresenceStore {
   private readonly active = new Map<string, number>();
   private readonly subscribers = new Map<string, Set<string>>();
   private readonly subscriptions = new Map<string, Set<string>>();
+  /** Closed socket id -> tombstone expiry, in insertion order (roughly expiry order) for pruning. */
+  private readonly closed = new Map<string, number>();
 
   async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<Presence[]> {
     const tx = this.transaction();
-    this.addSocket(tx, userId, socketId, gatewayId, now);
-    Object.assign(this.fields(userId), { lastSeen: now, autoAway: false });
-    this.active.set(userId, now);
+    if (this.addSocket(tx, userId, socketId, gatewayId, now)) {
+      Object.assign(this.fields(userId), { lastSeen: now, autoAway: false });
+      this.active.set(userId, now);
+    }
     this.extendGateway(gatewayId, gatewayExpiresAt);
     return this.finish(tx);
   }
 
-  async close({ socketId, now }: { socketId: string; now: number }): Promise<Presence[]> {
+  async close({ socketId, now, tombstoneMs }: CloseInput): Promise<Presence[]> {
     const tx = this.transaction();
     this.removeSocket(tx, socketId, now);
+    this.pruneTombstones(now);
+    this.closed.delete(socketId);
+    this.closed.set(socketId, now + Math.max(1, tombstoneMs));
     return this.finish(tx);
   }
 
@@ -48,7 +54,7 @@ export class MemoryPresenceStore implements PresenceStore {
     return this.finish(tx);
   }
 
-  async reapGateways(now: number, limit = 100): Promise<Presence[]> {
+  async reapGateways(now: number, limit = 100): Promise<ReapResult> {
     const tx = this.transaction();
     const expired = [...this.gatewayExpiry].filter(([, at]) => at <= now).slice(0, limit);
     for (const [gatewayId] of expired) {
@@ -56,7 +62,7 @@ export class MemoryPresenceStore implements PresenceStore {
       this.gatewaySockets.delete(gatewayId);
       this.gatewayExpiry.delete(gatewayId);
     }
-    return this.finish(tx);
+    return { gateways: expired.length, changes: this.finish(tx) };
   }
 
   async setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]> {
@@ -112,9 +118,11 @@ export class MemoryPresenceStore implements PresenceStore {
     return [...(this.subscribers.get(userId) ?? [])];
   }
 
-  private addSocket(tx: Map<string, Presence>, userId: string, socketId: string, gatewayId: string, now: number): void {
+  /** False for a closed socket id (tombstone): a late open or a stale heartbeat. */
+  private addSocket(tx: Map<string, Presence>, userId: string, socketId: string, gatewayId: string, now: number): boolean {
+    if ((this.closed.get(socketId) ?? 0) > now) return false;
     const old = this.sockets.get(socketId);
-    if (old && old.userId === userId && old.gatewayId === gatewayId) return;
+    if (old && old.userId === userId && old.gatewayId === gatewayId) return true;
     if (old) this.removeSocket(tx, socketId, now);
     this.touch(tx, userId);
     if (this.deviceCount(userId) === 0) {
@@ -124,6 +132,15 @@ export class MemoryPresenceStore implements PresenceStore {
     this.sockets.set(socketId, { userId, gatewayId, openedAt: now });
     setOf(this.gatewaySockets, gatewayId).add(socketId);
     setOf(this.devices, userId).add(socketId);
+    return true;
+  }
+
+  /** Drops expired tombstones from the oldest on (what Redis does with the key TTL). */
+  private pruneTombstones(now: number): void {
+    for (const [socketId, until] of this.closed) {
+      if (until > now) return;
+      this.closed.delete(socketId);
+    }
   }
 
   private removeSocket(tx: Map<string, Presence>, socketId: string, now: number): void {

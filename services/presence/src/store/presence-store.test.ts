@@ -43,6 +43,9 @@ const engines: Engine[] = [
 const T0 = 1_700_000_000_000;
 const open = (store: PresenceStore, userId: string, socketId: string, gatewayId = 'gw1', now = T0) =>
   store.open({ userId, socketId, gatewayId, gatewayExpiresAt: now + 1000, now });
+/** Long enough to outlast any test; the Redis store's TTL runs on the real clock. */
+const TOMBSTONE_MS = 60_000;
+const close = (store: PresenceStore, socketId: string, now: number) => store.close({ socketId, now, tombstoneMs: TOMBSTONE_MS });
 
 for (const engine of engines) {
   describe(`${engine.name} presence store`, () => {
@@ -50,11 +53,11 @@ for (const engine of engines) {
       const store = engine.make();
       assert.deepEqual((await open(store, 'u1', 's1')).map((p) => p.status), ['online']);
       assert.deepEqual(await open(store, 'u1', 's2', 'gw2'), []);
-      assert.deepEqual(await store.close({ socketId: 's1', now: T0 + 1 }), []);
+      assert.deepEqual(await close(store, 's1', T0 + 1), []);
       assert.equal((await store.get(['u1']))[0]?.status, 'online');
-      const last = await store.close({ socketId: 's2', now: T0 + 2 });
+      const last = await close(store, 's2', T0 + 2);
       assert.deepEqual(last, [{ userId: 'u1', status: 'offline', lastSeen: new Date(T0 + 2).toISOString() }]);
-      assert.deepEqual(await store.close({ socketId: 's2', now: T0 + 3 }), [], 'a repeated close changes nothing');
+      assert.deepEqual(await close(store, 's2', T0 + 3), [], 'a repeated close changes nothing');
     });
 
     test('an unknown user is offline with the epoch as lastSeen', async () => {
@@ -116,10 +119,11 @@ for (const engine of engines) {
       await open(store, 'u2', 's2', 'gw-dead');
       await open(store, 'u2', 's3', 'gw-alive');
       await store.heartbeat({ gatewayId: 'gw-alive', sockets: [{ socketId: 's3', userId: 'u2' }], gatewayExpiresAt: T0 + 10_000, graceMs: 0, now: T0 });
-      assert.deepEqual(await store.reapGateways(T0 + 500), [], 'not expired yet');
+      assert.deepEqual(await store.reapGateways(T0 + 500), { gateways: 0, changes: [] }, 'not expired yet');
       const reaped = await store.reapGateways(T0 + 1000);
-      assert.deepEqual(reaped.map((p) => [p.userId, p.status]), [['u1', 'offline']], 'u2 still has a device on a live gateway');
-      assert.deepEqual(await store.reapGateways(T0 + 2000), []);
+      assert.equal(reaped.gateways, 1);
+      assert.deepEqual(reaped.changes.map((p) => [p.userId, p.status]), [['u1', 'offline']], 'u2 still has a device on a live gateway');
+      assert.deepEqual(await store.reapGateways(T0 + 2000), { gateways: 0, changes: [] });
     });
 
     test('after losing all state, the next heartbeat brings users back online', async () => {
@@ -134,7 +138,7 @@ for (const engine of engines) {
         gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 1000,
       });
       assert.deepEqual(back.map((p) => [p.userId, p.status]).sort(), [['u1', 'online'], ['u2', 'online']]);
-      assert.deepEqual((await store.reapGateways(T0 + 6000)).map((p) => p.status), ['offline', 'offline'], 'and are reaped if it dies');
+      assert.deepEqual((await store.reapGateways(T0 + 6000)).changes.map((p) => p.status), ['offline', 'offline'], 'and are reaped if it dies');
     });
 
     test('subscriptions are listed per user and end with the subscriber\'s last device', async () => {
@@ -145,11 +149,52 @@ for (const engine of engines) {
       assert.deepEqual((await store.subscribersOf('a')).sort(), ['other', 'watcher']);
       await store.unsubscribe('other', ['a']);
       assert.deepEqual(await store.subscribersOf('a'), ['watcher']);
-      await store.close({ socketId: 'sw', now: T0 + 1 });
+      await close(store, 'sw', T0 + 1);
       assert.deepEqual(await store.subscribersOf('b'), []);
+    });
+
+    test('a close handled before its open leaves the user offline and publishes nothing', async () => {
+      const store = engine.make();
+      assert.deepEqual(await close(store, 's1', T0), []);
+      assert.deepEqual(await open(store, 'u1', 's1', 'gw1', T0 + 1), [], 'the late open is ignored');
+      assert.deepEqual(await store.get(['u1']), [{ userId: 'u1', status: 'offline', lastSeen: new Date(0).toISOString() }], 'not even lastSeen moved');
+    });
+
+    test('a stale heartbeat listing a closed socket does not bring it back', async () => {
+      const store = engine.make();
+      await open(store, 'u1', 's1');
+      assert.deepEqual((await close(store, 's1', T0 + 10)).map((p) => p.status), ['offline']);
+      const beat = { gatewayId: 'gw1', gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 20 };
+      assert.deepEqual(await store.heartbeat({ ...beat, sockets: [{ socketId: 's1', userId: 'u1' }] }), []);
+      assert.equal((await store.get(['u1']))[0]?.status, 'offline');
+      assert.deepEqual(await store.reapGateways(T0 + 6000), { gateways: 1, changes: [] }, 'nothing of s1 left on the gateway');
+    });
+
+    test('a new socket id of a user whose old socket closed still comes online', async () => {
+      const store = engine.make();
+      await open(store, 'u1', 's1');
+      await close(store, 's1', T0 + 10);
+      assert.deepEqual((await open(store, 'u1', 's2', 'gw1', T0 + 20)).map((p) => p.status), ['online']);
+      // And one re-created by a heartbeat after a state loss, next to the closed one it skips.
+      await close(store, 's2', T0 + 30);
+      const back = await store.heartbeat({
+        gatewayId: 'gw1', sockets: [{ socketId: 's2', userId: 'u1' }, { socketId: 's3', userId: 'u1' }],
+        gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 40,
+      });
+      assert.deepEqual(back.map((p) => p.status), ['online']);
+      assert.deepEqual((await close(store, 's3', T0 + 50)).map((p) => p.status), ['offline'], 's2 was not re-added');
     });
   });
 }
+
+describe('memory presence store tombstones', () => {
+  test('a closed socket id can open again once its tombstone expired', async () => {
+    const store = new MemoryPresenceStore();
+    await store.close({ socketId: 's1', now: T0, tombstoneMs: 100 });
+    assert.deepEqual(await open(store, 'u1', 's1', 'gw1', T0 + 99), []);
+    assert.deepEqual((await open(store, 'u1', 's1', 'gw1', T0 + 100)).map((p) => p.status), ['online']);
+  });
+});
 
 describe('redis presence store shared by two presence processes', () => {
   test('racing devices on two processes publish online once and offline once', async () => {
@@ -162,9 +207,33 @@ describe('redis presence store shared by two presence processes', () => {
       for (let round = 0; round < 20; round++) {
         const now = T0 + round * 10;
         const opened = (await Promise.all([open(a, 'racer', `x${round}`, 'gw1', now), open(b, 'racer', `y${round}`, 'gw2', now)])).flat();
-        const closed = (await Promise.all([a.close({ socketId: `x${round}`, now: now + 5 }), b.close({ socketId: `y${round}`, now: now + 5 })])).flat();
+        const closed = (await Promise.all([close(a, `x${round}`, now + 5), close(b, `y${round}`, now + 5)])).flat();
         assert.deepEqual(opened.map((p) => p.status), ['online'], `round ${round}`);
         assert.deepEqual(closed.map((p) => p.status), ['offline'], `round ${round}`);
+      }
+    } finally {
+      await second.quit();
+    }
+  });
+
+  test('an open and a close of one socket racing on two processes never leave it online', async () => {
+    const prefix = testPrefix('presence-race-close');
+    prefixes.push(prefix);
+    const second = testRedis();
+    const a = new RedisPresenceStore(redis, prefix);
+    const b = new RedisPresenceStore(second, prefix);
+    try {
+      for (let round = 0; round < 20; round++) {
+        const now = T0 + round * 10;
+        // Sent in both orders: either may reach Redis first.
+        const opening = () => open(a, 'racer', `z${round}`, 'gw1', now);
+        const closing = () => close(b, `z${round}`, now + 5);
+        const [opened, closed] = round % 2 === 0
+          ? await Promise.all([opening(), closing()])
+          : await Promise.all([closing(), opening()]).then(([c, o]) => [o, c] as const);
+        const published = [...opened, ...closed].map((p) => p.status);
+        assert.ok(published.length === 0 || published.join() === 'online,offline', `round ${round}: ${published.join()}`);
+        assert.equal((await a.get(['racer']))[0]?.status, 'offline', `round ${round}`);
       }
     } finally {
       await second.quit();

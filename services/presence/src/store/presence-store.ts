@@ -12,6 +12,17 @@ export interface OpenInput {
   now: number;
 }
 
+export interface CloseInput {
+  socketId: string;
+  now: number;
+  /**
+   * For this long the socket id stays closed: a `session:open` or a heartbeat naming it is
+   * ignored. Bus commands of one socket can be handled out of order (concurrent handlers, several
+   * presence processes), so a late open or a heartbeat built before the close must not revive it.
+   */
+  tombstoneMs: number;
+}
+
 export interface HeartbeatInput {
   gatewayId: string;
   /** Every socket the gateway holds; `userId` '' when the gateway did not say (old payload). */
@@ -29,11 +40,12 @@ export interface HeartbeatInput {
  */
 export interface PresenceStore {
   open(input: OpenInput): Promise<Presence[]>;
-  close(input: { socketId: string; now: number }): Promise<Presence[]>;
-  /** Marks the gateway alive, drops its unlisted sockets, re-creates listed ones it lost. */
+  /** Removes the socket (if known) and leaves a tombstone for its id; see CloseInput. */
+  close(input: CloseInput): Promise<Presence[]>;
+  /** Marks the gateway alive, drops its unlisted sockets, re-creates listed ones it lost (not closed ones). */
   heartbeat(input: HeartbeatInput): Promise<Presence[]>;
-  /** Removes the sockets of gateways whose liveness expired before `now`. */
-  reapGateways(now: number, limit?: number): Promise<Presence[]>;
+  /** Removes the sockets of up to `limit` gateways whose liveness expired before `now`. */
+  reapGateways(now: number, limit?: number): Promise<ReapResult>;
   /** `customStatus` undefined keeps the current one; '' clears it. */
   setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]>;
   /** Activity of a connected user: clears automatic `away`. */
@@ -44,6 +56,12 @@ export interface PresenceStore {
   subscribe(subscriberId: string, userIds: string[]): Promise<void>;
   unsubscribe(subscriberId: string, userIds: string[]): Promise<void>;
   subscribersOf(userId: string): Promise<string[]>;
+}
+
+export interface ReapResult {
+  /** Gateways reaped: fewer than the limit means none expired is left. */
+  gateways: number;
+  changes: Presence[];
 }
 
 /** lastSeen of a user never seen: the epoch, so the field is always an ISO date. */

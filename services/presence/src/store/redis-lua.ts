@@ -9,6 +9,7 @@
 //   K u:<userId>     hash  m=manual status c=custom status a=auto-away(1/0) ls=lastSeen(ms)
 //   K act            zset  userId -> last activity, for connected users not yet auto-away
 //   K sub:<userId>   set   subscribers of the user;  K subof:<userId> set  users they watch
+//   K x:<socketId>   string tombstone of a closed socket (PX ttl): opens and heartbeats skip it
 // Keys are computed inside the scripts (one presence state spans users and gateways), so the
 // store needs a single Redis node or shard; see the service README.
 
@@ -59,9 +60,11 @@ local function removeSocket(sid, now)
   redis.call('DEL', K..'subof:'..uid)
 end
 
+-- Returns false for a closed socket id (tombstone): a late open or stale heartbeat.
 local function addSocket(uid, sid, gid, now)
+  if redis.call('EXISTS', K..'x:'..sid) == 1 then return false end
   local h = redis.call('HMGET', K..'s:'..sid, 'u', 'g')
-  if h[1] == uid and h[2] == gid then return end
+  if h[1] == uid and h[2] == gid then return true end
   if h[1] then removeSocket(sid, now) end
   touch(uid)
   if redis.call('SCARD', K..'d:'..uid) == 0 then
@@ -71,22 +74,25 @@ local function addSocket(uid, sid, gid, now)
   redis.call('HSET', K..'s:'..sid, 'u', uid, 'g', gid, 't', now)
   redis.call('SADD', K..'g:'..gid, sid)
   redis.call('SADD', K..'d:'..uid, sid)
+  return true
 end
 `;
 
 /** ARGV: K, userId, socketId, gatewayId, now, gatewayExpiresAt */
 export const OPEN = `${PRELUDE}
 local uid, sid, gid, now, exp = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
-addSocket(uid, sid, gid, now)
-redis.call('HSET', K..'u:'..uid, 'ls', now, 'a', '0')
-redis.call('ZADD', K..'act', now, uid)
+if addSocket(uid, sid, gid, now) then
+  redis.call('HSET', K..'u:'..uid, 'ls', now, 'a', '0')
+  redis.call('ZADD', K..'act', now, uid)
+end
 local cur = redis.call('ZSCORE', K..'gw', gid)
 if not cur or tonumber(cur) < exp then redis.call('ZADD', K..'gw', exp, gid) end
 return finish()`;
 
-/** ARGV: K, socketId, now */
+/** ARGV: K, socketId, now, tombstoneMs */
 export const CLOSE = `${PRELUDE}
 removeSocket(ARGV[2], ARGV[3])
+redis.call('SET', K..'x:'..ARGV[2], '1', 'PX', tonumber(ARGV[4]))
 return finish()`;
 
 /** ARGV: K, gatewayId, now, gatewayExpiresAt, graceMs, then socketId, userId pairs ('' = unknown) */
@@ -120,7 +126,10 @@ for _, gid in ipairs(gws) do
   redis.call('DEL', K..'g:'..gid)
   redis.call('ZREM', K..'gw', gid)
 end
-return finish()`;
+-- First the number of gateways reaped: a full batch means the caller should ask again.
+local out = finish()
+table.insert(out, 1, #gws)
+return out`;
 
 /** ARGV: K, userId, status, now, hasCustom(1/0), custom */
 export const SET_STATUS = `${PRELUDE}

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type { Presence, PresenceStatus } from '@switchboard/protocol';
 import type { Redis } from '@switchboard/runtime';
-import { toPresence, type HeartbeatInput, type ManualStatus, type OpenInput, type PresenceStore } from './presence-store.ts';
+import {
+  toPresence, type CloseInput, type HeartbeatInput, type ManualStatus, type OpenInput, type PresenceStore, type ReapResult,
+} from './presence-store.ts';
 import * as lua from './redis-lua.ts';
 
 /** EVALSHA with a fallback to EVAL when Redis lost its script cache (restart, SCRIPT FLUSH). */
@@ -54,8 +56,8 @@ export class RedisPresenceStore implements PresenceStore {
     return presences(await scripts.open.run(this.redis, [this.key, userId, socketId, gatewayId, now, gatewayExpiresAt]));
   }
 
-  async close({ socketId, now }: { socketId: string; now: number }): Promise<Presence[]> {
-    return presences(await scripts.close.run(this.redis, [this.key, socketId, now]));
+  async close({ socketId, now, tombstoneMs }: CloseInput): Promise<Presence[]> {
+    return presences(await scripts.close.run(this.redis, [this.key, socketId, now, Math.max(1, Math.ceil(tombstoneMs))]));
   }
 
   async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<Presence[]> {
@@ -63,8 +65,9 @@ export class RedisPresenceStore implements PresenceStore {
     return presences(await scripts.heartbeat.run(this.redis, [this.key, gatewayId, now, gatewayExpiresAt, graceMs, ...pairs]));
   }
 
-  async reapGateways(now: number, limit = 100): Promise<Presence[]> {
-    return presences(await scripts.reap.run(this.redis, [this.key, now, limit]));
+  async reapGateways(now: number, limit = 100): Promise<ReapResult> {
+    const [gateways, ...rest] = (await scripts.reap.run(this.redis, [this.key, now, limit])) as unknown[];
+    return { gateways: Number(gateways), changes: presences(rest) };
   }
 
   async setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]> {

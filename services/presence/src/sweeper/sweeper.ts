@@ -3,6 +3,9 @@ import type { PublishPresence } from '../fanout/presence-publisher.ts';
 import type { PresenceStore } from '../store/presence-store.ts';
 import type { PresenceTiming } from './timing.ts';
 
+/** Gateways per reap script call: bounds how long one call blocks Redis. */
+const REAP_BATCH = 100;
+
 export interface SweeperDeps {
   store: PresenceStore;
   publish: PublishPresence;
@@ -26,12 +29,16 @@ export function startSweeper({ store, publish, timing, log, now = Date.now }: Sw
   };
 
   const reap = guard('offline', async () => {
-    // Loop: one script call handles a bounded number of gateways.
-    for (let round = 0; round < 10; round++) {
-      const changes = await store.reapGateways(now(), 100);
-      if (changes.length === 0) return;
-      log.info({ users: changes.length }, 'reaped expired gateway sockets');
-      await publish(changes);
+    // One script call handles a bounded batch of gateways: loop until a batch comes back short.
+    // Not until a batch changes nothing: idle gateways, or users still online elsewhere, give
+    // batches with no visible change while expired gateways remain behind them.
+    for (;;) {
+      const { gateways, changes } = await store.reapGateways(now(), REAP_BATCH);
+      if (changes.length > 0) {
+        log.info({ gateways, users: changes.length }, 'reaped expired gateway sockets');
+        await publish(changes);
+      }
+      if (gateways < REAP_BATCH) return;
     }
   });
   const idle = guard('away', async () => {
