@@ -88,12 +88,14 @@ async function main(): Promise<void> {
     say(`${child.spec.name} (pid ${child.process.pid}) exited unexpectedly (${how}); the others keep running`);
   });
 
+  // Extra flags for every Node process (e.g. --max-old-space-size=512, --cpu-prof): NODE_OPTIONS refuses some.
+  const nodeArgs = (process.env.CLUSTER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const started = plans.map((plan) => ({
     plan,
     child: group.start({
       name: plan.name,
       command: process.execPath,
-      args: ['--import', 'tsx', path.join('services', plan.service, 'src', 'main.ts')],
+      args: [...nodeArgs, '--import', 'tsx', path.join('services', plan.service, 'src', 'main.ts')],
       // Children write to a pipe, so they cannot see the terminal: decide for them.
       env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), ...plan.env },
       cwd: REPO_ROOT,

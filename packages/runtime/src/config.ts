@@ -33,6 +33,7 @@ export const ENV_DOCS: Record<string, string> = {
   LOCATION_RATE_BURST: 'Location uploads per user allowed in a burst (default 5).',
   DATA_DIR: 'Embedded Postgres data directory (default `./.data`).',
   EMBEDDED_PG_PORT: 'Preferred port of the embedded Postgres (default 54329; a free one if taken).',
+  CLUSTER_NODE_ARGS: 'Extra Node.js flags `npm run cluster` passes to every process it starts (e.g. `--max-old-space-size=512 --cpu-prof`).',
   CLUSTER_STATE_DIR: '`npm run cluster` writes `pids.json` (its processes, pids and ports) here (default `./.cluster`).',
 };
 
