@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RequestContext } from '@switchboard/protocol';
-import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
+import { AppError, errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
 import type { Bus, BusReply, CommandHandlers, RequestOptions } from './bus.ts';
 import { busKeys, type BusKeys } from './redis-keys.ts';
 import { ReplyChannel } from './reply-channel.ts';
@@ -47,18 +47,20 @@ export class RedisBus implements Bus {
   private readonly replies: ReplyChannel;
   private readonly consumers = new Map<string, StreamConsumer>();
   private readonly log: Logger;
+  private readonly timeoutMs: number;
   private closed = false;
 
   constructor(private readonly o: RedisBusOptions) {
     this.keys = busKeys(o.prefix);
     this.log = o.log.child({ component: 'bus' });
+    this.timeoutMs = o.timeoutMs ?? 5000;
     this.replies = new ReplyChannel(o.subscriber, this.keys.replyChannel(o.consumer), this.log);
   }
 
   async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
     this.assertOpen();
     const started = performance.now();
-    const timeoutMs = options.timeoutMs ?? this.o.timeoutMs ?? 5000;
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const deadline = Date.now() + timeoutMs;
     const id = crypto.randomUUID();
     // The deadline runs from here, even if Redis is down and the subscription or XADD is queued.
@@ -70,7 +72,7 @@ export class RedisBus implements Bus {
         return this.append(service, { id, command, payload, ctx, replyTo: this.replies.channel, deadline });
       })
       .catch((error: unknown) => {
-        this.log.warn({ err: error instanceof Error ? error.message : String(error), service, command }, 'bus request not sent');
+        this.log.warn({ err: errorMessage(error), service, command }, 'bus request not sent');
         this.replies.settle(id, unavailable(service));
       });
     const reply = await waiting;
@@ -80,11 +82,11 @@ export class RedisBus implements Bus {
 
   async send(service: string, command: string, payload: unknown, ctx: RequestContext): Promise<void> {
     this.assertOpen();
-    const deadline = Date.now() + (this.o.timeoutMs ?? 5000);
+    const deadline = Date.now() + this.timeoutMs;
     try {
       await this.append(service, { id: crypto.randomUUID(), command, payload, ctx, deadline });
     } catch (error) {
-      this.log.warn({ err: error instanceof Error ? error.message : String(error), service, command }, 'bus send failed');
+      this.log.warn({ err: errorMessage(error), service, command }, 'bus send failed');
       throw new AppError('UNAVAILABLE', `The ${service} service could not be reached`);
     }
   }

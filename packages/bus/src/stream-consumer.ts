@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger, Metrics } from '@switchboard/runtime';
+import { errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
 import type { CommandHandlers } from './bus.ts';
 import { runCommand } from './command-runner.ts';
 import type { BusKeys } from './redis-keys.ts';
@@ -132,7 +132,7 @@ export class StreamConsumer {
 
   private async recover(error: unknown, backoff: Backoff, message: string): Promise<void> {
     const { delayMs, first } = backoff.fail();
-    if (first) this.log.warn({ err: error instanceof Error ? error.message : String(error) }, message);
+    if (first) this.log.warn({ err: errorMessage(error) }, message);
     // The stream (and so the group) may have been deleted: recreate before the next read.
     if (error instanceof Error && error.message.startsWith('NOGROUP')) {
       await ensureGroup(this.o.redis, this.stream, this.group).catch(() => undefined);

@@ -4,7 +4,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { migrateDeploy, REPO_ROOT } from '@switchboard/db';
-import { ConfigError, parseEnv } from '@switchboard/runtime';
+import { loadConfigOrExit } from '@switchboard/host';
+import { errorMessage } from '@switchboard/runtime';
 import { ClusterRunnerSchema, planProcesses, type ClusterRunnerConfig, type ProcessPlan } from './cluster/config.ts';
 import { nginxArgs, writeNginxConfig } from './cluster/nginx-config.ts';
 import { checkNginx, checkPortsFree, checkRedis, ensureDatabase, redactUrlForLog } from './cluster/preflight.ts';
@@ -15,16 +16,6 @@ const READY_TIMEOUT_MS = 120_000;
 const CHILD_GRACE_MS = 20_000;
 
 const say = (line: string) => process.stdout.write(`${'cluster'.padEnd(14)} | ${line}\n`);
-
-function loadConfig(): ClusterRunnerConfig {
-  try {
-    return parseEnv(ClusterRunnerSchema);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`npm run cluster: refusing to start.\n${error.message}\nSee docs/configuration.md.\n`);
-    process.exit(1);
-  }
-}
 
 async function preflight(config: ClusterRunnerConfig, plans: ProcessPlan[]): Promise<void> {
   const problems: string[] = [];
@@ -59,7 +50,7 @@ async function writeState(config: ClusterRunnerConfig, nginxChild: ManagedChild,
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit('npm run cluster', ClusterRunnerSchema);
   const plans = planProcesses(config);
   if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY) {
     say('WARNING: JWT_SECRET is not set; using the public dev secret. Set JWT_SECRET for anything but local testing.');
@@ -124,7 +115,7 @@ async function main(): Promise<void> {
     await Promise.all(plans.map((p) => waitUntilReady(`http://127.0.0.1:${p.port}/readyz`, READY_TIMEOUT_MS, abort)));
     await waitUntilReady(`http://127.0.0.1:${config.PORT}/healthz`, 10_000, abort);
   } catch (error) {
-    say(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    say(`start-up failed: ${errorMessage(error)}`);
     await stop('start-up failed', 1);
     return;
   }

@@ -1,10 +1,11 @@
 // One-shot `prisma migrate deploy` against DATABASE_URL (docker-compose's `migrate` service).
 // Goes through migrateDeploy so the WebAssembly engine's idle exit delay does not hold it up.
 import { migrateDeploy } from '@switchboard/db';
+import { postgresUrl } from '@switchboard/runtime';
 import { redactUrlForLog } from './cluster/preflight.ts';
 
 const url = process.env.DATABASE_URL;
-if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+if (!url || !postgresUrl().safeParse(url).success) {
   process.stderr.write('migrate: DATABASE_URL must be set to a postgresql:// URL\n');
   process.exit(1);
 }

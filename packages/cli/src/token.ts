@@ -1,7 +1,7 @@
 // `npm run token -- <userId> [--name N --role R --phone P --expires SECONDS]`: print a dev JWT
 // signed with JWT_SECRET (or the dev default the embedded mode and the local cluster use).
 import { parseArgs } from 'node:util';
-import { DEV_JWT_SECRET, signToken } from '@switchboard/runtime';
+import { DEV_JWT_SECRET, errorMessage, signToken } from '@switchboard/runtime';
 
 const USAGE = 'usage: npm run token -- <userId> [--name N] [--role R] [--phone P] [--expires SECONDS]';
 
@@ -19,7 +19,7 @@ function main(): number {
       },
     });
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(`${errorMessage(error)}\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;

@@ -86,10 +86,7 @@ export class SwitchboardClient {
       // Never re-deliver: of the stored and the given cursor, the higher one wins.
       initialCursor: (roomId) => Math.max(stored[roomId] ?? 0, initial[roomId] ?? 0),
       deliver: (message) => this.dispatch(message),
-      fetchAfter: async (roomId, afterSeq) => {
-        const page = await this.request('message:history', { roomId, afterSeq, limit: 200 });
-        return { messages: page.messages, hasMore: page.hasMore };
-      },
+      fetchAfter: (roomId, afterSeq) => this.request('message:history', { roomId, afterSeq, limit: 200 }),
       onError: (error, roomId) => this.reportError(error, roomId),
     });
     this.listen();
@@ -256,5 +253,3 @@ export class SwitchboardClient {
     for (const handler of this.errorHandlers) handler(error, roomId);
   }
 }
-
-

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../../..');
-const CONFIG = path.join(REPO_ROOT, 'prisma', 'prisma.config.ts');
+export const PRISMA_CONFIG = path.join(REPO_ROOT, 'prisma', 'prisma.config.ts');
+/** Environment for the Prisma CLI (read at call time): no telemetry, no update notice. */
+export function prismaEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+}
 
 /**
  * `prisma migrate deploy` against `databaseUrl`. Every start command and the test setup call
@@ -13,10 +17,11 @@ const CONFIG = path.join(REPO_ROOT, 'prisma', 'prisma.config.ts');
  * so we stop waiting once the CLI reports success.
  */
 export async function migrateDeploy(databaseUrl: string): Promise<void> {
-  await runPrisma(['migrate', 'deploy', '--config', CONFIG], databaseUrl);
+  await runPrisma(['migrate', 'deploy', '--config', PRISMA_CONFIG], databaseUrl);
 }
 
-function prismaCli(): string {
+/** The Prisma CLI's entry script, run with this Node (`node <it> migrate …`). */
+export function prismaCli(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
 }
@@ -26,7 +31,7 @@ const DONE = /All migrations have been successfully applied|No pending migration
 async function runPrisma(args: string[], databaseUrl: string): Promise<void> {
   const child = spawn(process.execPath, [prismaCli(), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    env: { ...prismaEnv(), DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

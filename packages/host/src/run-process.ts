@@ -5,14 +5,14 @@ import { RedisBus } from '@switchboard/bus';
 import { createDb, pingDb } from '@switchboard/db';
 import {
   BaseConfigSchema, ConfigError, createHttpApp, createLogger, createMetrics, createRedis, createRedisBroadcaster,
-  countingBroadcaster, createTokenVerifier, finishHttpApp, listen, parseEnv, type BaseEnv, type Logger,
+  countingBroadcaster, createTokenVerifier, finishHttpApp, listen, parseEnv, postgresUrl, type Logger,
 } from '@switchboard/runtime';
 import type { ServiceModule } from './service.ts';
 import { onShutdown } from './shutdown.ts';
 
 export const ClusterConfigSchema = BaseConfigSchema.extend({
   REDIS_URL: z.string({ error: 'is required in cluster mode' }).url(),
-  DATABASE_URL: z.string({ error: 'is required in cluster mode' }).regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  DATABASE_URL: postgresUrl(z.string({ error: 'is required in cluster mode' })),
   SERVICE_PORT: z.coerce.number().int().min(0).max(65535),
 }).refine((c) => c.JWT_SECRET || c.JWT_PUBLIC_KEY, {
   message: 'JWT_SECRET or JWT_PUBLIC_KEY is required',
@@ -61,7 +61,7 @@ async function startServiceProcess(module: ServiceModule, config: ClusterConfig,
   const broadcaster = countingBroadcaster(createRedisBroadcaster(redis, config.REDIS_PREFIX), metrics.eventsOut);
   const verifier = createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY });
 
-  const service = await module.start({ config: config as BaseEnv, log, metrics, bus, db, broadcaster, verifier, redis });
+  const service = await module.start({ config, log, metrics, bus, db, broadcaster, verifier, redis });
   const app = createHttpApp({
     log,
     metrics,

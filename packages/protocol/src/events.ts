@@ -137,6 +137,9 @@ export const SERVER_EVENTS = [
   'call:incoming', 'call:accepted', 'call:rejected', 'call:ended', 'call:missed', 'call:signal', 'call:qualityIssue',
   'notification:new', 'emergency:alert', 'emergency:activated', 'emergency:escalated', 'emergency:acknowledged', 'emergency:resolved',
 ] as const satisfies readonly ServerEventName[];
+// `satisfies` refuses names that are not events; this refuses (at compile time) an event left out.
+type MustBeNever<T extends never> = T;
+type UnlistedServerEvents = MustBeNever<Exclude<ServerEventName, (typeof SERVER_EVENTS)[number]>>;
 
 /** Typed map for socket.io-client's `Socket<ServerToClientEvents, ClientToServerEvents>`. */
 export type ClientToServerEvents = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, LatLng } from './common.ts';
 
 export const NOTIFICATION_PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export const EMERGENCY_TYPES = ['PANIC', 'MEDICAL', 'SECURITY', 'FIRE', 'GENERAL'] as const;
@@ -12,7 +12,7 @@ export const EmptyPayload = z.object({});
 export const EmergencySosPayload = z.object({
   type: z.enum(EMERGENCY_TYPES),
   message: z.string().max(2000).optional(),
-  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), accuracy: z.number().min(0).optional() }).optional(),
+  location: LatLng.extend({ accuracy: z.number().min(0).optional() }).optional(),
 });
 export const AlertIdPayload = z.object({ alertId: Id });
 

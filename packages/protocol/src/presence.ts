@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserIds } from './common.ts';
+import { LatLng, Latitude, Longitude, UserIds } from './common.ts';
 
 export const PRESENCE_STATUSES = ['online', 'away', 'busy', 'in_call', 'offline'] as const;
 export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
@@ -24,8 +24,8 @@ export interface PresencesResult { presences: Presence[] }
 export const LOCATION_FUTURE_SKEW_MS = 60_000;
 
 export const LocationUpdatePayload = z.object({
-  latitude: z.number().min(-90).max(90),
-  longitude: z.number().min(-180).max(180),
+  latitude: Latitude,
+  longitude: Longitude,
   accuracy: z.number().min(0).optional(),
   timestamp: z
     .string()
@@ -47,7 +47,6 @@ export interface LocationEvent {
 }
 
 export const GEOFENCE_KINDS = ['safe', 'danger'] as const;
-const LatLng = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
 export const GeofenceCreatePayload = z
   .object({
     name: z.string().min(1).max(200),

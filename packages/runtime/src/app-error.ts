@@ -24,3 +24,8 @@ export function toAckFailure(error: unknown): AckFailure {
   if (isAppError(error)) return { success: false, code: error.code, error: error.message };
   return { success: false, code: 'INTERNAL', error: 'Internal server error' };
 }
+
+/** The message of anything thrown, for a log field or a line for a person (never the stack). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

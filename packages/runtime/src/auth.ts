@@ -13,7 +13,6 @@ export interface AuthConfig {
 export class AuthError extends AppError {
   constructor(message: (typeof AUTH_ERRORS)[keyof typeof AUTH_ERRORS]) {
     super('UNAUTHENTICATED', message);
-    this.name = 'AppError';
   }
 }
 

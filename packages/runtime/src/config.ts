@@ -39,11 +39,16 @@ export const ENV_DOCS: Record<string, string> = {
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
 
+/** A Postgres connection string, checked the same way by every process that takes one. */
+export function postgresUrl(base: z.ZodString = z.string()): z.ZodString {
+  return base.regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL');
+}
+
 export const BaseConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_\-.{}]*$/, 'letters, digits and : _ - . { } only').default('sb:'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  DATABASE_URL: postgresUrl().optional(),
   JWT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
   API_KEY: z.string().min(8).optional(),

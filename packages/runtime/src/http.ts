@@ -1,8 +1,8 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Principal } from '@switchboard/protocol';
-import { AppError, isAppError } from './app-error.ts';
+import { HTTP_STATUS, type Principal } from '@switchboard/protocol';
+import { AppError, isAppError, toAckFailure } from './app-error.ts';
 import { bearerToken, type TokenVerifier } from './auth.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -54,30 +54,29 @@ export function createHttpApp({ log, metrics, checks = {}, isAccepting = () => t
   return app;
 }
 
+/** express.json()'s failures, by their `type`: a bad body is the client's mistake, not INTERNAL. */
+const BODY_PARSER_ERRORS = new Map<unknown, { status: number; error: string }>([
+  ['entity.parse.failed', { status: 400, error: 'Body is not valid JSON' }],
+  ['entity.too.large', { status: 413, error: 'Body is too large' }],
+]);
+
 /** Mount the 404 and error handlers; call after all routes. */
 export function finishHttpApp(app: Express, log: Logger, metrics: Metrics): void {
   app.use((_req, res) => {
     res.status(404).json({ success: false, code: 'NOT_FOUND', error: 'No such endpoint' });
   });
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    if (error && typeof error === 'object' && 'type' in error && (error as { type: string }).type === 'entity.parse.failed') {
+    const bodyError = BODY_PARSER_ERRORS.get((error as { type?: unknown } | null | undefined)?.type);
+    if (bodyError) {
       metrics.errors.inc({ code: 'INVALID_PAYLOAD' });
-      res.status(400).json({ success: false, code: 'INVALID_PAYLOAD', error: 'Body is not valid JSON' });
+      res.status(bodyError.status).json({ success: false, code: 'INVALID_PAYLOAD', error: bodyError.error });
       return;
     }
-    if (error && typeof error === 'object' && 'type' in error && (error as { type: string }).type === 'entity.too.large') {
-      metrics.errors.inc({ code: 'INVALID_PAYLOAD' });
-      res.status(413).json({ success: false, code: 'INVALID_PAYLOAD', error: 'Body is too large' });
-      return;
-    }
-    if (isAppError(error)) {
-      metrics.errors.inc({ code: error.code });
-      res.status(error.httpStatus).json({ success: false, code: error.code, error: error.message });
-      return;
-    }
-    metrics.errors.inc({ code: 'INTERNAL' });
-    log.error({ err: error, path: req.path }, 'unhandled route error');
-    res.status(500).json({ success: false, code: 'INTERNAL', error: 'Internal server error' });
+    // AppErrors answer with their own code; anything else is INTERNAL, logged, its message kept back.
+    const failure = toAckFailure(error);
+    metrics.errors.inc({ code: failure.code });
+    if (!isAppError(error)) log.error({ err: error, path: req.path }, 'unhandled route error');
+    res.status(HTTP_STATUS[failure.code]).json(failure);
   };
   app.use(onError);
 }

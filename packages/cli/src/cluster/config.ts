@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { BaseConfigSchema, DEV_JWT_SECRET } from '@switchboard/runtime';
+import { SERVICES } from '@switchboard/protocol';
+import { BaseConfigSchema, DEV_JWT_SECRET, postgresUrl } from '@switchboard/runtime';
 
-/** The services `npm run cluster` starts one process each for (folders under services/). */
-export const CLUSTER_SERVICES = ['messaging', 'presence', 'call-signaling', 'notification'] as const;
+/** The services `npm run cluster` starts one process each for (folders under services/): every owner of requests. */
+export const CLUSTER_SERVICES = SERVICES;
 export type ClusterServiceName = (typeof CLUSTER_SERVICES)[number];
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -12,12 +13,11 @@ export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/switch
  * The supervisor's own settings. Redis and Postgres default to this machine's local servers so
  * `npm run cluster` works without setup; the JWT secret falls back to the dev default, loudly.
  */
-export const ClusterRunnerSchema = BaseConfigSchema.pick({ REDIS_PREFIX: true, JWT_PUBLIC_KEY: true, LOG_LEVEL: true }).extend({
+export const ClusterRunnerSchema = BaseConfigSchema.pick({ REDIS_PREFIX: true, JWT_SECRET: true, JWT_PUBLIC_KEY: true, LOG_LEVEL: true }).extend({
   PORT: z.coerce.number().int().min(1).max(65535 - 40).default(8080),
   GATEWAYS: z.coerce.number().int().min(1).max(16).default(2),
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').default(DEFAULT_DATABASE_URL),
-  JWT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  DATABASE_URL: postgresUrl().default(DEFAULT_DATABASE_URL),
   CLUSTER_STATE_DIR: z.string().min(1).default('.cluster'),
 });
 export type ClusterRunnerConfig = z.infer<typeof ClusterRunnerSchema>;

@@ -13,16 +13,17 @@ export function clusterPorts(port: number, gateways: number): number[] {
 export async function findFreeClusterPort(gateways = 2): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + crypto.randomInt(0, 30_000);
-    const free = await Promise.all(clusterPorts(base, gateways).map(isFree));
+    const free = await Promise.all(clusterPorts(base, gateways).map((port) => isPortFree(port, '0.0.0.0')));
     if (free.every(Boolean)) return base;
   }
   throw new Error('no free port block for a cluster');
 }
 
-function isFree(port: number): Promise<boolean> {
+/** True if `port` can be bound on `host` right now (probed by binding and closing at once). */
+export function isPortFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }

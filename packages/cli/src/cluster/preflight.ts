@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
 import pg from 'pg';
-import { Redis } from '@switchboard/runtime';
+import { errorMessage, Redis } from '@switchboard/runtime';
+import { isPortFree } from './ports.ts';
 
 /** nginx must be on PATH; the answer says how to get it. */
 export function checkNginx(): string | undefined {
@@ -14,12 +14,7 @@ export function checkNginx(): string | undefined {
 export async function checkPortsFree(ports: { port: number; host: string; owner: string }[]): Promise<string[]> {
   const problems: string[] = [];
   for (const { port, host, owner } of ports) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, host, () => server.close(() => resolve(true)));
-    });
-    if (!free) problems.push(`port ${port} (${owner}) is already in use`);
+    if (!(await isPortFree(port, host))) problems.push(`port ${port} (${owner}) is already in use`);
   }
   return problems;
 }
@@ -32,7 +27,7 @@ export async function checkRedis(url: string): Promise<string | undefined> {
     await redis.ping();
     return undefined;
   } catch (error) {
-    return `REDIS_URL: cannot reach ${redactUrlForLog(url)} (${error instanceof Error ? error.message : String(error)})`;
+    return `REDIS_URL: cannot reach ${redactUrlForLog(url)} (${errorMessage(error)})`;
   } finally {
     redis.disconnect();
   }

@@ -1,3 +1,5 @@
+import { errorMessage } from '@switchboard/runtime';
+
 /** Poll `url` until it answers 200, `abort()` says to give up, or `timeoutMs` passes. */
 export async function waitUntilReady(url: string, timeoutMs: number, abort: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -10,7 +12,7 @@ export async function waitUntilReady(url: string, timeoutMs: number, abort: () =
       if (response.status === 200) return;
       last = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
     } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
+      last = errorMessage(error);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -4,13 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { REPO_ROOT } from '../migrate.ts';
+import { PRISMA_CONFIG as config, prismaCli, prismaEnv, REPO_ROOT } from '../migrate.ts';
 
-const require = createRequire(import.meta.url);
-const cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-const config = path.join(REPO_ROOT, 'prisma', 'prisma.config.ts');
-const env = { ...process.env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const cli = prismaCli();
+const env = prismaEnv();
 
 const sql = execFileSync(process.execPath, [cli, 'migrate', 'diff', '--config', config, '--from-empty', '--to-schema-datamodel', path.join(REPO_ROOT, 'prisma', 'schema.prisma'), '--script'], { cwd: REPO_ROOT, env, encoding: 'utf8' });
 const dir = path.join(REPO_ROOT, 'prisma', 'migrations', '0001_init');
