@@ -213,13 +213,22 @@ export class StreamConsumer {
     const reply = await runCommand(handlers, entry.command, entry.payload, entry.ctx, this.log);
     if (inFlight) inFlight.runningKey = undefined;
     const replyJson = serializeReply(reply);
-    await redis.set(doneKey, replyJson, 'PX', this.o.doneTtlMs);
-    await this.answer(entry.replyTo, entry.id, replyJson, raw.streamId);
+    await this.answer(entry.replyTo, entry.id, replyJson, raw.streamId, doneKey);
     this.o.metrics?.busHandled.inc({ command, outcome: reply.ok ? 'ok' : reply.code });
   }
 
-  private async answer(replyTo: string | undefined, id: string, replyJson: string, streamId: string): Promise<void> {
-    if (replyTo) await this.o.redis.publish(replyTo, encodeReplyMessage(id, replyJson));
-    await this.o.redis.xack(this.stream, this.group, streamId);
+  /**
+   * Store the reply (when `doneKey` is given), publish it, then ack — one pipelined round trip on
+   * the hot path. Redis runs a connection's commands in order, so a redelivery never finds the
+   * entry acked without its reply stored.
+   */
+  private async answer(replyTo: string | undefined, id: string, replyJson: string, streamId: string, doneKey?: string): Promise<void> {
+    const pipeline = this.o.redis.pipeline();
+    if (doneKey) pipeline.set(doneKey, replyJson, 'PX', this.o.doneTtlMs);
+    if (replyTo) pipeline.publish(replyTo, encodeReplyMessage(id, replyJson));
+    pipeline.xack(this.stream, this.group, streamId);
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
   }
 }
