@@ -167,10 +167,11 @@ describe('the cluster through nginx', () => {
 
     // The reconnected client is fully served: it re-joins, sends, and receives.
     assert.equal((await victim.client.request('room:join', { roomId })).success, true);
-    const toSurvivor = survivor.client.next('message:new', 10_000, (m) => m.roomId === roomId);
+    const toSurvivor = survivor.client.next('message:new', 10_000, (m) => m.roomId === roomId && m.senderId === victim.userId);
     assert.equal((await victim.client.request('message:send', { roomId, content: 'still here' })).success, true);
     assert.equal((await toSurvivor).content, 'still here');
-    const toVictim = victim.client.next('message:new', 10_000, (m) => m.roomId === roomId);
+    // The victim's own message also comes back to it; wait for the survivor's.
+    const toVictim = victim.client.next('message:new', 10_000, (m) => m.roomId === roomId && m.senderId === survivor.userId);
     assert.equal((await survivor.client.request('message:send', { roomId, content: 'welcome back' })).success, true);
     assert.equal((await toVictim).content, 'welcome back');
   });

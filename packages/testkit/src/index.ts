@@ -2,3 +2,4 @@ export * from './database.ts';
 export * from './redis.ts';
 export * from './wait.ts';
 export * from './log.ts';
+export * from './recording-broadcaster.ts';

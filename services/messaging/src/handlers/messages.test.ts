@@ -61,7 +61,7 @@ describe('messages', () => {
     const { message } = await send('alice', { content: 'psst bob', targetUserId: 'bob' });
     const pushes = h.broadcaster.all('message:new');
     assert.equal(pushes.length, 1);
-    assert.deepEqual([...pushes[0]!.rooms].sort(), [socketRooms.user('alice'), socketRooms.user('bob')]);
+    assert.deepEqual([...pushes[0]!.targets].sort(), [socketRooms.user('alice'), socketRooms.user('bob')]);
     const historyOf = async (userId: string) =>
       (await h.ask<MessageHistoryResult>('message:history', { roomId }, h.user(userId))).messages.map((m) => m.id);
     assert.ok((await historyOf('alice')).includes(message.id));

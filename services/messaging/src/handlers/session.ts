@@ -3,6 +3,7 @@ import { Id, socketRooms, type RequestContext, type RoomsOfUserResult, type Sess
 import { addMembers, reviveRooms, roomIdsOfUser, roomsWithEmergencyContact, toRoom } from '../store/rooms.ts';
 import { unreadCounts } from '../store/receipts.ts';
 import { upsertUser } from '../store/users.ts';
+import { memberOf } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
 import { parseOrThrow } from '@switchboard/runtime';
 
@@ -36,7 +37,7 @@ export function sessionHandlers(deps: MessagingDeps) {
 async function autoJoinEmergencyRooms(deps: MessagingDeps, userId: string, phone: string): Promise<void> {
   const candidates = await roomsWithEmergencyContact(deps.db, phone);
   for (const room of candidates) {
-    if (room.members.some((m) => m.userId === userId)) continue;
+    if (memberOf(room, userId)) continue;
     const added = await addMembers(deps.db, room.id, [userId]);
     if (added.length === 0) continue;
     const joined = toRoom({ ...room, members: [...room.members, { userId, role: 'member' }] });

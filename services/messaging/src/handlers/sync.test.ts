@@ -2,10 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RoomCreateResult, SyncResult } from '@switchboard/protocol';
 import { createMetrics } from '@switchboard/runtime';
-import { testLogger } from '@switchboard/testkit';
+import { RecordingBroadcaster, testLogger } from '@switchboard/testkit';
 import { MemoryBus } from '@switchboard/bus';
 import { GroupCommitter } from '../commit/group-committer.ts';
-import { RecordingBroadcaster } from '../testing/recording-broadcaster.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { syncHandlers } from './sync.ts';
 

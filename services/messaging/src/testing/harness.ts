@@ -2,10 +2,9 @@ import { MemoryBus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { RequestContext } from '@switchboard/protocol';
 import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken, type SignTokenOptions } from '@switchboard/runtime';
-import { createTestDatabase, testLogger, type TestDatabase } from '@switchboard/testkit';
+import { createTestDatabase, RecordingBroadcaster, testLogger, type TestDatabase } from '@switchboard/testkit';
 import crypto from 'node:crypto';
 import { start } from '../index.ts';
-import { RecordingBroadcaster } from './recording-broadcaster.ts';
 
 export const TEST_SECRET = 'messaging-test-secret';
 

@@ -2,6 +2,7 @@ import { socketRooms, type GeofenceViolationEvent } from '@switchboard/protocol'
 import type { Db } from '@switchboard/db';
 import type { Broadcaster, Logger, Metrics } from '@switchboard/runtime';
 import { GeofenceShape, nextInside, signedDistanceMeters, type Point } from './geometry.ts';
+import { LOCATION_WATCHER_ROLE } from '../location/location-service.ts';
 
 export interface GeofenceEvaluatorDeps {
   db: Db;
@@ -65,7 +66,7 @@ export function createGeofenceEvaluator({ db, broadcaster, log, metrics }: Geofe
         timestamp: fix.timestamp,
       };
       const rooms = fence.roomId ? [fence.roomId] : fix.roomIds;
-      broadcaster.to([...rooms.map(socketRooms.room), socketRooms.role('supervisor')]).emit('geofence:violation', event);
+      broadcaster.to([...rooms.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)]).emit('geofence:violation', event);
       raised.push(event);
     }
     return raised;

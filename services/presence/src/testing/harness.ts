@@ -6,9 +6,10 @@ import { INTERNAL_COMMANDS, type RequestContext } from '@switchboard/protocol';
 import {
   AppError, BaseConfigSchema, createHttpApp, createMetrics, createTokenVerifier, finishHttpApp, listen, signToken, type Redis,
 } from '@switchboard/runtime';
-import { createTestDatabase, flushPrefix, testLogger, testPrefix, testRedis, type TestDatabase } from '@switchboard/testkit';
+import {
+  createTestDatabase, flushPrefix, RecordingBroadcaster, testLogger, testPrefix, testRedis, type RecordedEmit, type TestDatabase,
+} from '@switchboard/testkit';
 import { start } from '../index.ts';
-import { createRecordingBroadcaster, type Emitted } from './recording-broadcaster.ts';
 
 const SECRET = 'presence-test-secret';
 
@@ -33,7 +34,7 @@ export async function startHarness({ label, store, env = {}, database }: Harness
   const log = testLogger('presence');
   const metrics = createMetrics('presence');
   const bus = new MemoryBus({ timeoutMs: 2000, log });
-  const { broadcaster, emitted } = createRecordingBroadcaster();
+  const broadcaster = new RecordingBroadcaster();
   const verifier = createTokenVerifier({ secret: SECRET });
 
   const rooms = new Map<string, string[]>();
@@ -56,7 +57,7 @@ export async function startHarness({ label, store, env = {}, database }: Harness
   const system: RequestContext = { userId: 'system', name: 'gateway', role: 'system', requestId: 'hb' };
 
   return {
-    config, bus, redis, prefix, emitted, rooms, messaging, db: testDb.db,
+    config, bus, redis, prefix, broadcaster, rooms, messaging, db: testDb.db,
     baseUrl: `http://127.0.0.1:${port}/api`,
     token: (userId: string, role = 'user') => signToken(SECRET, userId, { name: `Name ${userId}`, role }),
     ctx,
@@ -66,7 +67,7 @@ export async function startHarness({ label, store, env = {}, database }: Harness
     heartbeat: (gatewayId: string, sockets: { socketId: string; userId: string }[], intervalMs = 100) =>
       bus.request('presence', INTERNAL_COMMANDS.gatewayHeartbeat, { gatewayId, socketIds: sockets.map((s) => s.socketId), sockets, intervalMs }, system),
     /** Every emit of one event, newest last. */
-    events: <T = unknown>(event: Emitted['event']) => emitted.filter((e) => e.event === event) as (Emitted & { data: T })[],
+    events: <T = unknown>(event: RecordedEmit['event']) => broadcaster.all(event) as (RecordedEmit & { data: T })[],
     async stop() {
       server.close();
       await service.close();

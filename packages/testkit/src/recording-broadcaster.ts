@@ -1,10 +1,13 @@
 import type { ServerToClientEvents } from '@switchboard/protocol';
 import type { BroadcastTarget, Broadcaster } from '@switchboard/runtime';
 
-export interface RecordedEmit { rooms: string[]; event: keyof ServerToClientEvents; data: unknown }
+export interface RecordedEmit { targets: string[]; event: keyof ServerToClientEvents; data: unknown }
 export interface RecordedMove { op: 'join' | 'leave' | 'disconnect'; from: string[]; rooms: string[] }
 
-/** Test double of the runtime Broadcaster: records every emit and socket-room move. */
+/**
+ * Test double of the runtime Broadcaster, shared by the services' tests: records every emit
+ * (with its target rooms) and every socket-room move, and answers questions about them.
+ */
 export class RecordingBroadcaster implements Broadcaster {
   readonly emits: RecordedEmit[] = [];
   readonly moves: RecordedMove[] = [];
@@ -18,7 +21,7 @@ export class RecordingBroadcaster implements Broadcaster {
     const list = (r: string | string[]) => ([] as string[]).concat(r);
     return {
       emit: (event, ...args) => {
-        this.emits.push({ rooms: from, event, data: args[0] });
+        this.emits.push({ targets: from, event, data: args[0] });
         return true;
       },
       socketsJoin: (rooms) => void this.moves.push({ op: 'join', from, rooms: list(rooms) }),
@@ -29,11 +32,11 @@ export class RecordingBroadcaster implements Broadcaster {
 
   /** Payloads of `event` emitted to a target that includes `room`. */
   sentTo<E extends keyof ServerToClientEvents>(room: string, event: E): Parameters<ServerToClientEvents[E]>[0][] {
-    return this.emits.filter((e) => e.event === event && e.rooms.includes(room)).map((e) => e.data as Parameters<ServerToClientEvents[E]>[0]);
+    return this.emits.filter((e) => e.event === event && e.targets.includes(room)).map((e) => e.data as Parameters<ServerToClientEvents[E]>[0]);
   }
 
-  /** Payloads of `event` wherever they went. */
-  all<E extends keyof ServerToClientEvents>(event: E): RecordedEmit[] {
+  /** Every emit of `event`, wherever it went, oldest first. */
+  all(event: keyof ServerToClientEvents): RecordedEmit[] {
     return this.emits.filter((e) => e.event === event);
   }
 
