@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreeClusterPort } from '@switchboard/cli';
-import { createTestDatabase, testPrefix, type TestDatabase } from '@switchboard/testkit';
+import { createTestDatabase, flushPrefix, testPrefix, testRedis, type TestDatabase } from '@switchboard/testkit';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLUSTER_ENTRY = path.join('packages', 'cli', 'src', 'cluster.ts');
@@ -80,6 +80,9 @@ export async function startCluster({ gateways = 2, env = {}, readyTimeoutMs = 12
     await killLeftovers(stateDir);
     await fs.rm(stateDir, { recursive: true, force: true });
     await database.drop().catch(() => {});
+    // After the processes are gone, so nothing writes under the prefix again.
+    const redis = testRedis();
+    await flushPrefix(redis, redisPrefix).finally(() => redis.disconnect());
   };
 
   try {
