@@ -40,6 +40,7 @@ export function createHttpApp({ log, metrics, checks = {}, isAccepting = () => t
         } catch (error) {
           ready = false;
           results[name] = error instanceof Error ? error.message : 'failed';
+          log.warn({ check: name, err: results[name] }, 'readiness check failed');
         }
       }),
     );
@@ -50,7 +51,6 @@ export function createHttpApp({ log, metrics, checks = {}, isAccepting = () => t
     res.send(await metrics.registry.metrics());
   });
   // Route-level errors are added by `finishHttpApp` after the service mounts its routes.
-  void log;
   return app;
 }
 

@@ -7,3 +7,4 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';
 export * from './validate.ts';
+export * from './request-context.ts';

@@ -1,8 +1,8 @@
 import { INTERNAL_COMMANDS, type GatewayHeartbeatPayload } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
 import type { Logger } from '@switchboard/runtime';
-import { systemContext } from './context.ts';
 import type { GatewayServer } from './types.ts';
+import { systemContext } from '@switchboard/runtime';
 
 /** Presence expires a gateway's sockets when heartbeats stop; beat often enough to stay well inside. */
 export function heartbeatIntervalMs(presenceOfflineAfterMs: number): number {
@@ -28,7 +28,7 @@ export function startHeartbeat({ io, bus, log, gatewayId, intervalMs }: Heartbea
       intervalMs,
       sockets: local.map((socket) => ({ socketId: socket.id, userId: socket.data.principal.userId })),
     };
-    bus.send('presence', INTERNAL_COMMANDS.gatewayHeartbeat, payload, systemContext(gatewayId)).catch((error: unknown) => {
+    bus.send('presence', INTERNAL_COMMANDS.gatewayHeartbeat, payload, systemContext('gateway', { gatewayId })).catch((error: unknown) => {
       log.warn({ err: error }, 'heartbeat not sent');
     });
   };

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { parsePayload, REQUESTS, type AckFailure, type RequestName } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
-import { AppError, isAppError, toAckFailure, type BaseEnv, type Logger, type Metrics } from '@switchboard/runtime';
-import { requestContext } from './context.ts';
+import { AppError, isAppError, toAckFailure, type BaseEnv, type Logger, type Metrics, requestContext } from '@switchboard/runtime';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { GatewaySocket } from './types.ts';
@@ -78,7 +77,7 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
       if (!(await withinLimit(rateLimiter, `${principal.userId}:${spec.bucket}`, limits[spec.bucket], log))) {
         return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
       }
-      const ctx = requestContext(principal, socket.id, gatewayId);
+      const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
       const work = bus.request(spec.service, name, parsed.data, ctx, { timeoutMs });
       const result = await inFlight.track(socket.id, withGuard(work, timeoutMs + DEADLINE_GUARD_MS, spec.service));
       answer(successAck(result));

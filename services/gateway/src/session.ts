@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { INTERNAL_COMMANDS, socketRooms, type SessionOpenPayload } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
 import type { Logger } from '@switchboard/runtime';
-import { requestContext } from './context.ts';
 import type { GatewaySocket } from './types.ts';
+import { requestContext } from '@switchboard/runtime';
 
 /** What messaging answers to `session:open`: the rooms to put the socket in, and unread counts. */
 const SessionOpenReply = z.object({
@@ -27,7 +27,7 @@ export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, 
   const { principal } = socket.data;
   socket.join([socketRooms.user(principal.userId), socketRooms.role(principal.role)]);
   const payload: SessionOpenPayload = { socketId: socket.id, gatewayId };
-  const ctx = requestContext(principal, socket.id, gatewayId);
+  const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
   bus.send('presence', INTERNAL_COMMANDS.sessionOpen, payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session open not sent');
   });
@@ -56,7 +56,7 @@ export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, 
 /** The socket is gone: presence decides whether the user went offline (other devices may remain). */
 export function closeSession(socket: GatewaySocket, { bus, log, gatewayId }: Omit<SessionDeps, 'timeoutMs'>): void {
   const payload: SessionOpenPayload = { socketId: socket.id, gatewayId };
-  const ctx = requestContext(socket.data.principal, socket.id, gatewayId);
+  const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
   bus.send('presence', INTERNAL_COMMANDS.sessionClose, payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session close not sent');
   });

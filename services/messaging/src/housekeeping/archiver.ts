@@ -1,8 +1,7 @@
-import type { RequestContext } from '@switchboard/protocol';
 import type { MessagingDeps } from '../handlers/deps.ts';
 import { onlineUsers } from '../handlers/participants.ts';
+import { systemContext } from '@switchboard/runtime';
 
-const SYSTEM_CTX: RequestContext = { userId: 'system:messaging', name: 'messaging', role: 'system', requestId: 'archiver' };
 const BATCH = 200;
 
 export interface ArchiverOptions {
@@ -57,7 +56,7 @@ export class RoomArchiver {
       if (rooms.length === 0) break;
       afterId = rooms[rooms.length - 1]!.id;
       const memberIds = [...new Set(rooms.flatMap((r) => r.members.map((m) => m.userId)))];
-      const online = await onlineUsers(this.deps.bus, memberIds, SYSTEM_CTX);
+      const online = await onlineUsers(this.deps.bus, memberIds, systemContext('messaging'));
       const idle = rooms.filter((r) => !r.members.some((m) => online.has(m.userId))).map((r) => r.id);
       if (idle.length === 0) continue;
       // Re-check activity in the update: a message may have arrived since the select.

@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
-import type { Principal, RequestContext } from '@switchboard/protocol';
-import { AppError } from '@switchboard/runtime';
+import type { Principal } from '@switchboard/protocol';
+import { AppError, requestContext } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 
 /** Roles that may see everyone's location and manage every geofence. */
@@ -8,13 +7,9 @@ export function isOverseer(principal: Principal): boolean {
   return principal.role === 'admin' || principal.role === 'supervisor';
 }
 
-export function contextOf(principal: Principal): RequestContext {
-  return { ...principal, requestId: crypto.randomUUID() };
-}
-
 /** Rooms of a user, or 503 when messaging cannot say (access must not be guessed). */
 export async function roomsOrUnavailable(roomsOf: RoomsOfUser, userId: string, principal: Principal): Promise<string[]> {
-  const rooms = await roomsOf(userId, contextOf(principal));
+  const rooms = await roomsOf(userId, requestContext(principal));
   if (rooms === null) throw new AppError('UNAVAILABLE', 'Room memberships are unavailable, try again');
   return rooms;
 }

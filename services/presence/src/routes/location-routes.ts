@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Id, IsoDate, LocationUpdatePayload } from '@switchboard/protocol';
 import type { Db } from '@switchboard/db';
-import { principalOf, requireUser, type TokenVerifier, parseOrThrow } from '@switchboard/runtime';
+import { principalOf, requireUser, type TokenVerifier, parseOrThrow, requestContext } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import type { HistoryWriter } from '../location/history-writer.ts';
 import type { LocationService } from '../location/location-service.ts';
-import { assertMaySeeUser, contextOf } from './access.ts';
+import { assertMaySeeUser } from './access.ts';
 
 const HistoryQuery = z.object({
   userId: Id.optional(),
@@ -30,7 +30,7 @@ export function locationRoutes({ verifier, update, history, roomsOf, db }: Locat
   router.post('/location', requireUser(verifier), async (req, res) => {
     const principal = principalOf(req);
     const body = parseOrThrow(LocationUpdatePayload, req.body);
-    const { rooms } = await update(principal, body, contextOf(principal));
+    const { rooms } = await update(principal, body, requestContext(principal));
     res.json({ success: true, timestamp: body.timestamp, rooms });
   });
 
