@@ -4,9 +4,12 @@ import type { RequestContext } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
 import type { Bus } from './bus.ts';
+import type { AnyCommands } from './testing/any-commands.ts';
+
+export { ANY_COMMANDS, type AnyCommands } from './testing/any-commands.ts';
 
 /** A bus for one test; the suite closes it. Buses from one factory must share their transport. */
-export type MakeBus = () => Bus | Promise<Bus>;
+export type MakeBus = () => Bus<AnyCommands> | Promise<Bus<AnyCommands>>;
 
 export function testContext(requestId = 'req-1'): RequestContext {
   return { userId: 'user-1', name: 'Ada', role: 'user', requestId };
@@ -28,7 +31,7 @@ function timerCount(): number {
  */
 export function busContract(name: string, makeBus: MakeBus): void {
   describe(`${name} (bus contract)`, () => {
-    const open = new Set<Bus>();
+    const open = new Set<Bus<AnyCommands>>();
     let serial = 0;
     const service = (label: string) => `${label}-${++serial}`;
     const bus = async () => {

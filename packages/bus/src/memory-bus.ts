@@ -1,8 +1,20 @@
-import type { RequestContext } from '@switchboard/protocol';
+import type {
+  BusCommands, CommandInput, CommandOf, CommandRegistry, CommandResult, RequestContext, ServiceOf,
+} from '@switchboard/protocol';
 import { AppError, createLogger, type Logger } from '@switchboard/runtime';
-import type { Bus, BusReply, CommandHandlers, RequestOptions } from './bus.ts';
-import { runCommand } from './command-runner.ts';
+import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
+import { runCommand, type HandlerTable } from './command-runner.ts';
+import { handlerTable, registryOrDefault } from './handler-table.ts';
 import { replyToResult, unavailable } from './replies.ts';
+
+export interface MemoryBusOptions<R extends CommandRegistry> {
+  timeoutMs?: number;
+  log?: Logger;
+  /** The registry payloads are validated against (default: Switchboard's `BUS_COMMANDS`). */
+  commands?: R;
+  /** How long `drain`/`close` wait for running handlers. */
+  closeGraceMs?: number;
+}
 
 interface Envelope {
   command: string;
@@ -15,23 +27,35 @@ interface Envelope {
  * The embedded mode's bus: same contract as the Redis bus inside one process. Commands sent
  * before their service registers wait in its queue, as they would in a stream.
  */
-export class MemoryBus implements Bus {
+export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R> {
   private readonly queues = new Map<string, Envelope[]>();
-  private readonly handlers = new Map<string, CommandHandlers>();
+  private readonly tables = new Map<string, HandlerTable>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Commands being handled, per service: still part of the depth until they finish. */
   private readonly running = new Map<string, number>();
   private closed = false;
+  /** Set by `drain`: queued and new commands wait (as in a stream) instead of running. */
+  private draining = false;
 
   private readonly defaultTimeoutMs: number;
+  private readonly closeGraceMs: number;
   private readonly log: Logger;
+  private readonly commands: R;
 
-  constructor(options: { timeoutMs?: number; log?: Logger } = {}) {
+  constructor(options: MemoryBusOptions<R> = {}) {
     this.defaultTimeoutMs = options.timeoutMs ?? 5000;
+    this.closeGraceMs = options.closeGraceMs ?? 10_000;
     this.log = options.log ?? createLogger({ service: 'bus', level: 'silent' });
+    this.commands = registryOrDefault(options.commands);
   }
 
-  async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
+  async request<S extends ServiceOf<R>, C extends CommandOf<R, S>>(
+    service: S,
+    command: C,
+    payload: CommandInput<R, S, C>,
+    ctx: RequestContext,
+    options: RequestOptions = {},
+  ): Promise<CommandResult<R, S, C>> {
     // Checked before the deadline timer exists: a refused request must not leave a timer behind.
     if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
@@ -39,30 +63,35 @@ export class MemoryBus implements Bus {
       const timer = setTimeout(() => resolve(unavailable(service)), timeoutMs);
       this.enqueue(service, { command, payload, ctx, reply: (r) => { clearTimeout(timer); resolve(r); } });
     });
-    return replyToResult<T>(reply);
+    return replyToResult<CommandResult<R, S, C>>(reply);
   }
 
-  async send(service: string, command: string, payload: unknown, ctx: RequestContext): Promise<void> {
+  async send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(service: S, command: C, payload: CommandInput<R, S, C>, ctx: RequestContext): Promise<void> {
     this.enqueue(service, { command, payload, ctx });
   }
 
-  async handle(service: string, handlers: CommandHandlers): Promise<void> {
-    if (this.handlers.has(service)) throw new Error(`bus: ${service} already has handlers`);
-    this.handlers.set(service, handlers);
-    this.drain(service);
+  async handle<S extends ServiceOf<R>>(service: S, handlers: ServiceHandlers<S, R>): Promise<void> {
+    if (this.tables.has(service)) throw new Error(`bus: ${service} already has handlers`);
+    this.tables.set(service, handlerTable(this.commands, service, handlers));
+    this.dispatchQueued(service);
   }
 
-  async depth(service: string): Promise<number> {
+  async depth(service: ServiceOf<R>): Promise<number> {
     return (this.queues.get(service)?.length ?? 0) + (this.running.get(service) ?? 0);
   }
 
-  /** Waits for running handlers, but never longer than `graceMs` (a stuck handler must not hang shutdown). */
-  async close(graceMs = 10_000): Promise<void> {
-    this.closed = true;
+  /** Waits for running handlers, but never longer than `closeGraceMs` (a stuck handler must not hang shutdown). */
+  async drain(): Promise<void> {
+    this.draining = true;
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.closeGraceMs)));
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     clearTimeout(timer);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
   }
 
   private enqueue(service: string, envelope: Envelope): void {
@@ -70,17 +99,17 @@ export class MemoryBus implements Bus {
     const queue = this.queues.get(service) ?? [];
     queue.push(envelope);
     this.queues.set(service, queue);
-    queueMicrotask(() => this.drain(service));
+    queueMicrotask(() => this.dispatchQueued(service));
   }
 
-  private drain(service: string): void {
-    const handlers = this.handlers.get(service);
+  private dispatchQueued(service: string): void {
+    const table = this.tables.get(service);
     const queue = this.queues.get(service);
-    if (!handlers || !queue) return;
+    if (!table || !queue || this.draining) return;
     while (queue.length > 0) {
       const envelope = queue.shift()!;
       this.running.set(service, (this.running.get(service) ?? 0) + 1);
-      const task = this.dispatch(handlers, envelope).finally(() => {
+      const task = this.dispatch(table, envelope).finally(() => {
         this.inFlight.delete(task);
         this.running.set(service, (this.running.get(service) ?? 1) - 1);
       });
@@ -88,9 +117,9 @@ export class MemoryBus implements Bus {
     }
   }
 
-  private async dispatch(handlers: CommandHandlers, { command, payload, ctx, reply }: Envelope): Promise<void> {
+  private async dispatch(table: HandlerTable, { command, payload, ctx, reply }: Envelope): Promise<void> {
     // Run first: `reply?.(await …)` would skip the command itself when nobody awaits a reply.
-    const result = await runCommand(handlers, command, payload, ctx, this.log);
+    const result = await runCommand(table, command, payload, ctx, this.log);
     reply?.(result);
   }
 }

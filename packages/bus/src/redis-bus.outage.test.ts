@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { createLogger, createRedis, type Redis } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
-import { testContext } from './bus.contract.ts';
+import { ANY_COMMANDS, testContext, type AnyCommands } from './bus.contract.ts';
 import { RedisBus } from './redis-bus.ts';
 
 // A Redis of this file's own (the shared one must never go down under other suites): killed and
@@ -40,7 +40,7 @@ const log = createLogger({
   destination: new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } }),
 });
 const connections: Redis[] = [];
-let bus: RedisBus | undefined;
+let bus: RedisBus<AnyCommands> | undefined;
 
 after(async () => {
   await bus?.close();
@@ -55,7 +55,7 @@ test('after Redis crashes and restarts empty, the bus logs once and answers agai
   const redis = createRedis(url, log, 'bus');
   const subscriber = createRedis(url, log, 'bus-sub');
   connections.push(redis, subscriber);
-  bus = new RedisBus({ redis, subscriber, prefix: 'outage:', consumer: 'outage-1', log, claimIdleMs: 60_000 });
+  bus = new RedisBus({ commands: ANY_COMMANDS, redis, subscriber, prefix: 'outage:', consumer: 'outage-1', log, claimIdleMs: 60_000 });
   await bus.handle('svc', { 'ping:it': async (payload) => payload });
   assert.deepEqual(await bus.request('svc', 'ping:it', { n: 1 }, testContext()), { n: 1 });
 

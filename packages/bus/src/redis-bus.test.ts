@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { flushPrefix, TEST_REDIS_URL, testLogger, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
-import { busContract, testContext } from './bus.contract.ts';
+import { ANY_COMMANDS, busContract, testContext, type AnyCommands } from './bus.contract.ts';
 import { busKeys } from './redis-keys.ts';
 import { ensureGroup, pruneIdleConsumers, readGroup } from './stream-commands.ts';
 import { RedisBus, type RedisBusOptions } from './redis-bus.ts';
@@ -14,15 +14,15 @@ const prefix = testPrefix('redis-bus');
 const keys = busKeys(prefix);
 const admin = testRedis();
 const connections: Redis[] = [admin];
-const buses: RedisBus[] = [];
+const buses: RedisBus<AnyCommands>[] = [];
 const children: ChildProcess[] = [];
 let serial = 0;
 
-function makeBus(overrides: Partial<RedisBusOptions> = {}): RedisBus {
+function makeBus(overrides: Partial<RedisBusOptions<AnyCommands>> = {}): RedisBus<AnyCommands> {
   const redis = testRedis();
   const subscriber = testRedis();
   connections.push(redis, subscriber);
-  const bus = new RedisBus({ redis, subscriber, prefix, consumer: `consumer-${++serial}`, log: testLogger('redis-bus'), timeoutMs: 2000, claimIdleMs: 300, ...overrides });
+  const bus = new RedisBus({ commands: ANY_COMMANDS, redis, subscriber, prefix, consumer: `consumer-${++serial}`, log: testLogger('redis-bus'), timeoutMs: 2000, claimIdleMs: 300, ...overrides });
   buses.push(bus);
   return bus;
 }
@@ -108,7 +108,7 @@ describe('RedisBus delivery', () => {
       },
     });
     const ns = Array.from({ length: 30 }, (_, n) => n);
-    assert.deepEqual(await Promise.all(ns.map((n) => bus.request(service, 'work:it', n, testContext()))), ns);
+    assert.deepEqual(await Promise.all(ns.map((n) => bus.request(service, 'work:it', { n }, testContext()))), ns.map((n) => ({ n })));
     assert.ok(peak >= 2 && peak <= 3, `peak ${peak} handlers at once`);
   });
 

@@ -1,8 +1,11 @@
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RequestContext } from '@switchboard/protocol';
+import type {
+  BusCommands, CommandInput, CommandOf, CommandRegistry, CommandResult, RequestContext, ServiceOf,
+} from '@switchboard/protocol';
 import { AppError, errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
-import type { Bus, BusReply, CommandHandlers, RequestOptions } from './bus.ts';
+import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
+import { handlerTable, registryOrDefault } from './handler-table.ts';
 import { busKeys, type BusKeys } from './redis-keys.ts';
 import { ReplyChannel } from './reply-channel.ts';
 import { replyToResult, unavailable } from './replies.ts';
@@ -10,7 +13,9 @@ import { groupDepth } from './stream-commands.ts';
 import { StreamConsumer } from './stream-consumer.ts';
 import { encodeEntry, type CommandEntry } from './stream-entry.ts';
 
-export interface RedisBusOptions {
+export interface RedisBusOptions<R extends CommandRegistry = BusCommands> {
+  /** The registry payloads are validated against (default: Switchboard's `BUS_COMMANDS`). */
+  commands?: R;
   /** Commands that never block: XADD, XACK, XAUTOCLAIM, PUBLISH, done markers. */
   redis: Redis;
   /** Pub/sub connection for this process's reply channel (used for nothing else). */
@@ -42,22 +47,31 @@ const CLOSED: BusReply = { ok: false, code: 'UNAVAILABLE', error: 'Bus is closed
  * named after the service (one consumer per process); replies come back on a per-process
  * pub/sub channel. Delivery is at least once; see README.md.
  */
-export class RedisBus implements Bus {
+export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R> {
   private readonly keys: BusKeys;
   private readonly replies: ReplyChannel;
   private readonly consumers = new Map<string, StreamConsumer>();
   private readonly log: Logger;
   private readonly timeoutMs: number;
+  private readonly commands: R;
   private closed = false;
+  private draining: Promise<void> | undefined;
 
-  constructor(private readonly o: RedisBusOptions) {
+  constructor(private readonly o: RedisBusOptions<R>) {
+    this.commands = registryOrDefault(o.commands);
     this.keys = busKeys(o.prefix);
     this.log = o.log.child({ component: 'bus' });
     this.timeoutMs = o.timeoutMs ?? 5000;
     this.replies = new ReplyChannel(o.subscriber, this.keys.replyChannel(o.consumer), this.log);
   }
 
-  async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
+  async request<S extends ServiceOf<R>, C extends CommandOf<R, S>>(
+    service: S,
+    command: C,
+    payload: CommandInput<R, S, C>,
+    ctx: RequestContext,
+    options: RequestOptions = {},
+  ): Promise<CommandResult<R, S, C>> {
     this.assertOpen();
     const started = performance.now();
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
@@ -77,10 +91,10 @@ export class RedisBus implements Bus {
       });
     const reply = await waiting;
     this.o.metrics?.busLatency.observe({ service, command }, (performance.now() - started) / 1000);
-    return replyToResult<T>(reply);
+    return replyToResult<CommandResult<R, S, C>>(reply);
   }
 
-  async send(service: string, command: string, payload: unknown, ctx: RequestContext): Promise<void> {
+  async send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(service: S, command: C, payload: CommandInput<R, S, C>, ctx: RequestContext): Promise<void> {
     this.assertOpen();
     const deadline = Date.now() + this.timeoutMs;
     try {
@@ -91,12 +105,13 @@ export class RedisBus implements Bus {
     }
   }
 
-  async handle(service: string, handlers: CommandHandlers): Promise<void> {
+  async handle<S extends ServiceOf<R>>(service: S, handlers: ServiceHandlers<S, R>): Promise<void> {
     this.assertOpen();
+    if (this.draining) throw new Error(`bus: ${service} cannot start handling while the bus drains`);
     if (this.consumers.has(service)) throw new Error(`bus: ${service} already has handlers`);
     const consumer = new StreamConsumer({
       service,
-      handlers,
+      table: handlerTable(this.commands, service, handlers),
       redis: this.o.redis,
       blocking: this.o.redis.duplicate({ connectionName: `${this.o.consumer}:bus-read:${service}` }),
       keys: this.keys,
@@ -118,17 +133,23 @@ export class RedisBus implements Bus {
     }
   }
 
-  async depth(service: string): Promise<number> {
+  async depth(service: ServiceOf<R>): Promise<number> {
     const depth = await groupDepth(this.o.redis, this.keys.stream(service), service);
     this.o.metrics?.busQueueDepth.set({ stream: service }, depth);
     return depth;
   }
 
+  /** Stop reading this process's streams; what is left unacked is redelivered to another consumer. */
+  drain(): Promise<void> {
+    const graceMs = this.o.closeGraceMs ?? 10_000;
+    this.draining ??= Promise.all([...this.consumers.values()].map((c) => c.close(graceMs))).then(() => undefined);
+    return this.draining;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const graceMs = this.o.closeGraceMs ?? 10_000;
-    await Promise.all([...this.consumers.values()].map((c) => c.close(graceMs)));
+    await this.drain();
     await this.replies.close(CLOSED);
   }
 

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
-import type { CommandHandlers } from './bus.ts';
-import { runCommand } from './command-runner.ts';
+import { runCommand, type HandlerTable } from './command-runner.ts';
 import type { BusKeys } from './redis-keys.ts';
 import { autoClaim, ensureGroup, groupDepth, pruneIdleConsumers, readGroup, touchEntries, type RawEntry } from './stream-commands.ts';
 import { decodeEntry, encodeReplyMessage, serializeReply } from './stream-entry.ts';
@@ -9,7 +8,7 @@ import { Backoff, StopSignal } from './stop-signal.ts';
 
 export interface StreamConsumerOptions {
   service: string;
-  handlers: CommandHandlers;
+  table: HandlerTable;
   /** Non-blocking commands: XACK, XAUTOCLAIM, GET/SET of done markers, PUBLISH of replies. */
   redis: Redis;
   /** Dedicated connection for the blocking XREADGROUP (closed by the consumer). */
@@ -190,7 +189,7 @@ export class StreamConsumer {
    * answers any redelivery without running the handler again.
    */
   private async process(raw: RawEntry): Promise<void> {
-    const { redis, keys, service, handlers } = this.o;
+    const { redis, keys, service, table } = this.o;
     const decoded = decodeEntry(raw.fields);
     if (!decoded.ok) {
       this.log.warn({ entryId: raw.streamId, reason: decoded.reason }, 'bus entry malformed');
@@ -199,7 +198,7 @@ export class StreamConsumer {
     }
     const { entry } = decoded;
     const doneKey = keys.done(service, entry.id);
-    const command = Object.hasOwn(handlers, entry.command) ? entry.command : 'unknown';
+    const command = Object.hasOwn(table.handlers, entry.command) ? entry.command : 'unknown';
     if ((await redis.set(doneKey, RUNNING, 'PX', this.o.claimIdleMs, 'NX')) === null) {
       const stored = await redis.get(doneKey);
       // Still running elsewhere (or the marker just expired): leave it pending, reclaim decides later.
@@ -210,7 +209,7 @@ export class StreamConsumer {
     }
     const inFlight = this.inFlight.get(raw.streamId);
     if (inFlight) inFlight.runningKey = doneKey;
-    const reply = await runCommand(handlers, entry.command, entry.payload, entry.ctx, this.log);
+    const reply = await runCommand(table, entry.command, entry.payload, entry.ctx, this.log);
     if (inFlight) inFlight.runningKey = undefined;
     const replyJson = serializeReply(reply);
     await this.answer(entry.replyTo, entry.id, replyJson, raw.streamId, doneKey);

@@ -4,15 +4,16 @@
 import http from 'node:http';
 import { z } from 'zod';
 import { MemoryBus } from '@switchboard/bus';
-import { createDb, migrateDeploy, pingDb, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@switchboard/db';
-import { createMemoryRateLimiter, createStatsRouter, ioBroadcaster, startGateway } from '@switchboard/gateway';
-import { loadConfigOrExit, onShutdown, type RunningService, type ServiceModule } from '@switchboard/host';
+import { createDb, migrateDeploy, pingDb, startEmbeddedPostgres } from '@switchboard/db';
+import { gatewayModule, ioBroadcaster } from '@switchboard/gateway';
+import { Lifecycle, loadConfigOrExit, onShutdown, type ServiceModule } from '@switchboard/host';
 import { service as callSignaling } from '@switchboard/call-signaling';
 import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
   BaseConfigSchema, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, finishHttpApp, listen,
+  type ReadinessCheck,
 } from '@switchboard/runtime';
 
 const SERVICES: ServiceModule[] = [messaging, presence, callSignaling, notification];
@@ -23,6 +24,7 @@ const EmbeddedConfigSchema = BaseConfigSchema.extend({
   // One origin-less box for trying it out: browsers from anywhere may connect unless told otherwise.
   CORS_ORIGINS: z.string().default('*'),
 });
+type EmbeddedConfig = z.infer<typeof EmbeddedConfigSchema>;
 
 const human = (line: string) => process.stderr.write(`switchboard: ${line}\n`);
 
@@ -33,67 +35,68 @@ async function main(): Promise<void> {
   }
   const config = { ...parsed, JWT_SECRET: parsed.JWT_SECRET ?? (parsed.JWT_PUBLIC_KEY ? undefined : DEV_JWT_SECRET) };
   const log = createLogger({ service: 'switchboard', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const life = new Lifecycle(log);
+  onShutdown(log, () => life.close());
+  try {
+    const port = await startAll(config, life);
+    process.stdout.write(`Switchboard listening on http://localhost:${port}\n`);
+    process.stdout.write(`  mint a token: npm run token -- <userId> --name <name>${parsed.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}\n`);
+  } catch (error) {
+    log.fatal({ err: error }, 'failed to start');
+    await life.close();
+    process.exit(1);
+  }
+}
 
-  let embeddedPg: EmbeddedPostgresHandle | undefined;
+/**
+ * The parts in dependency order; `Lifecycle` closes them in reverse: the listener stops
+ * accepting, the gateway drains its sockets while the services still answer, the bus lets its
+ * running handlers finish; then services, gateway, bus, database and embedded Postgres stop.
+ */
+async function startAll(config: EmbeddedConfig, life: Lifecycle): Promise<number> {
+  const logger = (service: string) => createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const log = logger('switchboard');
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    embeddedPg = await withoutForeignSignalHandlers(() => startEmbeddedPostgres(config.DATA_DIR, human));
-    databaseUrl = embeddedPg.databaseUrl;
+    const pg = await life.add('embedded postgres', () => withoutForeignSignalHandlers(() => startEmbeddedPostgres(config.DATA_DIR, human)), {
+      stop: (handle) => handle.stop(),
+    });
+    databaseUrl = pg.databaseUrl;
   }
-  await migrateDeploy(databaseUrl);
+  await life.add('migrations', () => migrateDeploy(databaseUrl));
 
   const metrics = createMetrics('switchboard');
-  const db = createDb(databaseUrl, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) });
-  const bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS, log });
+  const db = await life.add('postgres', () => createDb(databaseUrl, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) }), {
+    stop: (d) => d.$disconnect(),
+  });
+  const bus = await life.add('bus', () => new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS, log }), { drain: (b) => b.drain(), stop: (b) => b.close() });
   const verifier = createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY });
+  const common = { config, metrics, bus, verifier };
+
   // The express app must be the server's request listener before Socket.IO attaches: Socket.IO
   // wraps the existing listeners and keeps /socket.io/ for itself. Routes are mounted later.
-  const checks: Record<string, () => Promise<void>> = { postgres: () => pingDb(db) };
+  const checks: Record<string, ReadinessCheck> = { postgres: () => pingDb(db) };
   let accepting = () => false;
   const app = createHttpApp({ log, metrics, checks, isAccepting: () => accepting() });
-  const httpServer = http.createServer(app);
+  const httpServer = await life.add('http', () => http.createServer(app), { stop: (server) => server.closeAllConnections() });
 
-  const gateway = await startGateway({
-    config,
-    log: createLogger({ service: 'gateway', level: config.LOG_LEVEL, format: config.LOG_FORMAT }),
-    metrics,
-    bus,
-    verifier,
-    httpServer,
-    gatewayId: config.GATEWAY_ID ?? 'embedded',
-    rateLimiter: createMemoryRateLimiter(),
+  const gateway = await life.add('gateway', () => gatewayModule.start({ ...common, log: logger('gateway'), httpServer, instanceId: config.GATEWAY_ID ?? 'embedded' }), {
+    drain: (g) => g.drain(),
+    stop: (g) => g.close(),
+    drainTimeoutMs: (g) => g.drainTimeoutMs,
   });
   accepting = () => gateway.isAccepting();
   // One registry for all: the gateway already counts every event per socket delivered.
   const broadcaster = ioBroadcaster(gateway.io);
-
-  const running: { name: string; service: RunningService }[] = [];
+  const routers = [gateway.router];
   for (const module of SERVICES) {
-    const serviceLog = createLogger({ service: module.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-    running.push({ name: module.name, service: await module.start({ config, log: serviceLog, metrics, bus, db, broadcaster, verifier }) });
+    const running = await life.add(module.name, () => module.start({ ...common, log: logger(module.name), db, broadcaster }), { stop: (s) => s.close() });
+    for (const [key, check] of Object.entries(running.readiness ?? {})) checks[`${module.name}.${key}`] = check;
+    routers.push(running.router);
   }
-
-  for (const { name, service } of running) {
-    for (const [key, check] of Object.entries(service.readiness ?? {})) checks[`${name}.${key}`] = check;
-  }
-  const stats = createStatsRouter({ io: gateway.io, bus, gatewayId: config.GATEWAY_ID ?? 'embedded', prefix: config.REDIS_PREFIX, log });
-  app.use('/api', stats.router);
-  for (const { service } of running) if (service.router) app.use('/api', service.router);
+  for (const router of routers) if (router) app.use('/api', router);
   finishHttpApp(app, log, metrics);
-
-  const port = await listen(httpServer, config.PORT, config.HOST);
-  process.stdout.write(`Switchboard listening on http://localhost:${port}\n`);
-  process.stdout.write(`  mint a token: npm run token -- <userId> --name <name>${parsed.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}\n`);
-
-  onShutdown(log, async () => {
-    await gateway.close();
-    await stats.close();
-    for (const { service } of running.reverse()) await service.close();
-    await bus.close();
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    await db.$disconnect();
-    await embeddedPg?.stop();
-  });
+  return life.add('listener', () => listen(httpServer, config.PORT, config.HOST), { drain: () => void httpServer.close() });
 }
 
 /**

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { WebSocket } from 'ws';
-import { MemoryBus } from '@switchboard/bus';
+import { handleStandIns, MemoryBus } from '@switchboard/bus';
 import { REPO_ROOT } from '@switchboard/db';
 import { ioBroadcaster } from '@switchboard/gateway';
 import { start as startMessaging } from '@switchboard/messaging';
@@ -183,7 +183,7 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
   before(async () => {
     database = await createTestDatabase('k6_framing');
     bus = new MemoryBus({ timeoutMs: 5000 });
-    await bus.handle('call-signaling', {}); // as services/call-signaling does today: no commands yet
+    await handleStandIns(bus, { 'call-signaling': {} }); // as services/call-signaling does today: no commands yet
     gw = await startTestGateway({ bus });
     const verifier = createTokenVerifier({ secret: TEST_SECRET });
     const broadcaster = ioBroadcaster(gw.gateway.io);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ClusterConfigSchema } from './run-process.ts';
+import { ClusterConfigSchema, EdgeConfigSchema } from './run-process.ts';
 
 test('a cluster process lists every missing variable at once, the JWT secret included', () => {
   const result = ClusterConfigSchema.safeParse({});
@@ -12,4 +12,12 @@ test('a cluster process lists every missing variable at once, the JWT secret inc
 test('a complete cluster configuration parses', () => {
   const result = ClusterConfigSchema.safeParse({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgresql://x@y/z', SERVICE_PORT: '0', JWT_SECRET: 'long-enough-secret' });
   assert.equal(result.success, true);
+});
+
+test('the edge (gateway) needs no Postgres, but still Redis, its port and a JWT key', () => {
+  const result = EdgeConfigSchema.safeParse({});
+  assert.equal(result.success, false);
+  const fields = result.error!.issues.map((i) => i.path.join('.'));
+  assert.deepEqual(fields.sort(), ['JWT_SECRET', 'REDIS_URL', 'SERVICE_PORT']);
+  assert.equal(EdgeConfigSchema.safeParse({ REDIS_URL: 'redis://127.0.0.1:6379', SERVICE_PORT: '0', JWT_SECRET: 'long-enough-secret' }).success, true);
 });

@@ -2,82 +2,104 @@ import http from 'node:http';
 import os from 'node:os';
 import { z } from 'zod';
 import { RedisBus } from '@switchboard/bus';
-import { createDb, pingDb } from '@switchboard/db';
+import { createDb, pingDb, type Db } from '@switchboard/db';
 import {
-  BaseConfigSchema, ConfigError, createHttpApp, createLogger, createMetrics, createRedis, createRedisBroadcaster,
-  countingBroadcaster, createTokenVerifier, finishHttpApp, listen, parseEnv, postgresUrl, type Logger,
+  BaseConfigSchema, countingBroadcaster, createHttpApp, createLogger, createMetrics, createRedis, createRedisBroadcaster,
+  createTokenVerifier, finishHttpApp, listen, postgresUrl, type Logger, type ReadinessCheck, type Redis,
 } from '@switchboard/runtime';
-import type { ServiceModule } from './service.ts';
+import { loadConfigOrExit } from './config.ts';
+import { Lifecycle } from './lifecycle.ts';
+import type { EdgeDeps, ProcessModule, RunningService } from './service.ts';
 import { onShutdown } from './shutdown.ts';
 
-export const ClusterConfigSchema = BaseConfigSchema.extend({
-  REDIS_URL: z.string({ error: 'is required in cluster mode' }).url(),
-  DATABASE_URL: postgresUrl(z.string({ error: 'is required in cluster mode' })),
-  SERVICE_PORT: z.coerce.number().int().min(0).max(65535),
-}).refine((c) => c.JWT_SECRET || c.JWT_PUBLIC_KEY, {
+const required = (what: string) => ({ error: `is required in cluster mode${what}` });
+const jwtRequired = {
   message: 'JWT_SECRET or JWT_PUBLIC_KEY is required',
   path: ['JWT_SECRET'],
   // Run even when other variables are bad, so one start-up message lists every problem.
-  when: (payload) => typeof payload.value === 'object' && payload.value !== null,
-});
-export type ClusterConfig = z.infer<typeof ClusterConfigSchema>;
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
 
-/** Load config or print every problem at once and exit: the same for every process. */
-export function loadConfigOrExit<S extends z.ZodType>(name: string, schema: S): z.infer<S> {
-  try {
-    return parseEnv(schema);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${name}: refusing to start.\n${error.message}\nSee docs/configuration.md.\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
+/** A cluster process's config: Redis, its port and a JWT key; Postgres unless it is the edge. */
+export const EdgeConfigSchema = BaseConfigSchema.extend({
+  REDIS_URL: z.string(required('')).url(),
+  SERVICE_PORT: z.coerce.number().int().min(0).max(65535),
+}).refine((c) => c.JWT_SECRET || c.JWT_PUBLIC_KEY, jwtRequired);
+export const ClusterConfigSchema = BaseConfigSchema.extend({
+  REDIS_URL: z.string(required('')).url(),
+  DATABASE_URL: postgresUrl(z.string(required(''))),
+  SERVICE_PORT: z.coerce.number().int().min(0).max(65535),
+}).refine((c) => c.JWT_SECRET || c.JWT_PUBLIC_KEY, jwtRequired);
+export type ClusterConfig = z.infer<typeof EdgeConfigSchema>;
 
-export function consumerName(service: string): string {
-  return `${service}-${os.hostname()}-${process.pid}`;
-}
-
-/** Start one service as its own process in cluster mode (Redis bus, Postgres, redis-emitter). */
-export async function runServiceProcess(module: ServiceModule): Promise<void> {
-  const config = loadConfigOrExit(module.name, ClusterConfigSchema);
+/**
+ * The whole `src/main.ts` of a cluster process (every service, and the gateway): config, then
+ * its parts started in dependency order through one `Lifecycle` — Redis, bus, Postgres, HTTP,
+ * the module, the listener — and closed in reverse on SIGTERM/SIGINT.
+ */
+export async function runServiceProcess(module: ProcessModule): Promise<void> {
+  const config: ClusterConfig = loadConfigOrExit(module.name, module.kind === 'edge' ? EdgeConfigSchema : ClusterConfigSchema);
   const log = createLogger({ service: module.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const life = new Lifecycle(log);
+  // Registered first: a signal during start-up still closes what has started.
+  onShutdown(log, () => life.close());
   try {
-    await startServiceProcess(module, config, log);
+    await startProcess(module, config, log, life);
   } catch (error) {
     log.fatal({ err: error }, 'failed to start');
+    await life.close();
     process.exit(1);
   }
 }
 
-async function startServiceProcess(module: ServiceModule, config: ClusterConfig, log: Logger): Promise<void> {
+async function startProcess(module: ProcessModule, config: ClusterConfig, log: Logger, life: Lifecycle): Promise<void> {
+  const instanceId = (module.kind === 'edge' ? module.instanceId?.(config) : undefined) ?? `${os.hostname()}-${process.pid}`;
   const metrics = createMetrics(module.name);
-  const redis = createRedis(config.REDIS_URL, log, `${module.name}:main`);
-  const busRedis = createRedis(config.REDIS_URL, log, `${module.name}:bus`);
-  const busSubscriber = createRedis(config.REDIS_URL, log, `${module.name}:bus-sub`);
-  const db = createDb(config.DATABASE_URL, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) });
-  const bus = new RedisBus({ redis: busRedis, subscriber: busSubscriber, prefix: config.REDIS_PREFIX, consumer: consumerName(module.name), log, metrics, timeoutMs: config.BUS_TIMEOUT_MS });
-  const broadcaster = countingBroadcaster(createRedisBroadcaster(redis, config.REDIS_PREFIX), metrics.eventsOut);
-  const verifier = createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY });
+  const quit = (redis: { quit(): Promise<unknown> }) => redis.quit().catch(() => undefined);
+  const redis = await life.add('redis', () => createRedis(config.REDIS_URL, log, `${module.name}:main`), { stop: quit });
+  const busRedis = await life.add('redis (bus)', () => createRedis(config.REDIS_URL, log, `${module.name}:bus`), { stop: quit });
+  const busSubscriber = await life.add('redis (bus replies)', () => createRedis(config.REDIS_URL, log, `${module.name}:bus-sub`), { stop: quit });
+  const bus = await life.add(
+    'bus',
+    () => new RedisBus({ redis: busRedis, subscriber: busSubscriber, prefix: config.REDIS_PREFIX, consumer: `${module.name}-${instanceId}`, log, metrics, timeoutMs: config.BUS_TIMEOUT_MS }),
+    { drain: (b) => b.drain(), stop: (b) => b.close() },
+  );
+  const checks: Record<string, ReadinessCheck> = { redis: async () => void (await redis.ping()) };
+  let db: Db | undefined;
+  if (module.kind !== 'edge') {
+    const databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) throw new Error('DATABASE_URL is required'); // the schema refused this already
+    const pool = await life.add('postgres', () => createDb(databaseUrl, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) }), {
+      stop: (d) => d.$disconnect(),
+    });
+    checks.postgres = () => pingDb(pool);
+    db = pool;
+  }
 
-  const service = await module.start({ config, log, metrics, bus, db, broadcaster, verifier, redis });
-  const app = createHttpApp({
-    log,
-    metrics,
-    checks: { redis: async () => void (await redis.ping()), postgres: () => pingDb(db), ...service.readiness },
+  let running: RunningService | undefined;
+  const app = createHttpApp({ log, metrics, checks, isAccepting: () => running?.isAccepting?.() ?? true });
+  const httpServer = await life.add('http', () => http.createServer(app), { stop: (server) => server.closeAllConnections() });
+  const deps: EdgeDeps = {
+    config, log, metrics, bus, redis, httpServer, instanceId,
+    verifier: createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY }),
+  };
+  running = await life.add(module.name, () => startModule(module, deps, db, redis, config.REDIS_PREFIX), {
+    drain: (service) => service.drain?.(),
+    stop: (service) => service.close(),
+    drainTimeoutMs: (service) => service.drainTimeoutMs,
   });
-  if (service.router) app.use('/api', service.router);
+  Object.assign(checks, running.readiness);
+  if (running.router) app.use('/api', running.router);
   finishHttpApp(app, log, metrics);
-  const server = http.createServer(app);
-  const port = await listen(server, config.SERVICE_PORT, config.HOST);
+  // Draining the listener first makes nginx send new clients to another replica at once.
+  const port = await life.add('listener', () => listen(httpServer, config.SERVICE_PORT, config.HOST), { drain: () => void httpServer.close() });
   log.info({ port }, 'listening');
+}
 
-  onShutdown(log, async () => {
-    server.close();
-    await service.close();
-    await bus.close();
-    await db.$disconnect();
-    await Promise.allSettled([redis.quit(), busRedis.quit(), busSubscriber.quit()]);
-  });
+function startModule(module: ProcessModule, deps: EdgeDeps, db: Db | undefined, redis: Redis, prefix: string): Promise<RunningService> {
+  if (module.kind === 'edge') return module.start(deps);
+  if (!db) throw new Error(`${module.name} needs Postgres`);
+  const broadcaster = countingBroadcaster(createRedisBroadcaster(redis, prefix), deps.metrics.eventsOut);
+  const { httpServer: _server, instanceId: _id, ...common } = deps;
+  return module.start({ ...common, db, broadcaster });
 }

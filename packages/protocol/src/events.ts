@@ -10,60 +10,67 @@ import * as rooms from './rooms.ts';
 export const SERVICES = ['messaging', 'presence', 'call-signaling', 'notification'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-interface RequestSpec<S extends z.ZodType, R> {
+interface RequestSpec<S extends z.ZodType, R, Owner extends ServiceName> {
   schema: S;
   /** The service that owns the request; the gateway forwards it there over the bus. */
-  service: ServiceName;
+  service: Owner;
   /** Rate-limit bucket, so cheap reads and expensive writes are limited separately. */
   bucket: 'write' | 'read' | 'signal';
   /** Phantom field carrying the ack result type. */
   result?: R;
 }
 
-function req<S extends z.ZodType, R>(service: ServiceName, schema: S, bucket: RequestSpec<S, R>['bucket']): RequestSpec<S, R> {
-  return { schema, service, bucket };
+type Bucket = 'write' | 'read' | 'signal';
+
+/** Requests owned by one service: `owned('messaging')<Schema, Result>(schema, bucket)`. */
+function owned<Owner extends ServiceName>(service: Owner) {
+  return <S extends z.ZodType, R>(schema: S, bucket: Bucket): RequestSpec<S, R, Owner> => ({ schema, service, bucket });
 }
+const messagingRequest = owned('messaging');
+const presenceRequest = owned('presence');
+const callRequest = owned('call-signaling');
+const notificationRequest = owned('notification');
 
 type Empty = Record<string, never>;
 
 /** Client → server requests that take an ack. */
 export const REQUESTS = {
-  'room:create': req<typeof rooms.RoomCreatePayload, rooms.RoomCreateResult>('messaging', rooms.RoomCreatePayload, 'write'),
-  'room:join': req<typeof rooms.RoomIdPayload, rooms.RoomJoinResult>('messaging', rooms.RoomIdPayload, 'write'),
-  'room:leave': req<typeof rooms.RoomIdPayload, Empty>('messaging', rooms.RoomIdPayload, 'write'),
-  'room:participants': req<typeof rooms.RoomIdPayload, rooms.RoomParticipantsResult>('messaging', rooms.RoomIdPayload, 'read'),
-  'room:requestJoin': req<typeof rooms.RoomIdPayload, Empty>('messaging', rooms.RoomIdPayload, 'write'),
-  'room:approveJoin': req<typeof rooms.RoomUserPayload, Empty>('messaging', rooms.RoomUserPayload, 'write'),
-  'room:denyJoin': req<typeof rooms.RoomUserPayload, Empty>('messaging', rooms.RoomUserPayload, 'write'),
+  'room:create': messagingRequest<typeof rooms.RoomCreatePayload, rooms.RoomCreateResult>(rooms.RoomCreatePayload, 'write'),
+  'room:join': messagingRequest<typeof rooms.RoomIdPayload, rooms.RoomJoinResult>(rooms.RoomIdPayload, 'write'),
+  'room:leave': messagingRequest<typeof rooms.RoomIdPayload, Empty>(rooms.RoomIdPayload, 'write'),
+  'room:participants': messagingRequest<typeof rooms.RoomIdPayload, rooms.RoomParticipantsResult>(rooms.RoomIdPayload, 'read'),
+  'room:requestJoin': messagingRequest<typeof rooms.RoomIdPayload, Empty>(rooms.RoomIdPayload, 'write'),
+  'room:approveJoin': messagingRequest<typeof rooms.RoomUserPayload, Empty>(rooms.RoomUserPayload, 'write'),
+  'room:denyJoin': messagingRequest<typeof rooms.RoomUserPayload, Empty>(rooms.RoomUserPayload, 'write'),
 
-  'message:send': req<typeof messaging.MessageSendPayload, messaging.MessageSendResult>('messaging', messaging.MessageSendPayload, 'write'),
-  'message:history': req<typeof messaging.MessageHistoryPayload, messaging.MessageHistoryResult>('messaging', messaging.MessageHistoryPayload, 'read'),
-  'message:delivered': req<typeof messaging.CursorPayload, Empty>('messaging', messaging.CursorPayload, 'read'),
-  'message:read': req<typeof messaging.CursorPayload, Empty>('messaging', messaging.CursorPayload, 'read'),
-  sync: req<typeof messaging.SyncPayload, messaging.SyncResult>('messaging', messaging.SyncPayload, 'read'),
+  'message:send': messagingRequest<typeof messaging.MessageSendPayload, messaging.MessageSendResult>(messaging.MessageSendPayload, 'write'),
+  'message:history': messagingRequest<typeof messaging.MessageHistoryPayload, messaging.MessageHistoryResult>(messaging.MessageHistoryPayload, 'read'),
+  'message:delivered': messagingRequest<typeof messaging.CursorPayload, Empty>(messaging.CursorPayload, 'read'),
+  'message:read': messagingRequest<typeof messaging.CursorPayload, Empty>(messaging.CursorPayload, 'read'),
+  sync: messagingRequest<typeof messaging.SyncPayload, messaging.SyncResult>(messaging.SyncPayload, 'read'),
 
-  'presence:get': req<typeof presence.PresenceUsersPayload, presence.PresencesResult>('presence', presence.PresenceUsersPayload, 'read'),
-  'presence:setStatus': req<typeof presence.PresenceSetStatusPayload, Empty>('presence', presence.PresenceSetStatusPayload, 'write'),
-  'presence:subscribe': req<typeof presence.PresenceUsersPayload, presence.PresencesResult>('presence', presence.PresenceUsersPayload, 'read'),
-  'presence:unsubscribe': req<typeof presence.PresenceUsersPayload, Empty>('presence', presence.PresenceUsersPayload, 'read'),
-  'location:update': req<typeof presence.LocationUpdatePayload, presence.LocationUpdateResult>('presence', presence.LocationUpdatePayload, 'signal'),
+  'presence:get': presenceRequest<typeof presence.PresenceUsersPayload, presence.PresencesResult>(presence.PresenceUsersPayload, 'read'),
+  'presence:setStatus': presenceRequest<typeof presence.PresenceSetStatusPayload, Empty>(presence.PresenceSetStatusPayload, 'write'),
+  'presence:subscribe': presenceRequest<typeof presence.PresenceUsersPayload, presence.PresencesResult>(presence.PresenceUsersPayload, 'read'),
+  'presence:unsubscribe': presenceRequest<typeof presence.PresenceUsersPayload, Empty>(presence.PresenceUsersPayload, 'read'),
+  'location:update': presenceRequest<typeof presence.LocationUpdatePayload, presence.LocationUpdateResult>(presence.LocationUpdatePayload, 'signal'),
 
-  'call:initiate': req<typeof calls.CallInitiatePayload, calls.CallInitiateResult>('call-signaling', calls.CallInitiatePayload, 'write'),
-  'call:accept': req<typeof calls.CallDecisionPayload, Empty>('call-signaling', calls.CallDecisionPayload, 'write'),
-  'call:reject': req<typeof calls.CallDecisionPayload, Empty>('call-signaling', calls.CallDecisionPayload, 'write'),
-  'call:end': req<typeof calls.CallIdPayload, Empty>('call-signaling', calls.CallIdPayload, 'write'),
-  'call:signal': req<typeof calls.CallSignalPayload, Empty>('call-signaling', calls.CallSignalPayload, 'signal'),
-  'call:quality': req<typeof calls.CallQualityPayload, Empty>('call-signaling', calls.CallQualityPayload, 'signal'),
+  'call:initiate': callRequest<typeof calls.CallInitiatePayload, calls.CallInitiateResult>(calls.CallInitiatePayload, 'write'),
+  'call:accept': callRequest<typeof calls.CallDecisionPayload, Empty>(calls.CallDecisionPayload, 'write'),
+  'call:reject': callRequest<typeof calls.CallDecisionPayload, Empty>(calls.CallDecisionPayload, 'write'),
+  'call:end': callRequest<typeof calls.CallIdPayload, Empty>(calls.CallIdPayload, 'write'),
+  'call:signal': callRequest<typeof calls.CallSignalPayload, Empty>(calls.CallSignalPayload, 'signal'),
+  'call:quality': callRequest<typeof calls.CallQualityPayload, Empty>(calls.CallQualityPayload, 'signal'),
 
-  'notification:read': req<typeof notifications.NotificationIdPayload, Empty>('notification', notifications.NotificationIdPayload, 'read'),
-  'notification:readAll': req<typeof notifications.EmptyPayload, notifications.MarkedCountResult>('notification', notifications.EmptyPayload, 'read'),
-  'notification:getUnreadCount': req<typeof notifications.EmptyPayload, notifications.UnreadCountResult>('notification', notifications.EmptyPayload, 'read'),
-  'notification:list': req<typeof notifications.NotificationListPayload, notifications.NotificationListResult>('notification', notifications.NotificationListPayload, 'read'),
-  'notification:subscribe': req<typeof notifications.TopicsPayload, Empty>('notification', notifications.TopicsPayload, 'read'),
-  'notification:unsubscribe': req<typeof notifications.TopicsPayload, Empty>('notification', notifications.TopicsPayload, 'read'),
-  'emergency:sos': req<typeof notifications.EmergencySosPayload, notifications.SosResult>('notification', notifications.EmergencySosPayload, 'write'),
-  'emergency:acknowledge': req<typeof notifications.AlertIdPayload, Empty>('notification', notifications.AlertIdPayload, 'write'),
-  'emergency:resolve': req<typeof notifications.AlertIdPayload, Empty>('notification', notifications.AlertIdPayload, 'write'),
+  'notification:read': notificationRequest<typeof notifications.NotificationIdPayload, Empty>(notifications.NotificationIdPayload, 'read'),
+  'notification:readAll': notificationRequest<typeof notifications.EmptyPayload, notifications.MarkedCountResult>(notifications.EmptyPayload, 'read'),
+  'notification:getUnreadCount': notificationRequest<typeof notifications.EmptyPayload, notifications.UnreadCountResult>(notifications.EmptyPayload, 'read'),
+  'notification:list': notificationRequest<typeof notifications.NotificationListPayload, notifications.NotificationListResult>(notifications.NotificationListPayload, 'read'),
+  'notification:subscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(notifications.TopicsPayload, 'read'),
+  'notification:unsubscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(notifications.TopicsPayload, 'read'),
+  'emergency:sos': notificationRequest<typeof notifications.EmergencySosPayload, notifications.SosResult>(notifications.EmergencySosPayload, 'write'),
+  'emergency:acknowledge': notificationRequest<typeof notifications.AlertIdPayload, Empty>(notifications.AlertIdPayload, 'write'),
+  'emergency:resolve': notificationRequest<typeof notifications.AlertIdPayload, Empty>(notifications.AlertIdPayload, 'write'),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;

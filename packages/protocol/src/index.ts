@@ -7,5 +7,7 @@ export * from './presence.ts';
 export * from './calls.ts';
 export * from './notifications.ts';
 export * from './events.ts';
-export * from './bus.ts';
+export * from './context.ts';
+export * from './internal-commands.ts';
+export * from './commands.ts';
 export * from './validation.ts';

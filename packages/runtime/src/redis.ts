@@ -5,7 +5,15 @@ export { Redis } from 'ioredis';
 
 /** A connection that logs its state changes once instead of throwing unhandled errors. */
 export function createRedis(url: string, log: Logger, name: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { connectionName: name, maxRetriesPerRequest: null, enableAutoPipelining: true, ...options });
+  return watched(new Redis(url, { connectionName: name, maxRetriesPerRequest: null, enableAutoPipelining: true, ...options }), log, name);
+}
+
+/** Another connection with the same options (pub/sub needs one of its own), logged the same way. */
+export function duplicateRedis(redis: Redis, log: Logger, name: string): Redis {
+  return watched(redis.duplicate({ connectionName: name }), log, name);
+}
+
+function watched(redis: Redis, log: Logger, name: string): Redis {
   let down = false;
   redis.on('error', (error: Error) => {
     if (!down) log.warn({ err: error.message, connection: name }, 'redis connection error');

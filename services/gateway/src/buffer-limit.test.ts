@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { once, request, startTestGateway, type TestGateway } from './test-harness.ts';
+import { once, request, startTestGateway, testMessage, type TestGateway } from './test-harness.ts';
 
 describe('maxHttpBufferSize', () => {
   let gw: TestGateway;
   before(async () => {
     gw = await startTestGateway({
       env: { MAX_HTTP_BUFFER_SIZE: '4096' },
-      handlers: { messaging: { 'session:open': async () => ({ rooms: [] }), 'message:send': async () => ({ message: { id: 'm' } }) } },
+      handlers: { messaging: { 'session:open': async () => ({ rooms: [] }), 'message:send': async () => ({ message: testMessage() }) } },
     });
   });
   after(() => gw.close());

@@ -6,7 +6,7 @@ import { socketRooms, type Message } from '@switchboard/protocol';
 import { createRedisBroadcaster, socketIoKey, type Broadcaster } from '@switchboard/runtime';
 import { flushPrefix, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
 import type { Redis } from 'ioredis';
-import { once, startTestGateway, type TestClient, type TestGateway } from './test-harness.ts';
+import { handleStandIns, once, startTestGateway, type TestClient, type TestGateway } from './test-harness.ts';
 
 describe('two gateways on one Redis adapter', () => {
   const prefix = testPrefix('gateway-adapter');
@@ -24,7 +24,7 @@ describe('two gateways on one Redis adapter', () => {
   let broadcaster: Broadcaster;
 
   before(async () => {
-    await bus.handle('messaging', { 'session:open': async () => ({ rooms: ['r1'] }) });
+    await handleStandIns(bus, { messaging: { 'session:open': async () => ({ rooms: ['r1'] }) } });
     const adapter = () => {
       return createAdapter(redis(), redis(), { key: socketIoKey(prefix) });
     };

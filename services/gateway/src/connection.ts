@@ -1,12 +1,11 @@
-import { INTERNAL_COMMANDS, isClientSignalName, isRequestName } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
-import type { Logger, Metrics } from '@switchboard/runtime';
+import { isClientSignalName, isRequestName } from '@switchboard/protocol';
+import { type Logger, type Metrics, requestContext } from '@switchboard/runtime';
 import type { ActivityThrottle } from './heartbeat.ts';
 import type { AckCallback, RequestForwarder } from './requests.ts';
 import { closeSession, openSession } from './session.ts';
 import type { Typing } from './typing.ts';
 import type { GatewaySocket } from './types.ts';
-import { requestContext } from '@switchboard/runtime';
 
 export interface ConnectionDeps {
   bus: Bus;
@@ -44,7 +43,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
       const known = isRequestName(event) || isClientSignalName(event);
       metrics.eventsIn.inc({ event: known ? event : 'unknown' });
       if (activity.due(socket.id)) {
-        bus.send('presence', INTERNAL_COMMANDS.presenceActivity, {}, requestContext(principal, { socketId: socket.id, gatewayId })).catch((error: unknown) => {
+        bus.send('presence', 'presence:activity', {}, requestContext(principal, { socketId: socket.id, gatewayId })).catch((error: unknown) => {
           log.warn({ err: error }, 'activity not sent');
         });
       }

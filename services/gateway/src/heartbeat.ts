@@ -1,8 +1,7 @@
-import { INTERNAL_COMMANDS, type GatewayHeartbeatPayload } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
-import type { Logger } from '@switchboard/runtime';
+import type { GatewayHeartbeatPayload } from '@switchboard/protocol';
+import { type Logger, systemContext } from '@switchboard/runtime';
 import type { GatewayServer } from './types.ts';
-import { systemContext } from '@switchboard/runtime';
 
 /** Presence expires a gateway's sockets when heartbeats stop; beat often enough to stay well inside. */
 export function heartbeatIntervalMs(presenceOfflineAfterMs: number): number {
@@ -28,7 +27,7 @@ export function startHeartbeat({ io, bus, log, gatewayId, intervalMs }: Heartbea
       intervalMs,
       sockets: local.map((socket) => ({ socketId: socket.id, userId: socket.data.principal.userId })),
     };
-    bus.send('presence', INTERNAL_COMMANDS.gatewayHeartbeat, payload, systemContext('gateway', { gatewayId })).catch((error: unknown) => {
+    bus.send('presence', 'gateway:heartbeat', payload, systemContext('gateway', { gatewayId })).catch((error: unknown) => {
       log.warn({ err: error }, 'heartbeat not sent');
     });
   };

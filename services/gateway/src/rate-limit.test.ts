@@ -4,7 +4,7 @@ import { flushPrefix, testPrefix, testRedis } from '@switchboard/testkit';
 import { createMemoryRateLimiter, RATE_WINDOW_MS, type RateLimiter } from './rate-limit.ts';
 import { createRedisRateLimiter } from './rate-limit-redis.ts';
 import { RATE_LIMITED_MESSAGE } from './requests.ts';
-import { once, request, startTestGateway, type TestGateway } from './test-harness.ts';
+import { once, request, startTestGateway, testMessage, type TestGateway } from './test-harness.ts';
 
 /** One behaviour suite, run against both engines. */
 function limiterSuite(name: string, make: (now: () => number) => RateLimiter) {
@@ -74,7 +74,7 @@ describe('rate limits at the gateway', () => {
       handlers: {
         messaging: {
           'session:open': async () => ({ rooms: [] }),
-          'message:send': async () => ({ message: { id: 'm' } }),
+          'message:send': async () => ({ message: testMessage() }),
           'message:history': async () => ({ messages: [], hasMore: false }),
         },
       },

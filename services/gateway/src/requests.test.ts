@@ -18,7 +18,7 @@ describe('request forwarding', () => {
           'session:open': async () => ({ rooms: [] }),
           'message:send': async (payload, ctx) => {
             calls.push({ payload, ctx });
-            return { message: { id: 'm1', seq: 1, content: (payload as { content: string }).content } };
+            return { message: { id: 'm1', roomId: payload.roomId, seq: 1, senderId: ctx.userId, content: payload.content, createdAt: new Date(0).toISOString() } };
           },
           'room:join': async () => {
             throw new AppError('FORBIDDEN', 'Access denied to this room');
@@ -37,7 +37,7 @@ describe('request forwarding', () => {
 
   test('a valid request is forwarded with the caller context and acked { success: true, ...result }', async () => {
     const ack = await request(client, 'message:send', { roomId: 'r1', content: '  hello  ' });
-    assert.deepEqual(ack, { success: true, message: { id: 'm1', seq: 1, content: 'hello' } });
+    assert.deepEqual(ack, { success: true, message: { id: 'm1', roomId: 'r1', seq: 1, senderId: 'alice', content: 'hello', createdAt: new Date(0).toISOString() } });
     const call = calls.at(-1)!;
     assert.deepEqual(call.payload, { roomId: 'r1', content: 'hello' });
     assert.equal(call.ctx.userId, 'alice');

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parsePayload, REQUESTS, type AckFailure, type RequestName } from '@switchboard/protocol';
-import type { Bus } from '@switchboard/bus';
+import { forwardRequest, type Bus } from '@switchboard/bus';
 import { AppError, isAppError, toAckFailure, type BaseEnv, type Logger, type Metrics, requestContext } from '@switchboard/runtime';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -78,7 +78,7 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
         return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
       }
       const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
-      const work = bus.request(spec.service, name, parsed.data, ctx, { timeoutMs });
+      const work = forwardRequest(bus, name, parsed.data, ctx, { timeoutMs });
       const result = await inFlight.track(socket.id, withGuard(work, timeoutMs + DEADLINE_GUARD_MS, spec.service));
       answer(successAck(result));
     } catch (error) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { INTERNAL_COMMANDS, socketRooms, type GatewayHeartbeatPayload, type RequestContext } from '@switchboard/protocol';
+import { socketRooms, type GatewayHeartbeatPayload, type RequestContext } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { once, startTestGateway, type TestGateway } from './test-harness.ts';
 
@@ -27,10 +27,10 @@ describe('sessions', () => {
           'session:open': async (_payload, ctx) => ({ rooms: ctx.userId === 'alice' ? ['r1', 'r2'] : [], unread: { r1: 3 } }),
         },
         presence: {
-          [INTERNAL_COMMANDS.sessionOpen]: record(INTERNAL_COMMANDS.sessionOpen),
-          [INTERNAL_COMMANDS.sessionClose]: record(INTERNAL_COMMANDS.sessionClose),
-          [INTERNAL_COMMANDS.gatewayHeartbeat]: record(INTERNAL_COMMANDS.gatewayHeartbeat),
-          [INTERNAL_COMMANDS.presenceActivity]: record(INTERNAL_COMMANDS.presenceActivity),
+          'session:open': record('session:open'),
+          'session:close': record('session:close'),
+          'gateway:heartbeat': record('gateway:heartbeat'),
+          'presence:activity': record('presence:activity'),
         },
       },
     });
@@ -51,10 +51,10 @@ describe('sessions', () => {
     const client = gw.client(gw.token('carol'));
     await once(client, 'connected');
     const socketId = client.id!;
-    const opened = await waitFor(() => presence.find((s) => s.command === INTERNAL_COMMANDS.sessionOpen && s.ctx.userId === 'carol'));
+    const opened = await waitFor(() => presence.find((s) => s.command === 'session:open' && s.ctx.userId === 'carol'));
     assert.deepEqual(opened.payload, { socketId, gatewayId: 'gw-test' });
     client.disconnect();
-    const closed = await waitFor(() => presence.find((s) => s.command === INTERNAL_COMMANDS.sessionClose && s.ctx.userId === 'carol'));
+    const closed = await waitFor(() => presence.find((s) => s.command === 'session:close' && s.ctx.userId === 'carol'));
     assert.deepEqual(closed.payload, { socketId, gatewayId: 'gw-test' });
   });
 
@@ -62,7 +62,7 @@ describe('sessions', () => {
     const client = gw.client(gw.token('dave'));
     await once(client, 'connected');
     const beat = await waitFor(() =>
-      presence.find((s) => s.command === INTERNAL_COMMANDS.gatewayHeartbeat && (s.payload as GatewayHeartbeatPayload).socketIds.includes(client.id!)),
+      presence.find((s) => s.command === 'gateway:heartbeat' && (s.payload as GatewayHeartbeatPayload).socketIds.includes(client.id!)),
     );
     const payload = beat.payload as GatewayHeartbeatPayload;
     assert.equal(payload.gatewayId, 'gw-test');

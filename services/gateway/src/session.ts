@@ -1,15 +1,7 @@
-import { z } from 'zod';
-import { INTERNAL_COMMANDS, socketRooms, type SessionOpenPayload } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
-import type { Logger } from '@switchboard/runtime';
+import { socketRooms, type SessionPayload } from '@switchboard/protocol';
+import { type Logger, requestContext } from '@switchboard/runtime';
 import type { GatewaySocket } from './types.ts';
-import { requestContext } from '@switchboard/runtime';
-
-/** What messaging answers to `session:open`: the rooms to put the socket in, and unread counts. */
-const SessionOpenReply = z.object({
-  rooms: z.array(z.string().min(1).max(128)).max(10_000),
-  unread: z.record(z.string(), z.number()).optional(),
-});
 
 export interface SessionDeps {
   bus: Bus;
@@ -26,18 +18,16 @@ export interface SessionDeps {
 export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, timeoutMs }: SessionDeps): Promise<void> {
   const { principal } = socket.data;
   socket.join([socketRooms.user(principal.userId), socketRooms.role(principal.role)]);
-  const payload: SessionOpenPayload = { socketId: socket.id, gatewayId };
+  const payload: SessionPayload = { socketId: socket.id, gatewayId };
   const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
-  bus.send('presence', INTERNAL_COMMANDS.sessionOpen, payload, ctx).catch((error: unknown) => {
+  bus.send('presence', 'session:open', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session open not sent');
   });
 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
   try {
-    const reply = SessionOpenReply.safeParse(await bus.request('messaging', INTERNAL_COMMANDS.sessionOpen, payload, ctx, { timeoutMs }));
-    if (reply.success) ({ rooms, unread } = reply.data);
-    else log.warn({ issue: reply.error.issues[0]?.message }, 'session open reply malformed');
+    ({ rooms, unread } = await bus.request('messaging', 'session:open', payload, ctx, { timeoutMs }));
   } catch (error) {
     log.warn({ err: error }, 'session open failed: connected without rooms');
   }
@@ -55,9 +45,9 @@ export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, 
 
 /** The socket is gone: presence decides whether the user went offline (other devices may remain). */
 export function closeSession(socket: GatewaySocket, { bus, log, gatewayId }: Omit<SessionDeps, 'timeoutMs'>): void {
-  const payload: SessionOpenPayload = { socketId: socket.id, gatewayId };
+  const payload: SessionPayload = { socketId: socket.id, gatewayId };
   const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
-  bus.send('presence', INTERNAL_COMMANDS.sessionClose, payload, ctx).catch((error: unknown) => {
+  bus.send('presence', 'session:close', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session close not sent');
   });
 }

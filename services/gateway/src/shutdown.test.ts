@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AUTH_ERRORS } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
-import { once, request, startTestGateway, type TestClient, type TestGateway } from './test-harness.ts';
+import { once, request, startTestGateway, testMessage, type TestClient, type TestGateway } from './test-harness.ts';
 
 describe('graceful shutdown', () => {
   let gw: TestGateway;
@@ -15,7 +15,7 @@ describe('graceful shutdown', () => {
         messaging: {
           'session:open': async () => ({ rooms: [] }),
           // Answers only when the test says so: a request still in flight when shutdown starts.
-          'message:send': () => new Promise((resolve) => (releaseSlow = () => resolve({ message: { id: 'slow' } }))),
+          'message:send': () => new Promise((resolve) => (releaseSlow = () => resolve({ message: testMessage({ id: 'slow' }) }))),
         },
       },
     });
@@ -41,7 +41,7 @@ describe('graceful shutdown', () => {
       assert.ok(announcement.reconnectInMs >= 0 && announcement.reconnectInMs <= 200);
     }
     release();
-    assert.deepEqual(await pendingAck, { success: true, message: { id: 'slow' } });
+    assert.deepEqual(await pendingAck, { success: true, message: testMessage({ id: 'slow' }) });
     // A transport closed (or, for a polling client caught between two polls, failed) rather than
     // "io server disconnect": socket.io-client stays active and reconnects on its own.
     for (const reason of await Promise.all(reasons)) assert.match(reason, /^transport (close|error)$/);

@@ -1,21 +1,29 @@
 // Test support (not a test file): a real gateway on port 0 over a MemoryBus, and real clients.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryBus, type CommandHandlers } from '@switchboard/bus';
-import type { ClientToServerEvents, RequestName, ServerToClientEvents } from '@switchboard/protocol';
+import { handleStandIns, MemoryBus, type StandIns } from '@switchboard/bus';
+
+export { handleStandIns } from '@switchboard/bus';
+import type { ClientToServerEvents, Message, RequestName, ServerToClientEvents } from '@switchboard/protocol';
 import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken, type BaseEnv, type Metrics } from '@switchboard/runtime';
 import { testLogger, waitFor } from '@switchboard/testkit';
 import type { ServerOptions } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
-import { createMemoryRateLimiter, startGateway, type RateLimiter, type RunningGateway } from './index.ts';
+import { startGateway, type RunningGateway } from './gateway.ts';
+import { createMemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 
 export const TEST_SECRET = 'gateway-test-secret';
 export type TestClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 
+/** A stored message as a stand-in messaging service would answer it. */
+export function testMessage(fields: Partial<Message> = {}): Message {
+  return { id: 'm', roomId: 'r1', seq: 1, senderId: 'u1', content: 'hi', createdAt: new Date(0).toISOString(), ...fields };
+}
+
 export interface TestGatewayOptions {
   env?: Record<string, string>;
   /** Stand-ins for services, registered with bus.handle(service, …). */
-  handlers?: Record<string, CommandHandlers>;
+  handlers?: StandIns;
   bus?: MemoryBus;
   rateLimiter?: RateLimiter;
   adapter?: ServerOptions['adapter'];
@@ -43,7 +51,7 @@ export function testConfig(env: Record<string, string> = {}): BaseEnv {
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = testConfig(options.env);
   const bus = options.bus ?? new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
-  for (const [service, handlers] of Object.entries(options.handlers ?? {})) await bus.handle(service, handlers);
+  await handleStandIns(bus, options.handlers ?? {});
   const httpServer = http.createServer();
   const metrics = createMetrics('gateway');
   const gateway = await startGateway({

@@ -6,7 +6,7 @@
 // BENCH_SUBSCRIBERS=0,10,100). The load generator and Redis share the machine's cores.
 import os from 'node:os';
 import { Redis } from 'ioredis';
-import { INTERNAL_COMMANDS, type RequestContext } from '@switchboard/protocol';
+import type { RequestContext } from '@switchboard/protocol';
 import { createLogger, createMetrics, createRedis, createRedisBroadcaster } from '@switchboard/runtime';
 import { createPresencePublisher } from '../src/fanout/presence-publisher.ts';
 import type { RoomsOfUser } from '../src/fanout/rooms-of-user.ts';
@@ -30,9 +30,9 @@ const store = new RedisPresenceStore(redis, prefix);
 const roomsOf: RoomsOfUser = async () => ['room-1'];
 const publish = createPresencePublisher({ store, broadcaster: createRedisBroadcaster(redis, prefix), roomsOf, log, metrics: createMetrics('presence') });
 const handlers = sessionHandlers({ store, publish, timing: presenceTiming({ PRESENCE_OFFLINE_AFTER_MS: 30_000, PRESENCE_AWAY_AFTER_MS: 300_000 }), log });
-const open = handlers[INTERNAL_COMMANDS.sessionOpen]!;
-const close = handlers[INTERNAL_COMMANDS.sessionClose]!;
-const heartbeat = handlers[INTERNAL_COMMANDS.gatewayHeartbeat]!;
+const open = handlers['session:open'];
+const close = handlers['session:close'];
+const heartbeat = handlers['gateway:heartbeat'];
 
 const ctx = (userId: string): RequestContext => ({ userId, name: userId, role: 'user', requestId: 'bench' });
 const users = Array.from({ length: DEVICES }, (_, i) => `u${i}`);

@@ -3,11 +3,12 @@
 // Usage: node --import tsx stuck-consumer.ts <prefix> <service> <claimIdleMs>
 import { testLogger, testRedis } from '@switchboard/testkit';
 import { RedisBus } from '../redis-bus.ts';
+import { ANY_COMMANDS } from '../testing/any-commands.ts';
 
 const [prefix, service, claimIdleMs] = process.argv.slice(2);
 if (!prefix || !service || !claimIdleMs) throw new Error('usage: stuck-consumer.ts <prefix> <service> <claimIdleMs>');
 
-const bus = new RedisBus({
+const bus = new RedisBus({ commands: ANY_COMMANDS,
   redis: testRedis(),
   subscriber: testRedis(),
   prefix,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Bus } from '@switchboard/bus';
 import { AppError, type Logger, type Redis, systemContext } from '@switchboard/runtime';
-import { INTERNAL_COMMANDS, type RequestName, type StatsGetResult } from '@switchboard/protocol';
+import type { RequestName, StatsGetResult } from '@switchboard/protocol';
 import type { GatewayServer } from '../types.ts';
 import { createMemoryGatewayRegistry, createRedisGatewayRegistry, type GatewayEntry } from './gateway-registry.ts';
 import { RateWindow } from './rate-window.ts';
@@ -100,7 +100,7 @@ export function createStatsRouter(deps: StatsDeps): { router: Router; close(): P
 /** Room counts from messaging, or undefined when it has no `stats:get` handler, is down or fails. */
 async function askRooms(deps: StatsDeps): Promise<StatsGetResult | undefined> {
   try {
-    const reply = await deps.bus.request<StatsGetResult>('messaging', INTERNAL_COMMANDS.statsGet, {}, systemContext('gateway', { gatewayId: deps.gatewayId }), {
+    const reply = await deps.bus.request('messaging', 'stats:get', {}, systemContext('gateway', { gatewayId: deps.gatewayId }), {
       timeoutMs: deps.roomsTimeoutMs ?? 1000,
     });
     return typeof reply?.rooms === 'number' ? reply : undefined;

@@ -6,7 +6,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { MemoryBus, type Bus } from '@switchboard/bus';
-import { INTERNAL_COMMANDS } from '@switchboard/protocol';
+import { handleStandIns } from '../test-harness.ts';
 import { flushPrefix, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
 import type { GatewayServer } from '../types.ts';
 import { createStatsRouter, RateWindow, STALE_AFTER_MS, type StatsBody } from './index.ts';
@@ -54,7 +54,7 @@ describe('GET /api/stats', () => {
   test('reports this gateway\'s connections, its message rate and no calls, and says why rooms are missing', async () => {
     const bus = new MemoryBus();
     // Messaging is running but has no stats:get handler: rooms are omitted, not guessed.
-    await bus.handle('messaging', {});
+    await handleStandIns(bus, { messaging: {} });
     const server = await startStatsServer({ bus, gatewayId: 'gw-a', prefix: 'unused:' });
     try {
       await server.connect(2);
@@ -78,7 +78,7 @@ describe('GET /api/stats', () => {
 
   test('includes room counts when messaging answers stats:get', async () => {
     const bus = new MemoryBus();
-    await bus.handle('messaging', { [INTERNAL_COMMANDS.statsGet]: async () => ({ rooms: 7, activeRooms: 3 }) });
+    await handleStandIns(bus, { messaging: { 'stats:get': async () => ({ rooms: 7, activeRooms: 3 }) } });
     const server = await startStatsServer({ bus, gatewayId: 'gw-b', prefix: 'unused:' });
     try {
       const body = await server.stats();
@@ -97,7 +97,7 @@ describe('GET /api/stats across gateways (Redis)', () => {
   const redis = testRedis();
   const bus = new MemoryBus();
   before(async () => {
-    await bus.handle('messaging', {});
+    await handleStandIns(bus, { messaging: {} });
   });
   after(async () => {
     await flushPrefix(redis, prefix);

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message, MessageSendResult, RoomCreateResult } from '@switchboard/protocol';
+import { untypedBus } from '@switchboard/bus';
 import { testLogger } from '@switchboard/testkit';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { GroupCommitter } from './group-committer.ts';
@@ -42,7 +43,7 @@ describe('group commit', () => {
 
   test('two messaging instances on one database keep seqs gapless and clientMessageId idempotent', async () => {
     const other = await h.startAnother();
-    const askOther = (command: string, payload: unknown, userId: string) => other.bus.request<MessageSendResult>('messaging', command, payload, h.user(userId));
+    const askOther = (command: string, payload: unknown, userId: string) => untypedBus(other.bus).request('messaging', command, payload, h.user(userId)) as Promise<MessageSendResult>;
     const before = await h.database.db.room.findUniqueOrThrow({ where: { id: rooms[0]! } });
     const sends: Promise<MessageSendResult>[] = [];
     for (let i = 0; i < 150; i++) {

@@ -1,7 +1,10 @@
-import type { Bus } from '@switchboard/bus';
+import type { Bus, ServiceHandlers } from '@switchboard/bus';
 import type { Db } from '@switchboard/db';
 import type { Broadcaster, Logger } from '@switchboard/runtime';
 import type { GroupCommitter } from '../commit/group-committer.ts';
+
+/** Every messaging command with its handler (derived from the bus registry). */
+export type MessagingHandlers = ServiceHandlers<'messaging'>;
 
 /** What every messaging handler needs, passed explicitly (no module state). */
 export interface MessagingDeps {

@@ -1,6 +1,4 @@
-import { INTERNAL_COMMANDS, REQUESTS, type RequestName } from '@switchboard/protocol';
-import type { CommandHandler, CommandHandlers } from '@switchboard/bus';
-import type { MessagingDeps } from './deps.ts';
+import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 import { joinRequestHandlers } from './join-requests.ts';
 import { messageHandlers } from './messages.ts';
 import { receiptHandlers } from './receipts.ts';
@@ -9,15 +7,13 @@ import { sessionHandlers } from './session.ts';
 import { statsHandlers } from './stats.ts';
 import { syncHandlers } from './sync.ts';
 
-type MessagingRequest = { [E in RequestName]: (typeof REQUESTS)[E]['service'] extends 'messaging' ? E : never }[RequestName];
-type InternalCommand = typeof INTERNAL_COMMANDS.sessionOpen | typeof INTERNAL_COMMANDS.roomsOfUser | typeof INTERNAL_COMMANDS.statsGet;
-
 /**
- * Every request the protocol assigns to messaging, plus the internal session, room and stats lookups.
- * The mapped type makes a forgotten handler a compile error.
+ * Every command the bus registry assigns to messaging: the client requests it owns plus the
+ * internal session, room and stats lookups. `MessagingHandlers` is derived from the registry,
+ * so a forgotten or misspelled handler is a compile error.
  */
-export function messagingHandlers(deps: MessagingDeps): CommandHandlers {
-  const handlers: Record<MessagingRequest | InternalCommand, CommandHandler> = {
+export function messagingHandlers(deps: MessagingDeps): MessagingHandlers {
+  return {
     ...roomHandlers(deps),
     ...joinRequestHandlers(deps),
     ...messageHandlers(deps),
@@ -26,5 +22,4 @@ export function messagingHandlers(deps: MessagingDeps): CommandHandlers {
     ...sessionHandlers(deps),
     ...statsHandlers(deps),
   };
-  return handlers;
 }

@@ -1,18 +1,18 @@
-import { RoomIdPayload, RoomUserPayload, socketRooms, type RequestContext } from '@switchboard/protocol';
-import { AppError, parseOrThrow } from '@switchboard/runtime';
+import { socketRooms, type RequestContext } from '@switchboard/protocol';
+import { AppError } from '@switchboard/runtime';
 import { addMembers, reviveRooms } from '../store/rooms.ts';
 import { namesOf } from '../store/users.ts';
 import { ACCESS_DENIED, canManage, memberOf, requireRoom } from './access.ts';
-import type { MessagingDeps } from './deps.ts';
+import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 
 type Empty = Record<string, never>;
 
 /** Approval flow: request → owner notified → owner (or an admin) approves or denies. */
-export function joinRequestHandlers(deps: MessagingDeps) {
+export function joinRequestHandlers(deps: MessagingDeps): Pick<MessagingHandlers, 'room:requestJoin' | 'room:approveJoin' | 'room:denyJoin'> {
   return {
-    'room:requestJoin': (payload: unknown, ctx: RequestContext) => requestJoin(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
-    'room:approveJoin': (payload: unknown, ctx: RequestContext) => decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, true),
-    'room:denyJoin': (payload: unknown, ctx: RequestContext) => decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, false),
+    'room:requestJoin': (payload, ctx) => requestJoin(deps, payload.roomId, ctx),
+    'room:approveJoin': (payload, ctx) => decide(deps, payload, ctx, true),
+    'room:denyJoin': (payload, ctx) => decide(deps, payload, ctx, false),
   };
 }
 

@@ -1,20 +1,17 @@
 import {
-  MessageHistoryPayload, MessageSendPayload, socketRooms,
-  type MessageHistoryResult, type MessageSendResult, type Principal, type RequestContext,
+  socketRooms, type MessageHistoryResult, type MessageSendPayload, type MessageSendResult, type Principal,
 } from '@switchboard/protocol';
 import type { z } from 'zod';
 import { historyPage } from '../store/messages.ts';
 import { requireMembership } from './access.ts';
-import type { MessagingDeps } from './deps.ts';
-import { parseOrThrow } from '@switchboard/runtime';
+import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 
-export function messageHandlers(deps: MessagingDeps) {
+export function messageHandlers(deps: MessagingDeps): Pick<MessagingHandlers, 'message:send' | 'message:history'> {
   return {
-    'message:send': (payload: unknown, ctx: RequestContext) => sendMessage(deps, parseOrThrow(MessageSendPayload, payload), ctx),
-    'message:history': async (payload: unknown, ctx: RequestContext): Promise<MessageHistoryResult> => {
-      const input = parseOrThrow(MessageHistoryPayload, payload);
+    'message:send': (payload, ctx) => sendMessage(deps, payload, ctx),
+    'message:history': async (input, ctx): Promise<MessageHistoryResult> => {
       await requireMembership(deps.db, input.roomId, ctx.userId);
       return historyPage(deps.db, { ...input, userId: ctx.userId, limit: input.limit ?? DEFAULT_HISTORY_LIMIT });
     },

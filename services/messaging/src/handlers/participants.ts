@@ -1,10 +1,8 @@
-import { REQUESTS, type MemberRole, type Participant, type PresencesResult, type RequestContext, type RequestName } from '@switchboard/protocol';
+import type { MemberRole, Participant, RequestContext } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
 import type { Db } from '@switchboard/db';
 import type { Logger } from '@switchboard/runtime';
 import { namesOf } from '../store/users.ts';
-
-const PRESENCE_GET: RequestName = 'presence:get';
 
 /** Who is online among `userIds`; throws when presence does not answer. */
 export async function onlineUsers(bus: Bus, userIds: string[], ctx: RequestContext): Promise<Set<string>> {
@@ -12,7 +10,7 @@ export async function onlineUsers(bus: Bus, userIds: string[], ctx: RequestConte
   const online = new Set<string>();
   // presence:get takes at most 500 ids at a time.
   for (let i = 0; i < userIds.length; i += 500) {
-    const { presences } = await bus.request<PresencesResult>(REQUESTS[PRESENCE_GET].service, PRESENCE_GET, { userIds: userIds.slice(i, i + 500) }, ctx, { timeoutMs: 1000 });
+    const { presences } = await bus.request('presence', 'presence:get', { userIds: userIds.slice(i, i + 500) }, ctx, { timeoutMs: 1000 });
     for (const p of presences) if (p.status !== 'offline') online.add(p.userId);
   }
   return online;

@@ -1,13 +1,12 @@
-import { CursorPayload, socketRooms, type RequestContext } from '@switchboard/protocol';
+import { socketRooms, type CursorPayload, type RequestContext } from '@switchboard/protocol';
+import type { z } from 'zod';
 import { advanceCursor, type CursorKind } from '../store/receipts.ts';
 import { requireMembership } from './access.ts';
-import type { MessagingDeps } from './deps.ts';
-import { parseOrThrow } from '@switchboard/runtime';
+import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 
 /** Delivery and read receipts are cursors ("everything up to seq"); they only move forward. */
-export function receiptHandlers(deps: MessagingDeps) {
-  const cursor = (kind: CursorKind) => async (payload: unknown, ctx: RequestContext): Promise<Record<string, never>> => {
-    const { roomId, seq } = parseOrThrow(CursorPayload, payload);
+export function receiptHandlers(deps: MessagingDeps): Pick<MessagingHandlers, 'message:delivered' | 'message:read'> {
+  const cursor = (kind: CursorKind) => async ({ roomId, seq }: z.infer<typeof CursorPayload>, ctx: RequestContext): Promise<Record<string, never>> => {
     // The UPDATE only matches a membership row, so a moved cursor proves membership: the
     // membership check (for the right refusal) is only needed when nothing moved.
     const moved = await advanceCursor(deps.db, kind, roomId, ctx.userId, seq);

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { socketRooms, type RoomCreateResult, type RoomJoinResult, type RoomParticipantsResult } from '@switchboard/protocol';
+import { handleStandIns } from '@switchboard/bus';
 import { rejectsWith, startHarness, type Harness } from '../testing/harness.ts';
 
 describe('rooms', () => {
@@ -8,12 +9,12 @@ describe('rooms', () => {
   const online = new Set<string>();
   before(async () => {
     h = await startHarness('msg_rooms');
-    await h.bus.handle('presence', {
+    await handleStandIns(h.bus, { presence: {
       'presence:get': async (payload) => {
         const { userIds } = payload as { userIds: string[] };
         return { presences: userIds.map((userId) => ({ userId, status: online.has(userId) ? 'online' : 'offline', lastSeen: new Date().toISOString() })) };
       },
-    });
+    } });
   });
   after(() => h.close());
 

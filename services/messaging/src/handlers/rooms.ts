@@ -1,27 +1,25 @@
 import crypto from 'node:crypto';
 import { Prisma } from '@switchboard/db';
 import {
-  RoomCreatePayload, RoomIdPayload, socketRooms,
-  type RequestContext, type RoomCreateResult, type RoomJoinResult, type RoomParticipantsResult,
+  socketRooms, type RequestContext, type RoomCreatePayload, type RoomCreateResult, type RoomJoinResult,
+  type RoomParticipantsResult,
 } from '@switchboard/protocol';
-import { AppError, normalizePhone, parseOrThrow } from '@switchboard/runtime';
+import { AppError, normalizePhone } from '@switchboard/runtime';
 import type { z } from 'zod';
 import {
   addMembers, findDirectRoom, findRoom, insertRoom, removeMember, reviveRooms, toRoom, type RoomRecord,
 } from '../store/rooms.ts';
 import { unreadCounts } from '../store/receipts.ts';
 import { ACCESS_DENIED, memberOf, requireMembership, requireRoom } from './access.ts';
-import type { MessagingDeps } from './deps.ts';
+import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 import { participantsOf } from './participants.ts';
 
-
-export function roomHandlers(deps: MessagingDeps) {
+export function roomHandlers(deps: MessagingDeps): Pick<MessagingHandlers, 'room:create' | 'room:join' | 'room:leave' | 'room:participants'> {
   return {
-    'room:create': (payload: unknown, ctx: RequestContext) => createRoom(deps, parseOrThrow(RoomCreatePayload, payload), ctx),
-    'room:join': (payload: unknown, ctx: RequestContext) => joinRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
-    'room:leave': (payload: unknown, ctx: RequestContext) => leaveRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
-    'room:participants': async (payload: unknown, ctx: RequestContext): Promise<RoomParticipantsResult> => {
-      const { roomId } = parseOrThrow(RoomIdPayload, payload);
+    'room:create': (payload, ctx) => createRoom(deps, payload, ctx),
+    'room:join': (payload, ctx) => joinRoom(deps, payload.roomId, ctx),
+    'room:leave': (payload, ctx) => leaveRoom(deps, payload.roomId, ctx),
+    'room:participants': async ({ roomId }, ctx): Promise<RoomParticipantsResult> => {
       await requireMembership(deps.db, roomId, ctx.userId);
       return { participants: await participantsOf(deps, roomId, ctx) };
     },

@@ -1,14 +1,9 @@
-import { z } from 'zod';
-import { Id, socketRooms, type RequestContext, type RoomsOfUserResult, type SessionOpenResult } from '@switchboard/protocol';
+import { socketRooms, type RoomsOfUserResult, type SessionOpenResult } from '@switchboard/protocol';
 import { addMembers, reviveRooms, roomIdsOfUser, roomsWithEmergencyContact, toRoom } from '../store/rooms.ts';
 import { unreadCounts } from '../store/receipts.ts';
 import { upsertUser } from '../store/users.ts';
 import { memberOf } from './access.ts';
-import type { MessagingDeps } from './deps.ts';
-import { parseOrThrow } from '@switchboard/runtime';
-
-const SessionOpenPayload = z.object({ socketId: z.string().max(128), gatewayId: z.string().max(128) });
-const RoomsOfUserPayload = z.object({ userId: Id });
+import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 
 export type SessionOpenAnswer = Required<SessionOpenResult>;
 
@@ -17,18 +12,16 @@ export type SessionOpenAnswer = Required<SessionOpenResult>;
  * as an emergency contact, revive archived rooms, and answer the rooms to put the socket in.
  * `rooms:ofUser` (presence): memberships for location fan-out.
  */
-export function sessionHandlers(deps: MessagingDeps) {
+export function sessionHandlers(deps: MessagingDeps): Pick<MessagingHandlers, 'session:open' | 'rooms:ofUser'> {
   return {
-    'session:open': async (payload: unknown, ctx: RequestContext): Promise<SessionOpenAnswer> => {
-      parseOrThrow(SessionOpenPayload, payload);
+    'session:open': async (_payload, ctx): Promise<SessionOpenAnswer> => {
       await upsertUser(deps.db, ctx);
       if (ctx.phone) await autoJoinEmergencyRooms(deps, ctx.userId, ctx.phone);
       const rooms = await roomIdsOfUser(deps.db, ctx.userId);
       await reviveRooms(deps.db, rooms);
       return { rooms, unread: await unreadCounts(deps.db, ctx.userId, rooms) };
     },
-    'rooms:ofUser': async (payload: unknown): Promise<RoomsOfUserResult> => {
-      const { userId } = parseOrThrow(RoomsOfUserPayload, payload);
+    'rooms:ofUser': async ({ userId }): Promise<RoomsOfUserResult> => {
       return { roomIds: await roomIdsOfUser(deps.db, userId) };
     },
   };

@@ -1,7 +1,6 @@
-import { SyncPayload, type RequestContext, type SyncResult } from '@switchboard/protocol';
+import type { SyncResult } from '@switchboard/protocol';
 import { messagesSince } from '../store/messages.ts';
-import type { MessagingDeps } from './deps.ts';
-import { parseOrThrow } from '@switchboard/runtime';
+import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 
 /** Most messages one `sync` returns; `hasMore` tells the client to sync again from its new cursors. */
 export const SYNC_CAP = 1000;
@@ -10,10 +9,9 @@ export const SYNC_CAP = 1000;
  * Recovery after a reconnect: everything after each cursor, for rooms the user is a member of
  * (other rooms are skipped silently, so a stale client list is harmless), private ones filtered.
  */
-export function syncHandlers(deps: MessagingDeps, cap = SYNC_CAP) {
+export function syncHandlers(deps: MessagingDeps, cap = SYNC_CAP): Pick<MessagingHandlers, 'sync'> {
   return {
-    sync: async (payload: unknown, ctx: RequestContext): Promise<SyncResult> => {
-      const { rooms } = parseOrThrow(SyncPayload, payload);
+    sync: async ({ rooms }, ctx): Promise<SyncResult> => {
       const requested = Object.keys(rooms);
       const memberships = requested.length
         ? await deps.db.roomMember.findMany({ where: { userId: ctx.userId, roomId: { in: requested } }, select: { roomId: true } })

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RoomCreateResult } from '@switchboard/protocol';
 import { testLogger } from '@switchboard/testkit';
-import { MemoryBus } from '@switchboard/bus';
+import { handleStandIns, MemoryBus } from '@switchboard/bus';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { RoomArchiver } from './archiver.ts';
 
@@ -14,10 +14,12 @@ describe('room archiving', () => {
   const online = new Set<string>();
   before(async () => {
     h = await startHarness('msg_archive', { ROOM_ARCHIVE_AFTER_MS: String(60 * 60_000) });
-    await h.bus.handle('presence', {
-      'presence:get': async (payload) => ({
-        presences: (payload as { userIds: string[] }).userIds.map((userId) => ({ userId, status: online.has(userId) ? 'online' : 'offline', lastSeen: new Date().toISOString() })),
-      }),
+    await handleStandIns(h.bus, {
+      presence: {
+        'presence:get': async ({ userIds }) => ({
+          presences: userIds.map((userId) => ({ userId, status: online.has(userId) ? 'online' : 'offline', lastSeen: new Date().toISOString() })),
+        }),
+      },
     });
     // Driven by hand (runOnce) so the test does not depend on timer timing.
     archiver = new RoomArchiver({ db: h.database.db, bus: h.bus, log: testLogger() }, { archiveAfterMs: ARCHIVE_AFTER_MS });

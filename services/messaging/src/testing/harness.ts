@@ -1,4 +1,4 @@
-import { MemoryBus } from '@switchboard/bus';
+import { MemoryBus, untypedBus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { RequestContext } from '@switchboard/protocol';
 import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken, type SignTokenOptions } from '@switchboard/runtime';
@@ -42,7 +42,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
     database,
     ...first,
     user: (userId, extra = {}) => ({ userId, name: userId, role: 'user', requestId: crypto.randomUUID(), ...extra }),
-    ask: (command, payload, ctx) => first.bus.request('messaging', command, payload, ctx),
+    ask: <T>(command: string, payload: unknown, ctx: RequestContext) => untypedBus(first.bus).request('messaging', command, payload, ctx) as Promise<T>,
     token: (userId, options) => signToken(TEST_SECRET, userId, options),
     startAnother: startOne,
     async close() {

@@ -1,5 +1,5 @@
 import type { Bus } from '@switchboard/bus';
-import { INTERNAL_COMMANDS, type RequestContext, type RoomsOfUserResult } from '@switchboard/protocol';
+import type { RequestContext } from '@switchboard/protocol';
 import type { Logger } from '@switchboard/runtime';
 import { errorMessage, systemContext } from '@switchboard/runtime';
 
@@ -9,8 +9,8 @@ export type RoomsOfUser = (userId: string, ctx?: RequestContext) => Promise<stri
 export function createRoomsOfUser(bus: Bus, log: Logger, timeoutMs = 1000): RoomsOfUser {
   return async (userId, ctx) => {
     try {
-      const result = await bus.request<RoomsOfUserResult>('messaging', INTERNAL_COMMANDS.roomsOfUser, { userId }, ctx ?? systemContext('presence'), { timeoutMs });
-      return Array.isArray(result?.roomIds) ? result.roomIds.filter((id): id is string => typeof id === 'string') : [];
+      const { roomIds } = await bus.request('messaging', 'rooms:ofUser', { userId }, ctx ?? systemContext('presence'), { timeoutMs });
+      return roomIds;
     } catch (error) {
       log.warn({ err: errorMessage(error), userId }, 'rooms lookup failed');
       return null;

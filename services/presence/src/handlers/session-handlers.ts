@@ -1,19 +1,10 @@
-import { z } from 'zod';
-import { Id, INTERNAL_COMMANDS, type RequestContext, type SessionOpenResult } from '@switchboard/protocol';
-import type { CommandHandler } from '@switchboard/bus';
 import type { Logger } from '@switchboard/runtime';
 import type { PublishPresence } from '../fanout/presence-publisher.ts';
 import type { PresenceStore } from '../store/presence-store.ts';
 import type { PresenceTiming } from '../sweeper/timing.ts';
-import { parseOrThrow } from '@switchboard/runtime';
+import type { PresenceHandlers } from './handlers.ts';
 
-const SessionPayload = z.object({ socketId: Id, gatewayId: Id });
-const HeartbeatPayload = z.object({
-  gatewayId: Id,
-  socketIds: z.array(Id).max(500_000),
-  intervalMs: z.number().positive().max(3_600_000),
-  sockets: z.array(z.object({ socketId: Id, userId: Id })).max(500_000).optional(),
-});
+type SessionCommand = 'session:open' | 'session:close' | 'gateway:heartbeat' | 'presence:activity';
 
 export interface SessionHandlerDeps {
   store: PresenceStore;
@@ -24,27 +15,23 @@ export interface SessionHandlerDeps {
 }
 
 /** Gateway lifecycle commands: devices arriving and leaving, gateways proving they are alive. */
-export function sessionHandlers({ store, publish, timing, log, now = Date.now }: SessionHandlerDeps): Record<string, CommandHandler> {
+export function sessionHandlers({ store, publish, timing, log, now = Date.now }: SessionHandlerDeps): Pick<PresenceHandlers, SessionCommand> {
   let warnedSlowHeartbeat = false;
   return {
-    [INTERNAL_COMMANDS.sessionOpen]: async (payload, ctx: RequestContext): Promise<SessionOpenResult> => {
-      const { socketId, gatewayId } = parseOrThrow(SessionPayload, payload);
+    'session:open': async ({ socketId, gatewayId }, ctx) => {
       const at = now();
       await publish(await store.open({ userId: ctx.userId, socketId, gatewayId, gatewayExpiresAt: at + timing.gatewayTtlMs, now: at }));
-      // Presence puts sockets in no rooms of its own; messaging answers the gateway's rooms.
-      return { rooms: [] };
+      return {};
     },
 
-    [INTERNAL_COMMANDS.sessionClose]: async (payload) => {
-      const { socketId } = parseOrThrow(SessionPayload, payload);
+    'session:close': async ({ socketId }) => {
       // The tombstone outlives any late open or heartbeat of this socket worth caring about: past
       // the offline bound, the gateway's own heartbeats drop a socket it no longer holds.
       await publish(await store.close({ socketId, now: now(), tombstoneMs: timing.offlineAfterMs }));
       return {};
     },
 
-    [INTERNAL_COMMANDS.gatewayHeartbeat]: async (payload) => {
-      const beat = parseOrThrow(HeartbeatPayload, payload);
+    'gateway:heartbeat': async (beat) => {
       if (beat.intervalMs * 1.5 > timing.gatewayTtlMs && !warnedSlowHeartbeat) {
         warnedSlowHeartbeat = true;
         log.warn({ gatewayId: beat.gatewayId, intervalMs: beat.intervalMs, offlineAfterMs: timing.offlineAfterMs }, 'heartbeat too slow for the offline bound');
@@ -58,7 +45,7 @@ export function sessionHandlers({ store, publish, timing, log, now = Date.now }:
       return {};
     },
 
-    [INTERNAL_COMMANDS.presenceActivity]: async (_payload, ctx) => {
+    'presence:activity': async (_payload, ctx) => {
       await publish(await store.activity(ctx.userId, now()));
       return {};
     },

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { MemoryBus } from '@switchboard/bus';
+import { handleStandIns, MemoryBus, untypedBus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
-import { INTERNAL_COMMANDS, type RequestContext } from '@switchboard/protocol';
+import type { RequestContext } from '@switchboard/protocol';
 import {
   AppError, BaseConfigSchema, createHttpApp, createMetrics, createTokenVerifier, finishHttpApp, listen, signToken, type Redis,
 } from '@switchboard/runtime';
@@ -39,10 +39,12 @@ export async function startHarness({ label, store, env = {}, database }: Harness
 
   const rooms = new Map<string, string[]>();
   const messaging = { up: true };
-  await bus.handle('messaging', {
-    [INTERNAL_COMMANDS.roomsOfUser]: async (payload) => {
-      if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
-      return { roomIds: rooms.get((payload as { userId: string }).userId) ?? [] };
+  await handleStandIns(bus, {
+    messaging: {
+      'rooms:ofUser': async ({ userId }) => {
+        if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
+        return { roomIds: rooms.get(userId) ?? [] };
+      },
     },
   });
 
@@ -61,11 +63,12 @@ export async function startHarness({ label, store, env = {}, database }: Harness
     baseUrl: `http://127.0.0.1:${port}/api`,
     token: (userId: string, role = 'user') => signToken(SECRET, userId, { name: `Name ${userId}`, role }),
     ctx,
-    request: <T = unknown>(command: string, payload: unknown, userId: string, role = 'user') => bus.request<T>('presence', command, payload, ctx(userId, role)),
-    open: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', INTERNAL_COMMANDS.sessionOpen, { socketId, gatewayId }, ctx(userId)),
-    close: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', INTERNAL_COMMANDS.sessionClose, { socketId, gatewayId }, ctx(userId)),
+    request: <T = unknown>(command: string, payload: unknown, userId: string, role = 'user') =>
+      untypedBus(bus).request('presence', command, payload, ctx(userId, role)) as Promise<T>,
+    open: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', 'session:open', { socketId, gatewayId }, ctx(userId)),
+    close: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', 'session:close', { socketId, gatewayId }, ctx(userId)),
     heartbeat: (gatewayId: string, sockets: { socketId: string; userId: string }[], intervalMs = 100) =>
-      bus.request('presence', INTERNAL_COMMANDS.gatewayHeartbeat, { gatewayId, socketIds: sockets.map((s) => s.socketId), sockets, intervalMs }, system),
+      bus.request('presence', 'gateway:heartbeat', { gatewayId, socketIds: sockets.map((s) => s.socketId), sockets, intervalMs }, system),
     /** Every emit of one event, newest last. */
     events: <T = unknown>(event: RecordedEmit['event']) => broadcaster.all(event) as (RecordedEmit & { data: T })[],
     async stop() {

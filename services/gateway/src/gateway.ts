@@ -1,0 +1,97 @@
+import type http from 'node:http';
+import type { Bus } from '@switchboard/bus';
+import type { RunningService } from '@switchboard/host';
+import type { BaseEnv, Logger, Metrics, TokenVerifier } from '@switchboard/runtime';
+import { Server, type ServerOptions } from 'socket.io';
+import { handleConnection } from './connection.ts';
+import { authMiddleware } from './handshake-auth.ts';
+import { createActivityThrottle, heartbeatIntervalMs, startHeartbeat } from './heartbeat.ts';
+import { InFlight } from './in-flight.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { createRequestForwarder } from './requests.ts';
+import { serverOptions } from './server-options.ts';
+import { drainSockets } from './shutdown.ts';
+import { createTyping } from './typing.ts';
+import type { GatewayServer } from './types.ts';
+
+export interface GatewayDeps {
+  config: BaseEnv;
+  log: Logger;
+  metrics: Metrics;
+  bus: Bus;
+  verifier: TokenVerifier;
+  /** Socket.IO attaches here (path /socket.io/). The caller owns it: the gateway never closes it. */
+  httpServer: http.Server;
+  /** Sent to clients as `serverId`. */
+  gatewayId: string;
+  rateLimiter: RateLimiter;
+  /** `@socket.io/redis-adapter` in cluster mode; undefined = in-memory (embedded mode). */
+  adapter?: ServerOptions['adapter'];
+  /** How long a typing indicator lasts without a fresh `typing:start` (default 6 s; tests shorten it). */
+  typingAutoStopMs?: number;
+}
+
+export interface RunningGateway extends RunningService {
+  io: GatewayServer;
+  /** False once drain() started: `/readyz` fails and new handshakes are refused. */
+  isAccepting(): boolean;
+  /** Graceful: server:shutdown, sockets closed in waves, in-flight requests awaited. Idempotent. */
+  drain(): Promise<void>;
+  drainTimeoutMs: number;
+  /** Drains (if nobody did), then stops heartbeats and typing timers and closes the adapter. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Extra time, past the bus deadline, shutdown waits for forwarded requests. */
+const IN_FLIGHT_SLACK_MS = 1000;
+
+export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
+  const { config, bus, metrics, verifier, httpServer, gatewayId, rateLimiter, adapter } = deps;
+  const log = deps.log.child({ gatewayId });
+  let accepting = true;
+
+  const io: GatewayServer = new Server(httpServer, serverOptions({ config, adapter, isAccepting: () => accepting }));
+  io.use(authMiddleware(verifier, log));
+
+  const inFlight = new InFlight();
+  const activity = createActivityThrottle();
+  const forward = createRequestForwarder({ config, bus, log, metrics, rateLimiter, gatewayId, inFlight });
+  const typing = createTyping({ log, rateLimiter, limit: config.RATE_LIMIT_SIGNAL, autoStopMs: deps.typingAutoStopMs });
+  io.on('connection', (socket) => {
+    handleConnection(socket, { bus, log, metrics, gatewayId, timeoutMs: config.BUS_TIMEOUT_MS, forward, typing, activity });
+  });
+  const stopHeartbeat = startHeartbeat({ io, bus, log, gatewayId, intervalMs: heartbeatIntervalMs(config.PRESENCE_OFFLINE_AFTER_MS) });
+  log.info({ path: '/socket.io/', clustered: Boolean(adapter) }, 'gateway started');
+
+  const inFlightTimeoutMs = config.BUS_TIMEOUT_MS + IN_FLIGHT_SLACK_MS;
+  let draining: Promise<void> | undefined;
+  const drain = () => {
+    accepting = false;
+    draining ??= drainSockets({ io, log, gatewayId, graceMs: config.SHUTDOWN_GRACE_MS, inFlight, inFlightTimeoutMs });
+    return draining;
+  };
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    await drain();
+    stopHeartbeat();
+    typing.close();
+    // Not io.close(): it would also close the caller's httpServer, which still serves /healthz.
+    try {
+      await io.of('/').adapter.close();
+    } catch (error) {
+      log.warn({ err: error }, 'adapter close failed');
+    }
+    io.engine.close();
+    log.info('gateway stopped');
+  }
+
+  return {
+    io,
+    isAccepting: () => accepting,
+    drain,
+    // Sockets close over the grace period, the last of them once its requests are answered.
+    drainTimeoutMs: config.SHUTDOWN_GRACE_MS + inFlightTimeoutMs + 3000,
+    close: () => (closing ??= close()),
+  };
+}

@@ -1,0 +1,46 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { EdgeDeps, EdgeModule } from '@switchboard/host';
+import { duplicateRedis, socketIoKey } from '@switchboard/runtime';
+import { startGateway, type RunningGateway } from './gateway.ts';
+import { createMemoryRateLimiter } from './rate-limit.ts';
+import { createRedisRateLimiter } from './rate-limit-redis.ts';
+import { createStatsRouter } from './stats/index.ts';
+
+/**
+ * The gateway as a process module: with Redis (cluster) it shares rooms through the Redis
+ * adapter and rate limits through Redis; without (embedded) both live in memory. Serves
+ * `GET /api/stats`.
+ */
+async function start({ config, log, metrics, bus, verifier, redis, httpServer, instanceId }: EdgeDeps): Promise<RunningGateway> {
+  const prefix = config.REDIS_PREFIX;
+  const adapterPub = redis && duplicateRedis(redis, log, 'gateway:adapter-pub');
+  const adapterSub = redis && duplicateRedis(redis, log, 'gateway:adapter-sub');
+  const gateway = await startGateway({
+    config,
+    log,
+    metrics,
+    bus,
+    verifier,
+    httpServer,
+    gatewayId: instanceId,
+    rateLimiter: redis ? createRedisRateLimiter(redis, prefix) : createMemoryRateLimiter(),
+    adapter: adapterPub && adapterSub ? createAdapter(adapterPub, adapterSub, { key: socketIoKey(prefix) }) : undefined,
+  });
+  const stats = createStatsRouter({ io: gateway.io, bus, gatewayId: instanceId, redis, prefix, log });
+  return {
+    ...gateway,
+    router: stats.router,
+    async close() {
+      await gateway.close();
+      await stats.close();
+      await Promise.allSettled([adapterPub?.quit(), adapterSub?.quit()]);
+    },
+  };
+}
+
+export const gatewayModule: EdgeModule<RunningGateway> = {
+  name: 'gateway',
+  kind: 'edge',
+  instanceId: (config) => config.GATEWAY_ID,
+  start,
+};
