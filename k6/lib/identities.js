@@ -20,13 +20,20 @@ export function createIdentities({ tokens, secret, prefix, hmac }) {
       }
     });
     const check = (index) => {
-      if (index < 0 || index >= tokens.length) throw new Error(`this scenario needs token #${index + 1} but TOKENS has ${tokens.length}`);
+      if (index < 0 || index >= tokens.length)
+        throw new Error(`this scenario needs token #${index + 1} but TOKENS has ${tokens.length}`);
     };
     return {
       preMinted: true,
       count: tokens.length,
-      userIdOf: (index) => (check(index), userIds[index]),
-      tokenFor: (index) => (check(index), tokens[index]),
+      userIdOf: (index) => {
+        check(index);
+        return userIds[index];
+      },
+      tokenFor: (index) => {
+        check(index);
+        return tokens[index];
+      },
     };
   }
   const key = secret || DEV_JWT_SECRET;
@@ -48,6 +55,9 @@ export function createIdentities({ tokens, secret, prefix, hmac }) {
 /** `a, b ,c` → ['a','b','c']; empty → undefined. */
 export function splitList(value) {
   if (value === undefined || value === null) return undefined;
-  const items = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return items.length > 0 ? items : undefined;
 }

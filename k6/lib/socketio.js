@@ -87,7 +87,11 @@ export function withSocket(options, body) {
   if (!session) fail(response ? `websocket upgrade failed (${response.status})` : 'websocket dial failed');
   const pending = session ? session.pendingRequests().length : 0;
   if (pending > 0) sioMetrics.unanswered.add(pending, tags);
-  return { connected: Boolean(session && session.state.connectedAt), connectError: failure, state: session && session.state };
+  return {
+    connected: Boolean(session?.state.connectedAt),
+    connectError: failure,
+    state: session?.state,
+  };
 }
 
 function makeClient(socket, session, tags) {
@@ -99,7 +103,7 @@ function makeClient(socket, session, tags) {
     /** `callback(response)` with `{ success, ... }`; ack time and failures are recorded. */
     request(event, payload, callback) {
       return session.request(event, payload, (response, info) => {
-        const failed = !response || response.success !== true;
+        const failed = response?.success !== true;
         sioMetrics.ackMs.add(info.elapsedMs, { ...tags, event });
         sioMetrics.ackFailed.add(failed, { ...tags, event, code: failed && response ? String(response.code) : 'none' });
         if (callback) callback(response, info);

@@ -1,5 +1,12 @@
 import type {
-  BusCommands, CommandInput, CommandOf, CommandPayload, CommandRegistry, CommandResult, RequestContext, ServiceOf,
+  BusCommands,
+  CommandInput,
+  CommandOf,
+  CommandPayload,
+  CommandRegistry,
+  CommandResult,
+  RequestContext,
+  ServiceOf,
 } from '@switchboard/protocol';
 
 /** A handler for one command: gets the payload as its schema parsed it, returns the reply or throws an AppError. */
@@ -38,7 +45,12 @@ export interface Bus<R extends CommandRegistry = BusCommands> {
     options?: RequestOptions,
   ): Promise<CommandResult<R, S, C>>;
   /** Send a command without waiting for a reply (still processed at least once). */
-  send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(service: S, command: C, payload: CommandInput<R, S, C>, ctx: RequestContext): Promise<void>;
+  send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(
+    service: S,
+    command: C,
+    payload: CommandInput<R, S, C>,
+    ctx: RequestContext,
+  ): Promise<void>;
   /** Consume a service's commands. One call per service per process. */
   handle<S extends ServiceOf<R>>(service: S, handlers: ServiceHandlers<S, R>): Promise<void>;
   /** Commands accepted but not yet processed, per service (the queue depth). */

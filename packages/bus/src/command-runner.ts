@@ -1,5 +1,5 @@
-import { parsePayload, type CommandRegistry, type RequestContext } from '@switchboard/protocol';
-import { toAckFailure, type Logger } from '@switchboard/runtime';
+import { type CommandRegistry, parsePayload, type RequestContext } from '@switchboard/protocol';
+import { type Logger, toAckFailure } from '@switchboard/runtime';
 import type { BusReply, RawHandlers } from './bus.ts';
 import { unknownCommand } from './replies.ts';
 
@@ -15,11 +15,23 @@ export interface HandlerTable {
  * only what their schema accepts. Unknown errors are logged with their stack and answered
  * INTERNAL without it.
  */
-export async function runCommand(table: HandlerTable, command: string, payload: unknown, ctx: RequestContext, log: Logger): Promise<BusReply> {
+export async function runCommand(
+  table: HandlerTable,
+  command: string,
+  payload: unknown,
+  ctx: RequestContext,
+  log: Logger,
+): Promise<BusReply> {
   const handler = Object.hasOwn(table.handlers, command) ? table.handlers[command] : undefined;
   const spec = Object.hasOwn(table.specs, command) ? table.specs[command] : undefined;
   // Every line about a command carries who asked and from where, to follow one request across processes.
-  const fields = { command, requestId: ctx.requestId, userId: ctx.userId, socketId: ctx.socketId, gatewayId: ctx.gatewayId };
+  const fields = {
+    command,
+    requestId: ctx.requestId,
+    userId: ctx.userId,
+    socketId: ctx.socketId,
+    gatewayId: ctx.gatewayId,
+  };
   if (!handler || !spec) {
     log.debug(fields, 'command has no handler');
     return unknownCommand(command);

@@ -1,4 +1,11 @@
-import { REQUESTS, type CommandRegistry, type RequestContext, type RequestName, type RequestPayload, type RequestResult } from '@switchboard/protocol';
+import {
+  type CommandRegistry,
+  REQUESTS,
+  type RequestContext,
+  type RequestName,
+  type RequestPayload,
+  type RequestResult,
+} from '@switchboard/protocol';
 import type { Bus, RequestOptions } from './bus.ts';
 
 /**

@@ -1,6 +1,6 @@
 export * from './bus.ts';
 export * from './forward.ts';
 export * from './memory-bus.ts';
-export * from './replies.ts';
 export * from './redis-bus.ts';
+export * from './replies.ts';
 export * from './testing/stand-ins.ts';

@@ -1,9 +1,15 @@
 import type {
-  BusCommands, CommandInput, CommandOf, CommandRegistry, CommandResult, RequestContext, ServiceOf,
+  BusCommands,
+  CommandInput,
+  CommandOf,
+  CommandRegistry,
+  CommandResult,
+  RequestContext,
+  ServiceOf,
 } from '@switchboard/protocol';
 import { AppError, createLogger, type Logger } from '@switchboard/runtime';
 import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
-import { runCommand, type HandlerTable } from './command-runner.ts';
+import { type HandlerTable, runCommand } from './command-runner.ts';
 import { handlerTable, registryOrDefault } from './handler-table.ts';
 import { replyToResult, unavailable } from './replies.ts';
 
@@ -61,12 +67,25 @@ export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const reply = await new Promise<BusReply>((resolve) => {
       const timer = setTimeout(() => resolve(unavailable(service)), timeoutMs);
-      this.enqueue(service, { command, payload, ctx, reply: (r) => { clearTimeout(timer); resolve(r); } });
+      this.enqueue(service, {
+        command,
+        payload,
+        ctx,
+        reply: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
     });
     return replyToResult<CommandResult<R, S, C>>(reply);
   }
 
-  async send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(service: S, command: C, payload: CommandInput<R, S, C>, ctx: RequestContext): Promise<void> {
+  async send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(
+    service: S,
+    command: C,
+    payload: CommandInput<R, S, C>,
+    ctx: RequestContext,
+  ): Promise<void> {
     this.enqueue(service, { command, payload, ctx });
   }
 

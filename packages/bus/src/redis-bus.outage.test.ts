@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { createLogger, createRedis, type Redis } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
-import { ANY_COMMANDS, testContext, type AnyCommands } from './bus.contract.ts';
+import { ANY_COMMANDS, type AnyCommands, testContext } from './bus.contract.ts';
 import { RedisBus } from './redis-bus.ts';
 
 // A Redis of this file's own (the shared one must never go down under other suites): killed and
@@ -22,7 +22,9 @@ async function freePort(): Promise<number> {
 
 let server: ChildProcess | undefined;
 async function startRedis(port: number): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await waitFor(() => output.includes('Ready to accept connections'), { what: 'redis-server ready' });
@@ -37,14 +39,19 @@ const lines: Array<{ msg: string }> = [];
 const log = createLogger({
   service: 'outage',
   level: 'info',
-  destination: new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } }),
+  destination: new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  }),
 });
 const connections: Redis[] = [];
 let bus: RedisBus<AnyCommands> | undefined;
 
 after(async () => {
   await bus?.close();
-  connections.forEach((c) => c.disconnect());
+  for (const c of connections) c.disconnect();
   await killRedis();
 });
 
@@ -55,16 +62,33 @@ test('after Redis crashes and restarts empty, the bus logs once and answers agai
   const redis = createRedis(url, log, 'bus');
   const subscriber = createRedis(url, log, 'bus-sub');
   connections.push(redis, subscriber);
-  bus = new RedisBus({ commands: ANY_COMMANDS, redis, subscriber, prefix: 'outage:', consumer: 'outage-1', log, claimIdleMs: 60_000 });
+  bus = new RedisBus({
+    commands: ANY_COMMANDS,
+    redis,
+    subscriber,
+    prefix: 'outage:',
+    consumer: 'outage-1',
+    log,
+    claimIdleMs: 60_000,
+  });
   await bus.handle('svc', { 'ping:it': async (payload) => payload });
   assert.deepEqual(await bus.request('svc', 'ping:it', { n: 1 }, testContext()), { n: 1 });
 
   await killRedis();
-  await assert.rejects(bus.request('svc', 'ping:it', { n: 2 }, testContext(), { timeoutMs: 300 }), { code: 'UNAVAILABLE' });
+  await assert.rejects(bus.request('svc', 'ping:it', { n: 2 }, testContext(), { timeoutMs: 300 }), {
+    code: 'UNAVAILABLE',
+  });
 
   await startRedis(port);
   // The stream and its group are gone with the old Redis: the consumer recreates them and goes on.
-  await waitFor(() => bus!.request('svc', 'ping:it', { n: 3 }, testContext(), { timeoutMs: 500 }).then(() => true, () => false), { timeoutMs: 15_000, what: 'bus answering again' });
+  await waitFor(
+    () =>
+      bus!.request('svc', 'ping:it', { n: 3 }, testContext(), { timeoutMs: 500 }).then(
+        () => true,
+        () => false,
+      ),
+    { timeoutMs: 15_000, what: 'bus answering again' },
+  );
   assert.deepEqual(await bus.request('svc', 'ping:it', { n: 4 }, testContext()), { n: 4 });
 
   if (process.env.TEST_LOG) console.error(lines.map((l) => JSON.stringify(l)).join('\n'));

@@ -1,17 +1,23 @@
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type {
-  BusCommands, CommandInput, CommandOf, CommandRegistry, CommandResult, RequestContext, ServiceOf,
+  BusCommands,
+  CommandInput,
+  CommandOf,
+  CommandRegistry,
+  CommandResult,
+  RequestContext,
+  ServiceOf,
 } from '@switchboard/protocol';
 import { AppError, errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
+import type { Redis } from 'ioredis';
 import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
 import { handlerTable, registryOrDefault } from './handler-table.ts';
-import { busKeys, type BusKeys } from './redis-keys.ts';
-import { ReplyChannel } from './reply-channel.ts';
+import { type BusKeys, busKeys } from './redis-keys.ts';
 import { replyToResult, unavailable } from './replies.ts';
+import { ReplyChannel } from './reply-channel.ts';
 import { groupDepth } from './stream-commands.ts';
 import { StreamConsumer } from './stream-consumer.ts';
-import { encodeEntry, type CommandEntry } from './stream-entry.ts';
+import { type CommandEntry, encodeEntry } from './stream-entry.ts';
 
 export interface RedisBusOptions<R extends CommandRegistry = BusCommands> {
   /** The registry payloads are validated against (default: Switchboard's `BUS_COMMANDS`). */
@@ -94,7 +100,12 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
     return replyToResult<CommandResult<R, S, C>>(reply);
   }
 
-  async send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(service: S, command: C, payload: CommandInput<R, S, C>, ctx: RequestContext): Promise<void> {
+  async send<S extends ServiceOf<R>, C extends CommandOf<R, S>>(
+    service: S,
+    command: C,
+    payload: CommandInput<R, S, C>,
+    ctx: RequestContext,
+  ): Promise<void> {
     this.assertOpen();
     const deadline = Date.now() + this.timeoutMs;
     try {
@@ -107,7 +118,7 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
 
   async handle<S extends ServiceOf<R>>(service: S, handlers: ServiceHandlers<S, R>): Promise<void> {
     this.assertOpen();
-    if (this.draining) throw new Error(`bus: ${service} cannot start handling while the bus drains`);
+    if (await this.draining) throw new Error(`bus: ${service} cannot start handling while the bus drains`);
     if (this.consumers.has(service)) throw new Error(`bus: ${service} already has handlers`);
     const consumer = new StreamConsumer({
       service,

@@ -5,19 +5,23 @@ import { DEV_JWT_SECRET, errorMessage, signToken } from '@switchboard/runtime';
 
 const USAGE = 'usage: npm run token -- <userId> [--name N] [--role R] [--phone P] [--expires SECONDS]';
 
+function parseTokenArgs() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string' },
+      phone: { type: 'string' },
+      expires: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 function main(): number {
-  let parsed;
+  let parsed: ReturnType<typeof parseTokenArgs>;
   try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        name: { type: 'string' },
-        role: { type: 'string' },
-        phone: { type: 'string' },
-        expires: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseTokenArgs();
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n${USAGE}\n`);
     return 2;

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { ConfigError, parseEnv } from '@switchboard/runtime';
+import type { z } from 'zod';
 
 /** Load config or print every problem at once and exit: the same for every process. */
 export function loadConfigOrExit<S extends z.ZodType>(name: string, schema: S): z.infer<S> {

@@ -1,5 +1,5 @@
 export * from './config.ts';
 export * from './lifecycle.ts';
-export * from './service.ts';
 export * from './run-process.ts';
+export * from './service.ts';
 export * from './shutdown.ts';

@@ -21,13 +21,25 @@ describe('Lifecycle', () => {
     const life = new Lifecycle(log);
     const seen: string[] = [];
     for (const name of ['redis', 'bus', 'service', 'listener']) {
-      await life.add(name, () => seen.push(`start ${name}`), { drain: () => seen.push(`drain ${name}`), stop: () => seen.push(`stop ${name}`) });
+      await life.add(name, () => seen.push(`start ${name}`), {
+        drain: () => seen.push(`drain ${name}`),
+        stop: () => seen.push(`stop ${name}`),
+      });
     }
     await life.close();
     assert.deepEqual(seen, [
-      'start redis', 'start bus', 'start service', 'start listener',
-      'drain listener', 'drain service', 'drain bus', 'drain redis',
-      'stop listener', 'stop service', 'stop bus', 'stop redis',
+      'start redis',
+      'start bus',
+      'start service',
+      'start listener',
+      'drain listener',
+      'drain service',
+      'drain bus',
+      'drain redis',
+      'stop listener',
+      'stop service',
+      'stop bus',
+      'stop redis',
     ]);
   });
 
@@ -46,7 +58,11 @@ describe('Lifecycle', () => {
     const stopped: string[] = [];
     await life.add('first', () => undefined, { stop: () => void stopped.push('first') });
     await life.add('stuck', () => undefined, { stop: () => new Promise(() => undefined) });
-    await life.add('broken', () => undefined, { stop: () => { throw new Error('boom'); } });
+    await life.add('broken', () => undefined, {
+      stop: () => {
+        throw new Error('boom');
+      },
+    });
     await life.close();
     assert.deepEqual(stopped, ['first']);
     assert.ok(lines.some((l) => l.part === 'broken' && l.msg === 'stop failed' && l.err === 'boom'));
@@ -57,18 +73,32 @@ describe('Lifecycle', () => {
   test('a drain gets its own bound when the part knows it once started', async () => {
     const { lines, log } = recordingLog();
     const life = new Lifecycle(log, { timeoutMs: 10 });
-    await life.add('gateway', () => ({ graceMs: 80 }), { drain: () => new Promise((r) => setTimeout(r, 40)), drainTimeoutMs: (g) => g.graceMs });
+    await life.add('gateway', () => ({ graceMs: 80 }), {
+      drain: () => new Promise((r) => setTimeout(r, 40)),
+      drainTimeoutMs: (g) => g.graceMs,
+    });
     await life.close();
-    assert.ok(lines.some((l) => l.part === 'gateway' && l.msg === 'drained'), 'drain finished inside its own bound');
+    assert.ok(
+      lines.some((l) => l.part === 'gateway' && l.msg === 'drained'),
+      'drain finished inside its own bound',
+    );
   });
 
   test('a failed start closes what had started, then rethrows', async () => {
     const life = new Lifecycle(recordingLog().log);
     const stopped: string[] = [];
     await life.add('redis', () => undefined, { stop: () => void stopped.push('redis') });
-    await assert.rejects(life.add('postgres', () => { throw new Error('ECONNREFUSED'); }), /ECONNREFUSED/);
+    await assert.rejects(
+      life.add('postgres', () => {
+        throw new Error('ECONNREFUSED');
+      }),
+      /ECONNREFUSED/,
+    );
     assert.deepEqual(stopped, ['redis']);
-    await assert.rejects(life.add('late', () => undefined), /while closing/);
+    await assert.rejects(
+      life.add('late', () => undefined),
+      /while closing/,
+    );
   });
 
   test('close is idempotent: hooks run once however often it is called', async () => {

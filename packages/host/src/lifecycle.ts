@@ -52,7 +52,7 @@ export class Lifecycle {
    * started are closed (the error is rethrown), so a failed start-up leaves nothing running.
    */
   async add<T>(name: string, start: () => T | Promise<T>, hooks: PartHooks<T> = {}): Promise<T> {
-    if (this.closing) throw new Error(`lifecycle: cannot start ${name} while closing`);
+    if (this.closing !== undefined) throw new Error(`lifecycle: cannot start ${name} while closing`);
     const started = performance.now();
     let part: T;
     try {

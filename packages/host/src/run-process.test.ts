@@ -6,11 +6,17 @@ test('a cluster process lists every missing variable at once, the JWT secret inc
   const result = ClusterConfigSchema.safeParse({});
   assert.equal(result.success, false);
   const fields = result.error!.issues.map((i) => i.path.join('.'));
-  for (const name of ['REDIS_URL', 'DATABASE_URL', 'SERVICE_PORT', 'JWT_SECRET']) assert.ok(fields.includes(name), `${name} in ${fields}`);
+  for (const name of ['REDIS_URL', 'DATABASE_URL', 'SERVICE_PORT', 'JWT_SECRET'])
+    assert.ok(fields.includes(name), `${name} in ${fields}`);
 });
 
 test('a complete cluster configuration parses', () => {
-  const result = ClusterConfigSchema.safeParse({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgresql://x@y/z', SERVICE_PORT: '0', JWT_SECRET: 'long-enough-secret' });
+  const result = ClusterConfigSchema.safeParse({
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    DATABASE_URL: 'postgresql://x@y/z',
+    SERVICE_PORT: '0',
+    JWT_SECRET: 'long-enough-secret',
+  });
   assert.equal(result.success, true);
 });
 
@@ -19,5 +25,12 @@ test('the edge (gateway) needs no Postgres, but still Redis, its port and a JWT 
   assert.equal(result.success, false);
   const fields = result.error!.issues.map((i) => i.path.join('.'));
   assert.deepEqual(fields.sort(), ['JWT_SECRET', 'REDIS_URL', 'SERVICE_PORT']);
-  assert.equal(EdgeConfigSchema.safeParse({ REDIS_URL: 'redis://127.0.0.1:6379', SERVICE_PORT: '0', JWT_SECRET: 'long-enough-secret' }).success, true);
+  assert.equal(
+    EdgeConfigSchema.safeParse({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SERVICE_PORT: '0',
+      JWT_SECRET: 'long-enough-secret',
+    }).success,
+    true,
+  );
 });

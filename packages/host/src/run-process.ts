@@ -1,12 +1,24 @@
 import http from 'node:http';
 import os from 'node:os';
-import { z } from 'zod';
 import { RedisBus } from '@switchboard/bus';
-import { createDb, pingDb, type Db } from '@switchboard/db';
+import { createDb, type Db, pingDb } from '@switchboard/db';
 import {
-  BaseConfigSchema, countingBroadcaster, createHttpApp, createLogger, createMetrics, createRedis, createRedisBroadcaster,
-  createTokenVerifier, finishHttpApp, listen, postgresUrl, type Logger, type ReadinessCheck, type Redis,
+  BaseConfigSchema,
+  countingBroadcaster,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  createRedis,
+  createRedisBroadcaster,
+  createTokenVerifier,
+  finishHttpApp,
+  type Logger,
+  listen,
+  postgresUrl,
+  type ReadinessCheck,
+  type Redis,
 } from '@switchboard/runtime';
+import { z } from 'zod';
 import { loadConfigOrExit } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { EdgeDeps, ProcessModule, RunningService } from './service.ts';
@@ -38,7 +50,10 @@ export type ClusterConfig = z.infer<typeof EdgeConfigSchema>;
  * the module, the listener — and closed in reverse on SIGTERM/SIGINT.
  */
 export async function runServiceProcess(module: ProcessModule): Promise<void> {
-  const config: ClusterConfig = loadConfigOrExit(module.name, module.kind === 'edge' ? EdgeConfigSchema : ClusterConfigSchema);
+  const config: ClusterConfig = loadConfigOrExit(
+    module.name,
+    module.kind === 'edge' ? EdgeConfigSchema : ClusterConfigSchema,
+  );
   const log = createLogger({ service: module.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const life = new Lifecycle(log);
   // Registered first: a signal during start-up still closes what has started.
@@ -53,15 +68,33 @@ export async function runServiceProcess(module: ProcessModule): Promise<void> {
 }
 
 async function startProcess(module: ProcessModule, config: ClusterConfig, log: Logger, life: Lifecycle): Promise<void> {
-  const instanceId = (module.kind === 'edge' ? module.instanceId?.(config) : undefined) ?? `${os.hostname()}-${process.pid}`;
+  const instanceId =
+    (module.kind === 'edge' ? module.instanceId?.(config) : undefined) ?? `${os.hostname()}-${process.pid}`;
   const metrics = createMetrics(module.name);
   const quit = (redis: { quit(): Promise<unknown> }) => redis.quit().catch(() => undefined);
-  const redis = await life.add('redis', () => createRedis(config.REDIS_URL, log, `${module.name}:main`), { stop: quit });
-  const busRedis = await life.add('redis (bus)', () => createRedis(config.REDIS_URL, log, `${module.name}:bus`), { stop: quit });
-  const busSubscriber = await life.add('redis (bus replies)', () => createRedis(config.REDIS_URL, log, `${module.name}:bus-sub`), { stop: quit });
+  const redis = await life.add('redis', () => createRedis(config.REDIS_URL, log, `${module.name}:main`), {
+    stop: quit,
+  });
+  const busRedis = await life.add('redis (bus)', () => createRedis(config.REDIS_URL, log, `${module.name}:bus`), {
+    stop: quit,
+  });
+  const busSubscriber = await life.add(
+    'redis (bus replies)',
+    () => createRedis(config.REDIS_URL, log, `${module.name}:bus-sub`),
+    { stop: quit },
+  );
   const bus = await life.add(
     'bus',
-    () => new RedisBus({ redis: busRedis, subscriber: busSubscriber, prefix: config.REDIS_PREFIX, consumer: `${module.name}-${instanceId}`, log, metrics, timeoutMs: config.BUS_TIMEOUT_MS }),
+    () =>
+      new RedisBus({
+        redis: busRedis,
+        subscriber: busSubscriber,
+        prefix: config.REDIS_PREFIX,
+        consumer: `${module.name}-${instanceId}`,
+        log,
+        metrics,
+        timeoutMs: config.BUS_TIMEOUT_MS,
+      }),
     { drain: (b) => b.drain(), stop: (b) => b.close() },
   );
   const checks: Record<string, ReadinessCheck> = { redis: async () => void (await redis.ping()) };
@@ -69,18 +102,31 @@ async function startProcess(module: ProcessModule, config: ClusterConfig, log: L
   if (module.kind !== 'edge') {
     const databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) throw new Error('DATABASE_URL is required'); // the schema refused this already
-    const pool = await life.add('postgres', () => createDb(databaseUrl, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) }), {
-      stop: (d) => d.$disconnect(),
-    });
+    const pool = await life.add(
+      'postgres',
+      () =>
+        createDb(databaseUrl, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) }),
+      {
+        stop: (d) => d.$disconnect(),
+      },
+    );
     checks.postgres = () => pingDb(pool);
     db = pool;
   }
 
   let running: RunningService | undefined;
   const app = createHttpApp({ log, metrics, checks, isAccepting: () => running?.isAccepting?.() ?? true });
-  const httpServer = await life.add('http', () => http.createServer(app), { stop: (server) => server.closeAllConnections() });
+  const httpServer = await life.add('http', () => http.createServer(app), {
+    stop: (server) => server.closeAllConnections(),
+  });
   const deps: EdgeDeps = {
-    config, log, metrics, bus, redis, httpServer, instanceId,
+    config,
+    log,
+    metrics,
+    bus,
+    redis,
+    httpServer,
+    instanceId,
     verifier: createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY }),
   };
   running = await life.add(module.name, () => startModule(module, deps, db, redis, config.REDIS_PREFIX), {
@@ -92,11 +138,19 @@ async function startProcess(module: ProcessModule, config: ClusterConfig, log: L
   if (running.router) app.use('/api', running.router);
   finishHttpApp(app, log, metrics);
   // Draining the listener first makes nginx send new clients to another replica at once.
-  const port = await life.add('listener', () => listen(httpServer, config.SERVICE_PORT, config.HOST), { drain: () => void httpServer.close() });
+  const port = await life.add('listener', () => listen(httpServer, config.SERVICE_PORT, config.HOST), {
+    drain: () => void httpServer.close(),
+  });
   log.info({ port }, 'listening');
 }
 
-function startModule(module: ProcessModule, deps: EdgeDeps, db: Db | undefined, redis: Redis, prefix: string): Promise<RunningService> {
+function startModule(
+  module: ProcessModule,
+  deps: EdgeDeps,
+  db: Db | undefined,
+  redis: Redis,
+  prefix: string,
+): Promise<RunningService> {
   if (module.kind === 'edge') return module.start(deps);
   if (!db) throw new Error(`${module.name} needs Postgres`);
   const broadcaster = countingBroadcaster(createRedisBroadcaster(redis, prefix), deps.metrics.eventsOut);

@@ -2,8 +2,8 @@
 // internal commands), with schema and result type. `Bus.request`/`handle` are typed against it,
 // so a misspelled command, a wrong payload or a missing handler does not compile.
 import type { z } from 'zod';
-import { REQUESTS, SERVICES, type RequestName, type ServiceName } from './events.ts';
-import { INTERNAL_COMMANDS, type CommandSpec } from './internal-commands.ts';
+import { REQUESTS, type RequestName, SERVICES, type ServiceName } from './events.ts';
+import { type CommandSpec, INTERNAL_COMMANDS } from './internal-commands.ts';
 
 /** The shape every registry has: service → command → spec. Tests build small ones of their own. */
 export type CommandRegistry = Record<string, Record<string, CommandSpec>>;
@@ -31,7 +31,14 @@ export type CommandOf<R extends CommandRegistry, S extends ServiceOf<R>> = keyof
 type SpecOf<R extends CommandRegistry, S extends ServiceOf<R>, C extends CommandOf<R, S>> = R[S][C];
 
 /** What a sender passes (before defaults and transforms). */
-export type CommandInput<R extends CommandRegistry, S extends ServiceOf<R>, C extends CommandOf<R, S>> = z.input<SpecOf<R, S, C>['schema']>;
+export type CommandInput<R extends CommandRegistry, S extends ServiceOf<R>, C extends CommandOf<R, S>> = z.input<
+  SpecOf<R, S, C>['schema']
+>;
 /** What a handler receives: the payload as the schema parsed it. */
-export type CommandPayload<R extends CommandRegistry, S extends ServiceOf<R>, C extends CommandOf<R, S>> = z.output<SpecOf<R, S, C>['schema']>;
-export type CommandResult<R extends CommandRegistry, S extends ServiceOf<R>, C extends CommandOf<R, S>> = Exclude<SpecOf<R, S, C>['result'], undefined>;
+export type CommandPayload<R extends CommandRegistry, S extends ServiceOf<R>, C extends CommandOf<R, S>> = z.output<
+  SpecOf<R, S, C>['schema']
+>;
+export type CommandResult<R extends CommandRegistry, S extends ServiceOf<R>, C extends CommandOf<R, S>> = Exclude<
+  SpecOf<R, S, C>['result'],
+  undefined
+>;

@@ -10,7 +10,10 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 /** Zod parse that also refuses a payload that is not a plain object (arrays, strings, null). */
-export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
+export function parsePayload<S extends z.ZodType>(
+  schema: S,
+  payload: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     return { ok: false, error: 'Payload must be an object' };
   }
@@ -28,7 +31,7 @@ export function pathOfNul(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
-    if (key.includes('\u0000')) return path ? `${path}.${key.replace(/\u0000/g, '')}` : 'payload';
+    if (key.includes('\u0000')) return path ? `${path}.${key.replaceAll('\u0000', '')}` : 'payload';
     const found = pathOfNul(child, path ? `${path}.${key}` : key);
     if (found !== undefined) return found;
   }

@@ -5,7 +5,11 @@ export { Redis } from 'ioredis';
 
 /** A connection that logs its state changes once instead of throwing unhandled errors. */
 export function createRedis(url: string, log: Logger, name: string, options: RedisOptions = {}): Redis {
-  return watched(new Redis(url, { connectionName: name, maxRetriesPerRequest: null, enableAutoPipelining: true, ...options }), log, name);
+  return watched(
+    new Redis(url, { connectionName: name, maxRetriesPerRequest: null, enableAutoPipelining: true, ...options }),
+    log,
+    name,
+  );
 }
 
 /** Another connection with the same options (pub/sub needs one of its own), logged the same way. */

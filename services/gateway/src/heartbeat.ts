@@ -27,9 +27,11 @@ export function startHeartbeat({ io, bus, log, gatewayId, intervalMs }: Heartbea
       intervalMs,
       sockets: local.map((socket) => ({ socketId: socket.id, userId: socket.data.principal.userId })),
     };
-    bus.send('presence', 'gateway:heartbeat', payload, systemContext('gateway', { gatewayId })).catch((error: unknown) => {
-      log.warn({ err: error }, 'heartbeat not sent');
-    });
+    bus
+      .send('presence', 'gateway:heartbeat', payload, systemContext('gateway', { gatewayId }))
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'heartbeat not sent');
+      });
   };
   beat();
   const timer = setInterval(beat, intervalMs);

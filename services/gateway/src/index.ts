@@ -1,5 +1,5 @@
 export { ioBroadcaster } from './broadcaster.ts';
-export { startGateway, type GatewayDeps, type RunningGateway } from './gateway.ts';
+export { type GatewayDeps, type RunningGateway, startGateway } from './gateway.ts';
 export { gatewayModule } from './module.ts';
 export { createMemoryRateLimiter, RATE_WINDOW_MS, type RateLimiter } from './rate-limit.ts';
 export { createRedisRateLimiter } from './rate-limit-redis.ts';

@@ -1,7 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { EdgeDeps, EdgeModule } from '@switchboard/host';
 import { duplicateRedis, socketIoKey } from '@switchboard/runtime';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import { type RunningGateway, startGateway } from './gateway.ts';
 import { createMemoryRateLimiter } from './rate-limit.ts';
 import { createRedisRateLimiter } from './rate-limit-redis.ts';
 import { createStatsRouter } from './stats/index.ts';
@@ -11,7 +11,16 @@ import { createStatsRouter } from './stats/index.ts';
  * adapter and rate limits through Redis; without (embedded) both live in memory. Serves
  * `GET /api/stats`.
  */
-async function start({ config, log, metrics, bus, verifier, redis, httpServer, instanceId }: EdgeDeps): Promise<RunningGateway> {
+async function start({
+  config,
+  log,
+  metrics,
+  bus,
+  verifier,
+  redis,
+  httpServer,
+  instanceId,
+}: EdgeDeps): Promise<RunningGateway> {
   const prefix = config.REDIS_PREFIX;
   const adapterPub = redis && duplicateRedis(redis, log, 'gateway:adapter-pub');
   const adapterSub = redis && duplicateRedis(redis, log, 'gateway:adapter-sub');

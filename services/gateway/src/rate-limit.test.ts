@@ -4,7 +4,7 @@ import { flushPrefix, testPrefix, testRedis } from '@switchboard/testkit';
 import { createMemoryRateLimiter, RATE_WINDOW_MS, type RateLimiter } from './rate-limit.ts';
 import { createRedisRateLimiter } from './rate-limit-redis.ts';
 import { RATE_LIMITED_MESSAGE } from './requests.ts';
-import { once, request, startTestGateway, testMessage, type TestGateway } from './test-harness.ts';
+import { once, request, startTestGateway, type TestGateway, testMessage } from './test-harness.ts';
 
 /** One behaviour suite, run against both engines. */
 function limiterSuite(name: string, make: (now: () => number) => RateLimiter) {
@@ -86,7 +86,8 @@ describe('rate limits at the gateway', () => {
     const alice = gw.client(gw.token('alice'));
     const bob = gw.client(gw.token('bob'));
     await Promise.all([once(alice, 'connected'), once(bob, 'connected')]);
-    for (let i = 0; i < 3; i++) assert.equal((await request(alice, 'message:send', { roomId: 'r', content: `m${i}` })).success, true);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await request(alice, 'message:send', { roomId: 'r', content: `m${i}` })).success, true);
     assert.deepEqual(await request(alice, 'message:send', { roomId: 'r', content: 'one too many' }), {
       success: false,
       code: 'RATE_LIMITED',

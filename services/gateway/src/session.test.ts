@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { socketRooms, type GatewayHeartbeatPayload, type RequestContext } from '@switchboard/protocol';
+import { type GatewayHeartbeatPayload, type RequestContext, socketRooms } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { once, startTestGateway, type TestGateway } from './test-harness.ts';
 
@@ -24,7 +24,10 @@ describe('sessions', () => {
       env: { PRESENCE_OFFLINE_AFTER_MS: '300' },
       handlers: {
         messaging: {
-          'session:open': async (_payload, ctx) => ({ rooms: ctx.userId === 'alice' ? ['r1', 'r2'] : [], unread: { r1: 3 } }),
+          'session:open': async (_payload, ctx) => ({
+            rooms: ctx.userId === 'alice' ? ['r1', 'r2'] : [],
+            unread: { r1: 3 },
+          }),
         },
         presence: {
           'session:open': record('session:open'),
@@ -40,9 +43,20 @@ describe('sessions', () => {
   test('connected carries user, socket, gateway, the rooms from session:open and unread counts', async () => {
     const client = gw.client(gw.token('alice'));
     const connected = await once(client, 'connected');
-    assert.deepEqual(connected, { userId: 'alice', socketId: client.id, serverId: 'gw-test', rooms: ['r1', 'r2'], unread: { r1: 3 } });
+    assert.deepEqual(connected, {
+      userId: 'alice',
+      socketId: client.id,
+      serverId: 'gw-test',
+      rooms: ['r1', 'r2'],
+      unread: { r1: 3 },
+    });
     const socket = gw.gateway.io.of('/').sockets.get(client.id!)!;
-    for (const room of [socketRooms.user('alice'), socketRooms.role('user'), socketRooms.room('r1'), socketRooms.room('r2')]) {
+    for (const room of [
+      socketRooms.user('alice'),
+      socketRooms.role('user'),
+      socketRooms.room('r1'),
+      socketRooms.room('r2'),
+    ]) {
       assert.ok(socket.rooms.has(room), `socket is in ${room}`);
     }
   });
@@ -62,7 +76,10 @@ describe('sessions', () => {
     const client = gw.client(gw.token('dave'));
     await once(client, 'connected');
     const beat = await waitFor(() =>
-      presence.find((s) => s.command === 'gateway:heartbeat' && (s.payload as GatewayHeartbeatPayload).socketIds.includes(client.id!)),
+      presence.find(
+        (s) =>
+          s.command === 'gateway:heartbeat' && (s.payload as GatewayHeartbeatPayload).socketIds.includes(client.id!),
+      ),
     );
     const payload = beat.payload as GatewayHeartbeatPayload;
     assert.equal(payload.gatewayId, 'gw-test');

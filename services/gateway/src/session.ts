@@ -1,5 +1,5 @@
 import type { Bus } from '@switchboard/bus';
-import { socketRooms, type SessionPayload } from '@switchboard/protocol';
+import { type SessionPayload, socketRooms } from '@switchboard/protocol';
 import { type Logger, requestContext } from '@switchboard/runtime';
 import type { GatewaySocket } from './types.ts';
 
@@ -15,9 +15,12 @@ export interface SessionDeps {
  * rooms it belongs in, join those and emit `connected`. Messaging being down degrades to
  * `rooms: []` (the client can still join rooms explicitly) rather than refusing the connection.
  */
-export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, timeoutMs }: SessionDeps): Promise<void> {
+export async function openSession(
+  socket: GatewaySocket,
+  { bus, log, gatewayId, timeoutMs }: SessionDeps,
+): Promise<void> {
   const { principal } = socket.data;
-  socket.join([socketRooms.user(principal.userId), socketRooms.role(principal.role)]);
+  await socket.join([socketRooms.user(principal.userId), socketRooms.role(principal.role)]);
   const payload: SessionPayload = { socketId: socket.id, gatewayId };
   const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
   bus.send('presence', 'session:open', payload, ctx).catch((error: unknown) => {
@@ -33,7 +36,7 @@ export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, 
   }
   // The client may have left while we waited; joining now would leak adapter entries.
   if (!socket.connected) return;
-  socket.join(rooms.map(socketRooms.room));
+  await socket.join(rooms.map(socketRooms.room));
   socket.emit('connected', {
     userId: principal.userId,
     socketId: socket.id,

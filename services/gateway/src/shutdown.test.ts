@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AUTH_ERRORS } from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
-import { once, request, startTestGateway, testMessage, type TestClient, type TestGateway } from './test-harness.ts';
+import { once, request, startTestGateway, type TestClient, type TestGateway, testMessage } from './test-harness.ts';
 
 describe('graceful shutdown', () => {
   let gw: TestGateway;
@@ -15,7 +15,8 @@ describe('graceful shutdown', () => {
         messaging: {
           'session:open': async () => ({ rooms: [] }),
           // Answers only when the test says so: a request still in flight when shutdown starts.
-          'message:send': () => new Promise((resolve) => (releaseSlow = () => resolve({ message: testMessage({ id: 'slow' }) }))),
+          'message:send': () =>
+            new Promise((resolve) => (releaseSlow = () => resolve({ message: testMessage({ id: 'slow' }) }))),
         },
       },
     });

@@ -4,12 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { handleStandIns, MemoryBus, type StandIns } from '@switchboard/bus';
 
 export { handleStandIns } from '@switchboard/bus';
+
 import type { ClientToServerEvents, Message, RequestName, ServerToClientEvents } from '@switchboard/protocol';
-import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken, type BaseEnv, type Metrics } from '@switchboard/runtime';
+import {
+  BaseConfigSchema,
+  type BaseEnv,
+  createMetrics,
+  createTokenVerifier,
+  type Metrics,
+  signToken,
+} from '@switchboard/runtime';
 import { testLogger, waitFor } from '@switchboard/testkit';
 import type { ServerOptions } from 'socket.io';
-import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
+import { type RunningGateway, startGateway } from './gateway.ts';
 import { createMemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 
 export const TEST_SECRET = 'gateway-test-secret';
@@ -17,7 +25,15 @@ export type TestClient = ClientSocket<ServerToClientEvents, ClientToServerEvents
 
 /** A stored message as a stand-in messaging service would answer it. */
 export function testMessage(fields: Partial<Message> = {}): Message {
-  return { id: 'm', roomId: 'r1', seq: 1, senderId: 'u1', content: 'hi', createdAt: new Date(0).toISOString(), ...fields };
+  return {
+    id: 'm',
+    roomId: 'r1',
+    seq: 1,
+    senderId: 'u1',
+    content: 'hi',
+    createdAt: new Date(0).toISOString(),
+    ...fields,
+  };
 }
 
 export interface TestGatewayOptions {
@@ -77,14 +93,22 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     gateway,
     httpServer,
     client(token, clientOptions = {}) {
-      const socket: TestClient = connectClient(url, { auth: token === undefined ? {} : { token }, reconnection: false, forceNew: true, ...clientOptions });
+      const socket: TestClient = connectClient(url, {
+        auth: token === undefined ? {} : { token },
+        reconnection: false,
+        forceNew: true,
+        ...clientOptions,
+      });
       clients.push(socket);
       return socket;
     },
     token: (userId, tokenOptions) => signToken(TEST_SECRET, userId, tokenOptions),
     async close() {
       for (const socket of clients) socket.disconnect();
-      await waitFor(() => gateway.io.of('/').sockets.size === 0, { timeoutMs: 2000, what: 'clients to disconnect' }).catch(() => undefined);
+      await waitFor(() => gateway.io.of('/').sockets.size === 0, {
+        timeoutMs: 2000,
+        what: 'clients to disconnect',
+      }).catch(() => undefined);
       await gateway.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -95,7 +119,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
 }
 
 /** Resolves with the first payload of `event`, or rejects on connect_error. */
-export function once<E extends keyof ServerToClientEvents>(socket: TestClient, event: E): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+export function once<E extends keyof ServerToClientEvents>(
+  socket: TestClient,
+  event: E,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     socket.once(event as 'connected', resolve as never);
     socket.once('connect_error', reject);
@@ -111,8 +138,14 @@ export function connectError(socket: TestClient): Promise<string> {
 }
 
 /** Emit a request with any payload (hostile ones included) and resolve with the ack. */
-export function request(socket: TestClient, event: RequestName | (string & {}), ...args: unknown[]): Promise<Record<string, unknown>> {
+export function request(
+  socket: TestClient,
+  event: RequestName | (string & {}),
+  ...args: unknown[]
+): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
-    (socket.emit as (event: string, ...rest: unknown[]) => void)(event, ...args, (response: Record<string, unknown>) => resolve(response));
+    (socket.emit as (event: string, ...rest: unknown[]) => void)(event, ...args, (response: Record<string, unknown>) =>
+      resolve(response),
+    );
   });
 }

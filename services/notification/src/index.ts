@@ -8,7 +8,7 @@ import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/ho
  */
 export async function start({ bus, log }: ServiceDeps): Promise<RunningService> {
   // No command is handled yet, so the registry's completeness check is bypassed on purpose.
-  await handleStandIns(bus, { 'notification': {} });
+  await handleStandIns(bus, { notification: {} });
   log.info('ready (no commands implemented yet)');
   return { close: async () => {} };
 }

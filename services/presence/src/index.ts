@@ -1,5 +1,5 @@
-import { Router } from 'express';
 import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/host';
+import { Router } from 'express';
 import { createPresencePublisher } from './fanout/presence-publisher.ts';
 import { createRoomsOfUser } from './fanout/rooms-of-user.ts';
 import { createGeofenceEvaluator } from './geofences/evaluator.ts';
@@ -23,17 +23,17 @@ import { presenceTiming } from './sweeper/timing.ts';
  * location with history and geofences. Wires its parts; each lives in its own folder.
  */
 export async function start(deps: ServiceDeps): Promise<RunningService> {
-  const { config, log, metrics, bus, db, broadcaster, verifier, redis } = deps;
+  const { config, log, bus, db, broadcaster, verifier, redis } = deps;
   const store: PresenceStore = redis ? new RedisPresenceStore(redis, config.REDIS_PREFIX) : new MemoryPresenceStore();
   const bucket = { intervalMs: config.LOCATION_RATE_INTERVAL_MS, burst: config.LOCATION_RATE_BURST };
   const limiter = redis ? createRedisRateLimiter(redis, config.REDIS_PREFIX, bucket) : createMemoryRateLimiter(bucket);
   const timing = presenceTiming(config);
 
   const roomsOf = createRoomsOfUser(bus, log);
-  const publish = createPresencePublisher({ store, broadcaster, roomsOf, log, metrics });
+  const publish = createPresencePublisher({ store, broadcaster, roomsOf, log });
   const history = createHistoryWriter(db, log);
-  const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log, metrics });
-  const update = createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log, metrics });
+  const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log });
+  const update = createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log });
 
   await bus.handle('presence', {
     ...sessionHandlers({ store, publish, timing, log }),

@@ -8,7 +8,8 @@ import { ANY_COMMANDS } from '../testing/any-commands.ts';
 const [prefix, service, claimIdleMs] = process.argv.slice(2);
 if (!prefix || !service || !claimIdleMs) throw new Error('usage: stuck-consumer.ts <prefix> <service> <claimIdleMs>');
 
-const bus = new RedisBus({ commands: ANY_COMMANDS,
+const bus = new RedisBus({
+  commands: ANY_COMMANDS,
   redis: testRedis(),
   subscriber: testRedis(),
   prefix,

@@ -1,8 +1,9 @@
 // Test support for the bus's own suites: a registry that knows every service and command, each
 // taking any object, so tests can make up services per test while the engines still run the
 // real validation path (objects only, no NUL characters).
-import { z } from 'zod';
+
 import type { CommandRegistry, CommandSpec } from '@switchboard/protocol';
+import { z } from 'zod';
 
 const anyObject: CommandSpec = { schema: z.looseObject({}) };
 

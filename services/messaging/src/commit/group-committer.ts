@@ -1,9 +1,12 @@
 import type { Db } from '@switchboard/db';
-import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
-import { idempotencyKey, writeBatch, type MessageDraft } from './batch-writer.ts';
 import type { Message } from '@switchboard/protocol';
+import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
+import { idempotencyKey, type MessageDraft, writeBatch } from './batch-writer.ts';
 
-export interface CommitResult { message: Message; created: boolean }
+export interface CommitResult {
+  message: Message;
+  created: boolean;
+}
 
 interface Pending {
   draft: MessageDraft;
@@ -69,7 +72,10 @@ export class GroupCommitter {
   }
 
   private schedule(): void {
-    if (this.queue.length >= this.maxBatch) return this.kick();
+    if (this.queue.length >= this.maxBatch) {
+      this.kick();
+      return;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     // Next turn of the event loop: everything that arrived in this one joins the batch.
@@ -91,15 +97,24 @@ export class GroupCommitter {
   private async write(batch: Pending[]): Promise<void> {
     const started = process.hrtime.bigint();
     try {
-      const outcomes = await writeBatch(this.options.db, batch.map((p) => p.draft));
-      this.options.metrics?.dbLatency.observe({ operation: 'message_batch' }, Number(process.hrtime.bigint() - started) / 1e9);
+      const outcomes = await writeBatch(
+        this.options.db,
+        batch.map((p) => p.draft),
+      );
+      this.options.metrics?.dbLatency.observe(
+        { operation: 'message_batch' },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
       let created = 0;
-      outcomes.forEach((outcome, i) => {
+      for (const [i, outcome] of outcomes.entries()) {
         const pending = batch[i]!;
-        if (!outcome.ok) return pending.reject(new AppError(outcome.code, outcome.error));
+        if (!outcome.ok) {
+          pending.reject(new AppError(outcome.code, outcome.error));
+          continue;
+        }
         if (outcome.created) created += 1;
         pending.resolve({ message: outcome.message, created: outcome.created });
-      });
+      }
       this.options.metrics?.messagesPersisted.inc(created);
     } catch (error) {
       this.options.log.error({ err: error, size: batch.length }, 'message batch failed');

@@ -1,4 +1,4 @@
-import { socketRooms, type RequestContext } from '@switchboard/protocol';
+import { type RequestContext, socketRooms } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
 import { addMembers, reviveRooms } from '../store/rooms.ts';
 import { namesOf } from '../store/users.ts';
@@ -8,7 +8,9 @@ import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 type Empty = Record<string, never>;
 
 /** Approval flow: request → owner notified → owner (or an admin) approves or denies. */
-export function joinRequestHandlers(deps: MessagingDeps): Pick<MessagingHandlers, 'room:requestJoin' | 'room:approveJoin' | 'room:denyJoin'> {
+export function joinRequestHandlers(
+  deps: MessagingDeps,
+): Pick<MessagingHandlers, 'room:requestJoin' | 'room:approveJoin' | 'room:denyJoin'> {
   return {
     'room:requestJoin': (payload, ctx) => requestJoin(deps, payload.roomId, ctx),
     'room:approveJoin': (payload, ctx) => decide(deps, payload, ctx, true),
@@ -20,11 +22,18 @@ async function requestJoin(deps: MessagingDeps, roomId: string, ctx: RequestCont
   const room = await requireRoom(deps.db, roomId);
   if (memberOf(room, ctx.userId)) return {};
   await deps.db.joinRequest.createMany({ data: [{ roomId, userId: ctx.userId }], skipDuplicates: true });
-  deps.broadcaster.to(socketRooms.user(room.ownerId)).emit('room:joinRequested', { roomId, userId: ctx.userId, name: ctx.name });
+  deps.broadcaster
+    .to(socketRooms.user(room.ownerId))
+    .emit('room:joinRequested', { roomId, userId: ctx.userId, name: ctx.name });
   return {};
 }
 
-async function decide(deps: MessagingDeps, input: { roomId: string; userId: string }, ctx: RequestContext, approve: boolean): Promise<Empty> {
+async function decide(
+  deps: MessagingDeps,
+  input: { roomId: string; userId: string },
+  ctx: RequestContext,
+  approve: boolean,
+): Promise<Empty> {
   const { roomId, userId } = input;
   const room = await requireRoom(deps.db, roomId);
   if (!canManage(room, ctx.userId, ctx.role)) throw new AppError('FORBIDDEN', ACCESS_DENIED);

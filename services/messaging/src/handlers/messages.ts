@@ -1,5 +1,9 @@
 import {
-  socketRooms, type MessageHistoryResult, type MessageSendPayload, type MessageSendResult, type Principal,
+  type MessageHistoryResult,
+  type MessageSendPayload,
+  type MessageSendResult,
+  type Principal,
+  socketRooms,
 } from '@switchboard/protocol';
 import type { z } from 'zod';
 import { historyPage } from '../store/messages.ts';
@@ -22,7 +26,11 @@ export function messageHandlers(deps: MessagingDeps): Pick<MessagingHandlers, 'm
  * The one send path (socket and REST): authorise, group-commit, then — only after the commit —
  * push `message:new` and return the ack. Private messages go to sender and target only.
  */
-export async function sendMessage(deps: MessagingDeps, input: z.infer<typeof MessageSendPayload>, sender: Principal): Promise<MessageSendResult> {
+export async function sendMessage(
+  deps: MessagingDeps,
+  input: z.infer<typeof MessageSendPayload>,
+  sender: Principal,
+): Promise<MessageSendResult> {
   // Membership, room existence and clientMessageId retries are all checked inside the batch
   // (one query for all its sends), so a send costs no round trip of its own.
   const { message, created } = await deps.committer.submit({
@@ -41,4 +49,3 @@ export async function sendMessage(deps: MessagingDeps, input: z.infer<typeof Mes
   }
   return { message };
 }
-

@@ -1,6 +1,6 @@
-import { socketRooms, type RoomsOfUserResult, type SessionOpenResult } from '@switchboard/protocol';
-import { addMembers, reviveRooms, roomIdsOfUser, roomsWithEmergencyContact, toRoom } from '../store/rooms.ts';
+import { type RoomsOfUserResult, type SessionOpenResult, socketRooms } from '@switchboard/protocol';
 import { unreadCounts } from '../store/receipts.ts';
+import { addMembers, reviveRooms, roomIdsOfUser, roomsWithEmergencyContact, toRoom } from '../store/rooms.ts';
 import { upsertUser } from '../store/users.ts';
 import { memberOf } from './access.ts';
 import type { MessagingDeps, MessagingHandlers } from './deps.ts';
@@ -35,7 +35,9 @@ async function autoJoinEmergencyRooms(deps: MessagingDeps, userId: string, phone
     if (added.length === 0) continue;
     const joined = toRoom({ ...room, members: [...room.members, { userId, role: 'member' }] });
     deps.broadcaster.in(socketRooms.user(userId)).socketsJoin(socketRooms.room(room.id));
-    deps.broadcaster.to(socketRooms.user(userId)).emit('room:autoJoined', { roomId: room.id, room: joined, reason: 'emergency-contact' });
+    deps.broadcaster
+      .to(socketRooms.user(userId))
+      .emit('room:autoJoined', { roomId: room.id, room: joined, reason: 'emergency-contact' });
     deps.broadcaster.to(socketRooms.room(room.id)).emit('room:userJoined', { roomId: room.id, userId });
   }
 }

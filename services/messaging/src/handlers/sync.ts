@@ -14,7 +14,10 @@ export function syncHandlers(deps: MessagingDeps, cap = SYNC_CAP): Pick<Messagin
     sync: async ({ rooms }, ctx): Promise<SyncResult> => {
       const requested = Object.keys(rooms);
       const memberships = requested.length
-        ? await deps.db.roomMember.findMany({ where: { userId: ctx.userId, roomId: { in: requested } }, select: { roomId: true } })
+        ? await deps.db.roomMember.findMany({
+            where: { userId: ctx.userId, roomId: { in: requested } },
+            select: { roomId: true },
+          })
         : [];
       const cursors = new Map(memberships.map((m) => [m.roomId, rooms[m.roomId]!]));
       return messagesSince(deps.db, ctx.userId, cursors, cap);

@@ -1,5 +1,5 @@
-import { socketRooms, type Presence } from '@switchboard/protocol';
-import type { Broadcaster, Logger, Metrics } from '@switchboard/runtime';
+import { type Presence, socketRooms } from '@switchboard/protocol';
+import type { Broadcaster, Logger } from '@switchboard/runtime';
 import type { PresenceStore } from '../store/presence-store.ts';
 import type { RoomsOfUser } from './rooms-of-user.ts';
 
@@ -8,7 +8,6 @@ export interface PresencePublisherDeps {
   broadcaster: Broadcaster;
   roomsOf: RoomsOfUser;
   log: Logger;
-  metrics: Metrics;
 }
 
 export type PublishPresence = (changes: Presence[]) => Promise<void>;
@@ -20,7 +19,7 @@ const CONCURRENCY = 50;
  * Emits each `presence:changed` once, to the union of its subscribers' user rooms and the
  * user's rooms: one emit with several targets, so a socket in two of them gets it once.
  */
-export function createPresencePublisher({ store, broadcaster, roomsOf, log, metrics }: PresencePublisherDeps): PublishPresence {
+export function createPresencePublisher({ store, broadcaster, roomsOf, log }: PresencePublisherDeps): PublishPresence {
   async function publishOne(presence: Presence): Promise<void> {
     const [subscribers, rooms] = await Promise.all([store.subscribersOf(presence.userId), roomsOf(presence.userId)]);
     const targets = [...subscribers.map(socketRooms.user), ...(rooms ?? []).map(socketRooms.room)];

@@ -9,7 +9,9 @@ export type RoomsOfUser = (userId: string, ctx?: RequestContext) => Promise<stri
 export function createRoomsOfUser(bus: Bus, log: Logger, timeoutMs = 1000): RoomsOfUser {
   return async (userId, ctx) => {
     try {
-      const { roomIds } = await bus.request('messaging', 'rooms:ofUser', { userId }, ctx ?? systemContext('presence'), { timeoutMs });
+      const { roomIds } = await bus.request('messaging', 'rooms:ofUser', { userId }, ctx ?? systemContext('presence'), {
+        timeoutMs,
+      });
       return roomIds;
     } catch (error) {
       log.warn({ err: errorMessage(error), userId }, 'rooms lookup failed');

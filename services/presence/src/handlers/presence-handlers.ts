@@ -12,7 +12,11 @@ export interface PresenceHandlerDeps {
 type PresenceRequest = 'presence:get' | 'presence:setStatus' | 'presence:subscribe' | 'presence:unsubscribe';
 
 /** Client requests about presence, forwarded by the gateway with the caller in `ctx`. */
-export function presenceHandlers({ store, publish, now = Date.now }: PresenceHandlerDeps): Pick<PresenceHandlers, PresenceRequest> {
+export function presenceHandlers({
+  store,
+  publish,
+  now = Date.now,
+}: PresenceHandlerDeps): Pick<PresenceHandlers, PresenceRequest> {
   return {
     'presence:get': async ({ userIds }): Promise<PresencesResult> => {
       return { presences: await store.get(userIds) };

@@ -15,12 +15,26 @@ export interface SessionHandlerDeps {
 }
 
 /** Gateway lifecycle commands: devices arriving and leaving, gateways proving they are alive. */
-export function sessionHandlers({ store, publish, timing, log, now = Date.now }: SessionHandlerDeps): Pick<PresenceHandlers, SessionCommand> {
+export function sessionHandlers({
+  store,
+  publish,
+  timing,
+  log,
+  now = Date.now,
+}: SessionHandlerDeps): Pick<PresenceHandlers, SessionCommand> {
   let warnedSlowHeartbeat = false;
   return {
     'session:open': async ({ socketId, gatewayId }, ctx) => {
       const at = now();
-      await publish(await store.open({ userId: ctx.userId, socketId, gatewayId, gatewayExpiresAt: at + timing.gatewayTtlMs, now: at }));
+      await publish(
+        await store.open({
+          userId: ctx.userId,
+          socketId,
+          gatewayId,
+          gatewayExpiresAt: at + timing.gatewayTtlMs,
+          now: at,
+        }),
+      );
       return {};
     },
 
@@ -34,14 +48,25 @@ export function sessionHandlers({ store, publish, timing, log, now = Date.now }:
     'gateway:heartbeat': async (beat) => {
       if (beat.intervalMs * 1.5 > timing.gatewayTtlMs && !warnedSlowHeartbeat) {
         warnedSlowHeartbeat = true;
-        log.warn({ gatewayId: beat.gatewayId, intervalMs: beat.intervalMs, offlineAfterMs: timing.offlineAfterMs }, 'heartbeat too slow for the offline bound');
+        log.warn(
+          { gatewayId: beat.gatewayId, intervalMs: beat.intervalMs, offlineAfterMs: timing.offlineAfterMs },
+          'heartbeat too slow for the offline bound',
+        );
       }
       // Without `sockets`, a listed socket the store lost cannot be re-created: userId ''.
       const users = new Map((beat.sockets ?? []).map((s) => [s.socketId, s.userId]));
       const sockets = beat.socketIds.map((socketId) => ({ socketId, userId: users.get(socketId) ?? '' }));
       const at = now();
       const ttl = Math.max(timing.gatewayTtlMs, Math.ceil(beat.intervalMs * 1.5));
-      await publish(await store.heartbeat({ gatewayId: beat.gatewayId, sockets, gatewayExpiresAt: at + ttl, graceMs: beat.intervalMs, now: at }));
+      await publish(
+        await store.heartbeat({
+          gatewayId: beat.gatewayId,
+          sockets,
+          gatewayExpiresAt: at + ttl,
+          graceMs: beat.intervalMs,
+          now: at,
+        }),
+      );
       return {};
     },
 
