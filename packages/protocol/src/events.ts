@@ -1,7 +1,8 @@
 // The single place where event names are spelled. Everything else imports these maps.
 import type { z } from 'zod';
-import type { AckFn } from './errors.ts';
 import * as calls from './calls.ts';
+import * as emergencies from './emergencies.ts';
+import type { AckFn } from './errors.ts';
 import * as messaging from './messaging.ts';
 import * as notifications from './notifications.ts';
 import * as presence from './presence.ts';
@@ -35,42 +36,99 @@ type Empty = Record<string, never>;
 
 /** Client → server requests that take an ack. */
 export const REQUESTS = {
-  'room:create': messagingRequest<typeof rooms.RoomCreatePayload, rooms.RoomCreateResult>(rooms.RoomCreatePayload, 'write'),
+  'room:create': messagingRequest<typeof rooms.RoomCreatePayload, rooms.RoomCreateResult>(
+    rooms.RoomCreatePayload,
+    'write',
+  ),
   'room:join': messagingRequest<typeof rooms.RoomIdPayload, rooms.RoomJoinResult>(rooms.RoomIdPayload, 'write'),
   'room:leave': messagingRequest<typeof rooms.RoomIdPayload, Empty>(rooms.RoomIdPayload, 'write'),
-  'room:participants': messagingRequest<typeof rooms.RoomIdPayload, rooms.RoomParticipantsResult>(rooms.RoomIdPayload, 'read'),
+  'room:participants': messagingRequest<typeof rooms.RoomIdPayload, rooms.RoomParticipantsResult>(
+    rooms.RoomIdPayload,
+    'read',
+  ),
   'room:requestJoin': messagingRequest<typeof rooms.RoomIdPayload, Empty>(rooms.RoomIdPayload, 'write'),
   'room:approveJoin': messagingRequest<typeof rooms.RoomUserPayload, Empty>(rooms.RoomUserPayload, 'write'),
   'room:denyJoin': messagingRequest<typeof rooms.RoomUserPayload, Empty>(rooms.RoomUserPayload, 'write'),
 
-  'message:send': messagingRequest<typeof messaging.MessageSendPayload, messaging.MessageSendResult>(messaging.MessageSendPayload, 'write'),
-  'message:history': messagingRequest<typeof messaging.MessageHistoryPayload, messaging.MessageHistoryResult>(messaging.MessageHistoryPayload, 'read'),
+  'message:send': messagingRequest<typeof messaging.MessageSendPayload, messaging.MessageSendResult>(
+    messaging.MessageSendPayload,
+    'write',
+  ),
+  'message:history': messagingRequest<typeof messaging.MessageHistoryPayload, messaging.MessageHistoryResult>(
+    messaging.MessageHistoryPayload,
+    'read',
+  ),
   'message:delivered': messagingRequest<typeof messaging.CursorPayload, Empty>(messaging.CursorPayload, 'read'),
   'message:read': messagingRequest<typeof messaging.CursorPayload, Empty>(messaging.CursorPayload, 'read'),
   sync: messagingRequest<typeof messaging.SyncPayload, messaging.SyncResult>(messaging.SyncPayload, 'read'),
 
-  'presence:get': presenceRequest<typeof presence.PresenceUsersPayload, presence.PresencesResult>(presence.PresenceUsersPayload, 'read'),
-  'presence:setStatus': presenceRequest<typeof presence.PresenceSetStatusPayload, Empty>(presence.PresenceSetStatusPayload, 'write'),
-  'presence:subscribe': presenceRequest<typeof presence.PresenceUsersPayload, presence.PresencesResult>(presence.PresenceUsersPayload, 'read'),
-  'presence:unsubscribe': presenceRequest<typeof presence.PresenceUsersPayload, Empty>(presence.PresenceUsersPayload, 'read'),
-  'location:update': presenceRequest<typeof presence.LocationUpdatePayload, presence.LocationUpdateResult>(presence.LocationUpdatePayload, 'signal'),
+  'presence:get': presenceRequest<typeof presence.PresenceUsersPayload, presence.PresencesResult>(
+    presence.PresenceUsersPayload,
+    'read',
+  ),
+  'presence:setStatus': presenceRequest<typeof presence.PresenceSetStatusPayload, Empty>(
+    presence.PresenceSetStatusPayload,
+    'write',
+  ),
+  'presence:subscribe': presenceRequest<typeof presence.PresenceUsersPayload, presence.PresencesResult>(
+    presence.PresenceUsersPayload,
+    'read',
+  ),
+  'presence:unsubscribe': presenceRequest<typeof presence.PresenceUsersPayload, Empty>(
+    presence.PresenceUsersPayload,
+    'read',
+  ),
+  'location:update': presenceRequest<typeof presence.LocationUpdatePayload, presence.LocationUpdateResult>(
+    presence.LocationUpdatePayload,
+    'signal',
+  ),
 
-  'call:initiate': callRequest<typeof calls.CallInitiatePayload, calls.CallInitiateResult>(calls.CallInitiatePayload, 'write'),
+  'call:initiate': callRequest<typeof calls.CallInitiatePayload, calls.CallInitiateResult>(
+    calls.CallInitiatePayload,
+    'write',
+  ),
   'call:accept': callRequest<typeof calls.CallDecisionPayload, Empty>(calls.CallDecisionPayload, 'write'),
   'call:reject': callRequest<typeof calls.CallDecisionPayload, Empty>(calls.CallDecisionPayload, 'write'),
   'call:end': callRequest<typeof calls.CallIdPayload, Empty>(calls.CallIdPayload, 'write'),
   'call:signal': callRequest<typeof calls.CallSignalPayload, Empty>(calls.CallSignalPayload, 'signal'),
   'call:quality': callRequest<typeof calls.CallQualityPayload, Empty>(calls.CallQualityPayload, 'signal'),
 
-  'notification:read': notificationRequest<typeof notifications.NotificationIdPayload, Empty>(notifications.NotificationIdPayload, 'read'),
-  'notification:readAll': notificationRequest<typeof notifications.EmptyPayload, notifications.MarkedCountResult>(notifications.EmptyPayload, 'read'),
-  'notification:getUnreadCount': notificationRequest<typeof notifications.EmptyPayload, notifications.UnreadCountResult>(notifications.EmptyPayload, 'read'),
-  'notification:list': notificationRequest<typeof notifications.NotificationListPayload, notifications.NotificationListResult>(notifications.NotificationListPayload, 'read'),
-  'notification:subscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(notifications.TopicsPayload, 'read'),
-  'notification:unsubscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(notifications.TopicsPayload, 'read'),
-  'emergency:sos': notificationRequest<typeof notifications.EmergencySosPayload, notifications.SosResult>(notifications.EmergencySosPayload, 'write'),
-  'emergency:acknowledge': notificationRequest<typeof notifications.AlertIdPayload, Empty>(notifications.AlertIdPayload, 'write'),
-  'emergency:resolve': notificationRequest<typeof notifications.AlertIdPayload, Empty>(notifications.AlertIdPayload, 'write'),
+  'notification:read': notificationRequest<typeof notifications.NotificationIdPayload, Empty>(
+    notifications.NotificationIdPayload,
+    'read',
+  ),
+  'notification:readAll': notificationRequest<typeof notifications.EmptyPayload, notifications.MarkedCountResult>(
+    notifications.EmptyPayload,
+    'read',
+  ),
+  'notification:getUnreadCount': notificationRequest<
+    typeof notifications.EmptyPayload,
+    notifications.UnreadCountResult
+  >(notifications.EmptyPayload, 'read'),
+  'notification:list': notificationRequest<
+    typeof notifications.NotificationListPayload,
+    notifications.NotificationListResult
+  >(notifications.NotificationListPayload, 'read'),
+  'notification:subscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(
+    notifications.TopicsPayload,
+    'read',
+  ),
+  'notification:unsubscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(
+    notifications.TopicsPayload,
+    'read',
+  ),
+  'emergency:sos': notificationRequest<typeof emergencies.EmergencySosPayload, emergencies.SosResult>(
+    emergencies.EmergencySosPayload,
+    'write',
+  ),
+  'emergency:acknowledge': notificationRequest<typeof emergencies.AlertIdPayload, Empty>(
+    emergencies.AlertIdPayload,
+    'write',
+  ),
+  'emergency:resolve': notificationRequest<typeof emergencies.AlertIdPayload, Empty>(
+    emergencies.AlertIdPayload,
+    'write',
+  ),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -97,7 +155,13 @@ export function isClientSignalName(name: string): name is ClientSignalName {
 /** Server → client events and their payloads. */
 export interface ServerToClientEvents {
   /** `unread`: unread message count per room, when messaging answered in time. */
-  connected: (data: { userId: string; socketId: string; serverId: string; rooms: string[]; unread?: Record<string, number> }) => void;
+  connected: (data: {
+    userId: string;
+    socketId: string;
+    serverId: string;
+    rooms: string[];
+    unread?: Record<string, number>;
+  }) => void;
   'server:shutdown': (data: { serverId: string; reconnectInMs: number }) => void;
 
   'room:userJoined': (data: rooms.RoomUserEvent) => void;
@@ -126,26 +190,50 @@ export interface ServerToClientEvents {
   'call:qualityIssue': (data: calls.CallQualityIssueEvent) => void;
 
   'notification:new': (data: notifications.Notification) => void;
-  'emergency:alert': (data: notifications.EmergencyEvent) => void;
-  'emergency:activated': (data: notifications.EmergencyEvent) => void;
-  'emergency:escalated': (data: notifications.EmergencyEvent) => void;
-  'emergency:acknowledged': (data: notifications.EmergencyEvent) => void;
-  'emergency:resolved': (data: notifications.EmergencyEvent) => void;
+  'emergency:alert': (data: emergencies.EmergencyEvent) => void;
+  'emergency:activated': (data: emergencies.EmergencyEvent) => void;
+  'emergency:escalated': (data: emergencies.EmergencyEvent) => void;
+  'emergency:acknowledged': (data: emergencies.EmergencyEvent) => void;
+  'emergency:resolved': (data: emergencies.EmergencyEvent) => void;
 }
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Every server → client event name, for docs and tests that check nothing is missing. */
 export const SERVER_EVENTS = [
-  'connected', 'server:shutdown',
-  'room:userJoined', 'room:userLeft', 'room:joinRequested', 'room:joinApproved', 'room:joinDenied', 'room:autoJoined',
-  'message:new', 'message:delivered', 'message:read', 'typing:start', 'typing:stop',
-  'presence:changed', 'location:update', 'geofence:violation',
-  'call:incoming', 'call:accepted', 'call:rejected', 'call:ended', 'call:missed', 'call:signal', 'call:qualityIssue',
-  'notification:new', 'emergency:alert', 'emergency:activated', 'emergency:escalated', 'emergency:acknowledged', 'emergency:resolved',
+  'connected',
+  'server:shutdown',
+  'room:userJoined',
+  'room:userLeft',
+  'room:joinRequested',
+  'room:joinApproved',
+  'room:joinDenied',
+  'room:autoJoined',
+  'message:new',
+  'message:delivered',
+  'message:read',
+  'typing:start',
+  'typing:stop',
+  'presence:changed',
+  'location:update',
+  'geofence:violation',
+  'call:incoming',
+  'call:accepted',
+  'call:rejected',
+  'call:ended',
+  'call:missed',
+  'call:signal',
+  'call:qualityIssue',
+  'notification:new',
+  'emergency:alert',
+  'emergency:activated',
+  'emergency:escalated',
+  'emergency:acknowledged',
+  'emergency:resolved',
 ] as const satisfies readonly ServerEventName[];
 // `satisfies` refuses names that are not events; this refuses (at compile time) an event left out.
 type MustBeNever<T extends never> = T;
+// biome-ignore lint/correctness/noUnusedVariables: exists only to fail compilation when an event is left out
 type UnlistedServerEvents = MustBeNever<Exclude<ServerEventName, (typeof SERVER_EVENTS)[number]>>;
 
 /** Typed map for socket.io-client's `Socket<ServerToClientEvents, ClientToServerEvents>`. */

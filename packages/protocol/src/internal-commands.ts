@@ -3,6 +3,12 @@
 // client requests into the one registry the bus is typed against.
 import { z } from 'zod';
 import { Id } from './common.ts';
+import {
+  NotificationCreatePayload,
+  type NotificationCreateResult,
+  PublishPayload,
+  type PublishResult,
+} from './notifications.ts';
 
 export interface CommandSpec<S extends z.ZodType = z.ZodType, R = unknown> {
   schema: S;
@@ -21,12 +27,20 @@ export const SessionPayload = z.object({ socketId: Id, gatewayId: Id });
 export type SessionPayload = z.infer<typeof SessionPayload>;
 
 /** `unread`: per room in `rooms`, the user's unread message count. */
-export interface SessionOpenResult { rooms: string[]; unread?: Record<string, number> }
+export interface SessionOpenResult {
+  rooms: string[];
+  unread?: Record<string, number>;
+}
 
 export const RoomsOfUserPayload = z.object({ userId: Id });
-export interface RoomsOfUserResult { roomIds: string[] }
+export interface RoomsOfUserResult {
+  roomIds: string[];
+}
 
-export interface StatsGetResult { rooms: number; activeRooms?: number }
+export interface StatsGetResult {
+  rooms: number;
+  activeRooms?: number;
+}
 
 /** One socket of a gateway and its user, so presence can rebuild its state after losing Redis. */
 export const HeartbeatSocket = z.object({ socketId: Id, userId: Id });
@@ -61,5 +75,12 @@ export const INTERNAL_COMMANDS = {
     'presence:activity': command<typeof EmptyCommand, Empty>(EmptyCommand),
   },
   'call-signaling': {},
-  notification: {},
+  notification: {
+    /** Persist a notification for its recipients and push it (missed calls, offline emergency contacts). */
+    'notification:create': command<typeof NotificationCreatePayload, NotificationCreateResult>(
+      NotificationCreatePayload,
+    ),
+    /** An ephemeral event to live sockets, through the same code as `POST /api/publish`. */
+    'notification:publish': command<typeof PublishPayload, PublishResult>(PublishPayload),
+  },
 } as const;

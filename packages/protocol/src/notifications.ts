@@ -1,27 +1,64 @@
 import { z } from 'zod';
-import { Id, LatLng } from './common.ts';
+import { Id } from './common.ts';
 
 export const NOTIFICATION_PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
-export const EMERGENCY_TYPES = ['PANIC', 'MEDICAL', 'SECURITY', 'FIRE', 'GENERAL'] as const;
 
 export const NotificationIdPayload = z.object({ notificationId: Id });
-export const NotificationListPayload = z.object({ before: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).optional() });
+export const NotificationListPayload = z.object({
+  before: z.string().max(64).optional(),
+  limit: z.number().int().min(1).max(100).optional(),
+});
 export const TopicsPayload = z.object({ topics: z.array(z.string().min(1).max(128)).min(1).max(100) });
 export const EmptyPayload = z.object({});
 
-export const EmergencySosPayload = z.object({
-  type: z.enum(EMERGENCY_TYPES),
-  message: z.string().max(2000).optional(),
-  location: LatLng.extend({ accuracy: z.number().min(0).optional() }).optional(),
-});
-export const AlertIdPayload = z.object({ alertId: Id });
+const Role = z.string().min(1).max(64);
+const Topic = z.string().min(1).max(128);
+const exactlyOne = (t: object) => Object.values(t).filter((v) => v !== undefined && v !== false).length === 1;
 
+/** Who a persisted notification is for: exactly one of these. */
+export const NotificationTarget = z
+  .object({
+    user: Id.optional(),
+    users: z.array(Id).min(1).max(1000).optional(),
+    role: Role.optional(),
+    topic: Topic.optional(),
+  })
+  .refine(exactlyOne, 'needs exactly one of user, users, role, topic');
+
+/** `POST /api/notifications` and the `notification:create` bus command (missed calls, emergencies). */
+export const NotificationCreatePayload = z.object({
+  to: NotificationTarget,
+  type: z.string().min(1).max(64),
+  title: z.string().min(1).max(200),
+  body: z.string().max(4000),
+  priority: z.enum(NOTIFICATION_PRIORITIES).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  idempotencyKey: z.string().min(1).max(128).optional(),
+});
+export type NotificationCreatePayload = z.infer<typeof NotificationCreatePayload>;
+export interface NotificationCreateResult {
+  recipients: number;
+  notificationIds: string[];
+}
+
+/** `POST /api/publish` and the `notification:publish` bus command: an ephemeral event to live sockets. */
 export const PublishPayload = z.object({
-  to: z.object({ room: Id.optional(), user: Id.optional(), role: z.string().max(64).optional(), topic: z.string().max(128).optional() })
-    .refine((t) => Object.values(t).filter(Boolean).length === 1, 'needs exactly one of room, user, role, topic'),
-  event: z.string().min(1).max(128),
+  to: z
+    .object({
+      user: Id.optional(),
+      role: Role.optional(),
+      room: Id.optional(),
+      topic: Topic.optional(),
+      all: z.literal(true).optional(),
+    })
+    .refine(exactlyOne, 'needs exactly one of user, role, room, topic, all'),
+  event: z.string().min(1).max(64),
   data: z.unknown(),
 });
+export type PublishPayload = z.infer<typeof PublishPayload>;
+export interface PublishResult {
+  delivered: true;
+}
 
 export interface Notification {
   id: string;
@@ -34,8 +71,13 @@ export interface Notification {
   createdAt: string;
   readAt?: string | null;
 }
-export interface MarkedCountResult { markedCount: number }
-export interface UnreadCountResult { unreadCount: number }
-export interface NotificationListResult { notifications: Notification[]; hasMore: boolean }
-export interface SosResult { alertId: string; activatedRooms: string[] }
-export interface EmergencyEvent { alertId: string; userId: string; type: (typeof EMERGENCY_TYPES)[number]; message?: string; location?: unknown; level?: number; roomId?: string }
+export interface MarkedCountResult {
+  markedCount: number;
+}
+export interface UnreadCountResult {
+  unreadCount: number;
+}
+export interface NotificationListResult {
+  notifications: Notification[];
+  hasMore: boolean;
+}

@@ -103,6 +103,34 @@ CREATE TABLE "GeofenceState" (
     CONSTRAINT "GeofenceState_pkey" PRIMARY KEY ("geofenceId","userId")
 );
 
+-- CreateTable
+CREATE TABLE "DurableTimer" (
+    "id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "dueAt" TIMESTAMP(3) NOT NULL,
+    "payload" JSONB NOT NULL DEFAULT '{}',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "DurableTimer_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "WebhookEvent" (
+    "id" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "deliveredAt" TIMESTAMP(3),
+    "failedAt" TIMESTAMP(3),
+    "lastError" TEXT,
+
+    CONSTRAINT "WebhookEvent_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "User_phone_idx" ON "User"("phone");
 
@@ -135,6 +163,12 @@ CREATE INDEX "Geofence_userId_idx" ON "Geofence"("userId");
 
 -- CreateIndex
 CREATE INDEX "Geofence_roomId_idx" ON "Geofence"("roomId");
+
+-- CreateIndex
+CREATE INDEX "DurableTimer_kind_dueAt_idx" ON "DurableTimer"("kind", "dueAt");
+
+-- CreateIndex
+CREATE INDEX "WebhookEvent_deliveredAt_failedAt_nextAttemptAt_idx" ON "WebhookEvent"("deliveredAt", "failedAt", "nextAttemptAt");
 
 -- AddForeignKey
 ALTER TABLE "RoomMember" ADD CONSTRAINT "RoomMember_roomId_fkey" FOREIGN KEY ("roomId") REFERENCES "Room"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,2 @@
+export * from './timer-store.ts';
+export * from './timer-worker.ts';

@@ -1,0 +1,80 @@
+import type { Db, Prisma } from '@switchboard/db';
+
+/** A transaction or the client itself: timers are written in the caller's transaction. */
+export type DbClient = Db | Prisma.TransactionClient;
+
+export interface TimerSpec {
+  /** Which handler fires it, e.g. `call.ring-timeout`. */
+  kind: string;
+  /** Identity within the kind (a call id, `alertId:level`): scheduling the same key again moves it. */
+  key: string;
+  dueAt: Date;
+  payload?: Prisma.InputJsonValue;
+}
+
+export interface DueTimer {
+  kind: string;
+  key: string;
+  dueAt: Date;
+  payload: unknown;
+  /** Failed attempts before this one. */
+  attempts: number;
+}
+
+const timerId = (kind: string, key: string) => `${kind}:${key}`;
+
+/**
+ * Schedule (or move) a timer. Write it in the same transaction as the state it guards, so the
+ * two exist together or not at all: a crash can never leave a call ringing without its timeout.
+ */
+export async function scheduleTimer(db: DbClient, { kind, key, dueAt, payload = {} }: TimerSpec): Promise<void> {
+  const id = timerId(kind, key);
+  await db.durableTimer.upsert({
+    where: { id },
+    create: { id, kind, key, dueAt, payload },
+    update: { dueAt, payload, attempts: 0 },
+  });
+}
+
+/** Cancel timers by key (e.g. every remaining escalation step of an acknowledged alert). */
+export async function cancelTimers(db: DbClient, kind: string, keys: string | string[]): Promise<number> {
+  const ids = (Array.isArray(keys) ? keys : [keys]).map((key) => timerId(kind, key));
+  const { count } = await db.durableTimer.deleteMany({ where: { id: { in: ids } } });
+  return count;
+}
+
+/** Cancel every timer of a kind whose key starts with `prefix` (e.g. `alertId:`). */
+export async function cancelTimersWithPrefix(db: DbClient, kind: string, prefix: string): Promise<number> {
+  const { count } = await db.durableTimer.deleteMany({ where: { kind, key: { startsWith: prefix } } });
+  return count;
+}
+
+/**
+ * Lock one due timer of the given kinds for this transaction. `SKIP LOCKED`: two replicas polling
+ * at once never take the same row; a row held by a process that died is released with its
+ * connection, and the next poll takes it.
+ */
+export async function claimDueTimer(
+  tx: Prisma.TransactionClient,
+  kinds: string[],
+  now: Date,
+): Promise<(DueTimer & { id: string }) | undefined> {
+  const rows = await tx.$queryRaw<
+    { id: string; kind: string; key: string; dueAt: Date; payload: unknown; attempts: number }[]
+  >`
+    SELECT "id", "kind", "key", "dueAt", "payload", "attempts" FROM "DurableTimer"
+    WHERE "kind" = ANY(${kinds}) AND "dueAt" <= ${now}
+    ORDER BY "dueAt"
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED`;
+  return rows[0];
+}
+
+export async function deleteTimer(tx: Prisma.TransactionClient, id: string): Promise<void> {
+  await tx.durableTimer.delete({ where: { id } });
+}
+
+/** A handler failed: try again later, bounded by the caller's backoff. */
+export async function postponeTimer(db: DbClient, id: string, dueAt: Date): Promise<void> {
+  await db.durableTimer.updateMany({ where: { id }, data: { dueAt, attempts: { increment: 1 } } });
+}
