@@ -15,7 +15,7 @@ export const ENV_DOCS: Record<string, string> = {
     'HS256 secret for client tokens. Required by each cluster service process; `npm start`, `npm run cluster` and `npm run token` fall back to a public dev secret with a warning.',
   JWT_PUBLIC_KEY: 'PEM public key: verify RS256 tokens instead of HS256.',
   API_KEY:
-    'Key backends will send as `X-Api-Key` to `POST /api/publish` (notification service; not built yet, see README "Status").',
+    'Key backends send as `X-Api-Key` to `POST /api/notifications` and `POST /api/publish` (unset: those endpoints answer 401).',
   CORS_ORIGINS:
     'Comma-separated browser origins allowed to connect (`*` for any). Default: `*` in `npm start`; in cluster mode only same-origin pages and clients that send no Origin (mobile, servers).',
   MAX_HTTP_BUFFER_SIZE: 'Largest Socket.IO message in bytes (default 1000000).',
@@ -36,6 +36,14 @@ export const ENV_DOCS: Record<string, string> = {
   LOCATION_RETENTION_DAYS: 'Days of location history kept (default 7).',
   LOCATION_RATE_INTERVAL_MS: 'Location uploads per user: one token every this many ms (default 500).',
   LOCATION_RATE_BURST: 'Location uploads per user allowed in a burst (default 5).',
+  CALL_RING_TIMEOUT_MS:
+    'How long an unanswered call rings before both parties get `call:missed` (default 45000; survives restarts).',
+  CALL_RECONNECT_GRACE_MS:
+    "How long an accepted call survives all of one party's sockets being gone before `call:ended` `connection_lost` (default 20000).",
+  WEBHOOK_URL: 'Backend URL Switchboard POSTs webhook events to (Standard Webhooks format). Unset: no webhooks.',
+  WEBHOOK_SECRET: 'Signing secret of the webhooks, `whsec_` + base64 (required with `WEBHOOK_URL`).',
+  EMERGENCY_ESCALATION:
+    'Escalation steps of an unacknowledged alert, `<delayMs>:<role>` comma-separated (default `300000:supervisor,900000:admin`).',
   DATA_DIR: 'Embedded Postgres data directory (default `./.data`).',
   EMBEDDED_PG_PORT: 'Preferred port of the embedded Postgres (default 54329; a free one if taken).',
   CLUSTER_NODE_ARGS:
@@ -78,6 +86,17 @@ export const BaseConfigSchema = z.object({
   LOCATION_RETENTION_DAYS: int(7),
   LOCATION_RATE_INTERVAL_MS: int(500),
   LOCATION_RATE_BURST: int(5),
+  CALL_RING_TIMEOUT_MS: int(45_000),
+  CALL_RECONNECT_GRACE_MS: int(20_000),
+  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
+    .optional(),
+  EMERGENCY_ESCALATION: z
+    .string()
+    .regex(/^(\d+:[A-Za-z0-9_.-]+)(,\d+:[A-Za-z0-9_.-]+)*$/, 'must be <delayMs>:<role> steps, comma-separated')
+    .default('300000:supervisor,900000:admin'),
 });
 
 export type BaseEnv = z.infer<typeof BaseConfigSchema>;
