@@ -135,3 +135,21 @@ describe('the supervised cluster, messaging replicated', () => {
     await chat(alice, bob, 'after messaging-2 is back');
   });
 });
+
+describe('start-up of the supervised cluster', () => {
+  test('a process that exits during start-up fails the start instead of being restarted', async () => {
+    // Every process refuses this value (the runner itself does not read it): all exit at once.
+    const failed = await startCluster({ gateways: 1, env: { BUS_TIMEOUT_MS: 'soon' }, readyTimeoutMs: 60_000 }).then(
+      async (cluster) => {
+        await cluster.stop();
+        assert.fail('the cluster started with BUS_TIMEOUT_MS=soon');
+      },
+      (error: Error) => error.message,
+    );
+    assert.match(failed, /supervisor exited with 1/);
+    assert.match(failed, /exited during start-up \(code 1\)/);
+    assert.match(failed, /start-up failed: /);
+    assert.match(failed, /BUS_TIMEOUT_MS/);
+    assert.doesNotMatch(failed, /restarting in/);
+  });
+});
