@@ -7,7 +7,7 @@ import path from 'node:path';
 import { migrateDeploy, REPO_ROOT } from '@switchboard/db';
 import { loadConfigOrExit } from '@switchboard/host';
 import { errorMessage } from '@switchboard/runtime';
-import { ClusterRunnerSchema, planProcesses, type ClusterRunnerConfig, type ProcessPlan } from './cluster/config.ts';
+import { type ClusterRunnerConfig, ClusterRunnerSchema, type ProcessPlan, planProcesses } from './cluster/config.ts';
 import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
 import { checkNginx, checkPortsFree, checkRedis, ensureDatabase, redactUrlForLog } from './cluster/preflight.ts';
 import { waitUntilReady } from './cluster/readiness.ts';
@@ -23,10 +23,12 @@ async function preflight(config: ClusterRunnerConfig, plans: ProcessPlan[]): Pro
   const problems: string[] = [];
   const nginx = checkNginx();
   if (nginx) problems.push(nginx);
-  problems.push(...(await checkPortsFree([
-    { port: config.PORT, host: '0.0.0.0', owner: 'nginx (PORT)' },
-    ...plans.map((p) => ({ port: p.port, host: '127.0.0.1', owner: p.name })),
-  ])));
+  problems.push(
+    ...(await checkPortsFree([
+      { port: config.PORT, host: '0.0.0.0', owner: 'nginx (PORT)' },
+      ...plans.map((p) => ({ port: p.port, host: '127.0.0.1', owner: p.name })),
+    ])),
+  );
   const redis = await checkRedis(config.REDIS_URL);
   if (redis) problems.push(redis);
   const database = await ensureDatabase(config.DATABASE_URL, say);
@@ -55,7 +57,10 @@ async function main(): Promise<void> {
   const stop = (reason: string, exitCode: number) => {
     stopping ??= (async () => {
       say(`stopping (${reason})`);
-      await supervisor.stop(plans.map((p) => p.name), CHILD_GRACE_MS);
+      await supervisor.stop(
+        plans.map((p) => p.name),
+        CHILD_GRACE_MS,
+      );
       await supervisor.stop(['nginx'], 5000);
       await stateFile.update();
       await fs.rm(prefix, { recursive: true, force: true });
@@ -76,9 +81,13 @@ async function main(): Promise<void> {
       else say(`${name} stays down until the cluster is restarted; the others keep running`);
     },
   });
-  const stateFile = createStateFile(path.join(path.resolve(config.CLUSTER_STATE_DIR), 'pids.json'), () => clusterState(config.PORT, plans, supervisor.state()), (error) => {
-    say(`could not write pids.json: ${errorMessage(error)}`);
-  });
+  const stateFile = createStateFile(
+    path.join(path.resolve(config.CLUSTER_STATE_DIR), 'pids.json'),
+    () => clusterState(config.PORT, plans, supervisor.state()),
+    (error) => {
+      say(`could not write pids.json: ${errorMessage(error)}`);
+    },
+  );
 
   // Extra flags for every Node process (e.g. --max-old-space-size=512, --cpu-prof): NODE_OPTIONS refuses some.
   const nodeArgs = (process.env.CLUSTER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
@@ -88,14 +97,23 @@ async function main(): Promise<void> {
       command: process.execPath,
       args: [...nodeArgs, '--import', 'tsx', path.join('services', plan.service, 'src', 'main.ts')],
       // Children write to a pipe, so they cannot see the terminal: decide for them.
-      env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), ...plan.env },
+      env: {
+        ...process.env,
+        LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+        ...plan.env,
+      },
       cwd: REPO_ROOT,
       stopSignal: 'SIGTERM',
       readyUrl: `http://127.0.0.1:${plan.port}/readyz`,
     });
   }
   supervisor.start({
-    name: 'nginx', command: 'nginx', args: nginxArgs(prefix, confPath), env: process.env, cwd: prefix, stopSignal: 'SIGQUIT',
+    name: 'nginx',
+    command: 'nginx',
+    args: nginxArgs(prefix, confPath),
+    env: process.env,
+    cwd: prefix,
+    stopSignal: 'SIGQUIT',
     readyUrl: `http://127.0.0.1:${config.PORT}/healthz`,
   });
   process.on('SIGINT', () => void stop('SIGINT', 0));
@@ -114,7 +132,10 @@ async function main(): Promise<void> {
   }
   supervisor.markRunning();
   await stateFile.update();
-  const pids = supervisor.state().map((s) => `${s.name}=${s.pid}`).join(' ');
+  const pids = supervisor
+    .state()
+    .map((s) => `${s.name}=${s.pid}`)
+    .join(' ');
   say(`pids in ${stateFile.file}: ${pids}`);
   say(`Switchboard cluster ready on http://localhost:${config.PORT}`);
   say(`mint a token: npm run token -- <userId> --name <name>${config.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}`);

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreeClusterPort, formatReplicas, type Replicas } from '@switchboard/cli';
-import { createTestDatabase, flushPrefix, testPrefix, testRedis, type TestDatabase } from '@switchboard/testkit';
+import { createTestDatabase, flushPrefix, type TestDatabase, testPrefix, testRedis } from '@switchboard/testkit';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLUSTER_ENTRY = path.join('packages', 'cli', 'src', 'cluster.ts');
@@ -63,7 +63,12 @@ export interface StartClusterOptions {
  * `npm run cluster` for a test: a free PORT (and the internal ports after it), its own Redis
  * prefix and a fresh database, so it can run beside a developer's cluster on the same Redis.
  */
-export async function startCluster({ gateways = 2, replicas = {}, env = {}, readyTimeoutMs = 120_000 }: StartClusterOptions = {}): Promise<RunningCluster> {
+export async function startCluster({
+  gateways = 2,
+  replicas = {},
+  env = {},
+  readyTimeoutMs = 120_000,
+}: StartClusterOptions = {}): Promise<RunningCluster> {
   const port = await findFreeClusterPort(gateways, replicas);
   const database = await createTestDatabase('e2e');
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
@@ -110,7 +115,9 @@ export async function startCluster({ gateways = 2, replicas = {}, env = {}, read
     await waitForReady(() => output, exited, readyTimeoutMs);
   } catch (error) {
     await cleanup();
-    throw new Error(`cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`);
+    throw new Error(
+      `cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`,
+    );
   }
   const readState = async () => JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as ClusterState;
   const state = await readState();
@@ -130,7 +137,9 @@ export async function startCluster({ gateways = 2, replicas = {}, env = {}, read
         if (last && last.pid !== oldPid && last.status === 'running') return last;
         await new Promise((r) => setTimeout(r, 50));
       }
-      throw new Error(`${name} not restarted within ${timeoutMs} ms (pids.json: ${JSON.stringify(last)})\n--- cluster output ---\n${output.slice(-4000)}`);
+      throw new Error(
+        `${name} not restarted within ${timeoutMs} ms (pids.json: ${JSON.stringify(last)})\n--- cluster output ---\n${output.slice(-4000)}`,
+      );
     },
     output: () => output,
     kill: (pid) => process.kill(pid, 'SIGKILL'),

@@ -2,8 +2,15 @@
 // harness and the benchmarks to find a free block) names exactly the ports the runner binds.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseEnv, ConfigError } from '@switchboard/runtime';
-import { ClusterRunnerSchema, CLUSTER_SERVICES, formatReplicas, MAX_PORT_OFFSET, MAX_REPLICAS, planProcesses } from './config.ts';
+import { ConfigError, parseEnv } from '@switchboard/runtime';
+import {
+  CLUSTER_SERVICES,
+  ClusterRunnerSchema,
+  formatReplicas,
+  MAX_PORT_OFFSET,
+  MAX_REPLICAS,
+  planProcesses,
+} from './config.ts';
 import { clusterPorts } from './ports.ts';
 
 const parse = (env: Record<string, string>) => ClusterRunnerSchema.parse(env);
@@ -21,30 +28,52 @@ describe('REPLICAS', () => {
   test('unset, every service runs once under its own name, on PORT+31 …', () => {
     const plans = planProcesses(parse({ PORT: '8080' }));
     const services = plans.filter((p) => p.kind === 'service');
-    assert.deepEqual(services.map((p) => p.name), [...CLUSTER_SERVICES]);
-    assert.deepEqual(services.map((p) => p.port), [8111, 8112, 8113, 8114]);
+    assert.deepEqual(
+      services.map((p) => p.name),
+      [...CLUSTER_SERVICES],
+    );
+    assert.deepEqual(
+      services.map((p) => p.port),
+      [8111, 8112, 8113, 8114],
+    );
   });
 
   test('messaging=2,presence=3 starts messaging-1, messaging-2 and presence-1 … 3, the rest once', () => {
     const config = parse({ PORT: '8080', REPLICAS: ' messaging=2, presence = 3 ' });
     assert.deepEqual(config.REPLICAS, { messaging: 2, presence: 3, 'call-signaling': 1, notification: 1 });
     const services = planProcesses(config).filter((p) => p.kind === 'service');
-    assert.deepEqual(services.map((p) => `${p.name}@${p.port}`), [
-      'messaging-1@8111', 'messaging-2@8115',
-      'presence-1@8112', 'presence-2@8116', 'presence-3@8120',
-      'call-signaling@8113', 'notification@8114',
-    ]);
+    assert.deepEqual(
+      services.map((p) => `${p.name}@${p.port}`),
+      [
+        'messaging-1@8111',
+        'messaging-2@8115',
+        'presence-1@8112',
+        'presence-2@8116',
+        'presence-3@8120',
+        'call-signaling@8113',
+        'notification@8114',
+      ],
+    );
     for (const plan of services) assert.equal(plan.env.SERVICE_PORT, String(plan.port));
-    assert.deepEqual(new Set(services.filter((p) => p.name.startsWith('presence')).map((p) => p.service)), new Set(['presence']));
+    assert.deepEqual(
+      new Set(services.filter((p) => p.name.startsWith('presence')).map((p) => p.service)),
+      new Set(['presence']),
+    );
   });
 
   test('refuses unknown services, counts below 1 or above the maximum, repeats and malformed entries, naming each', () => {
     const message = problems({ REPLICAS: 'messaging=0,chat=2,presence=1.5,presence=2,notification=99,call-signaling' });
     assert.match(message, /REPLICAS: messaging=0: the count must be a whole number from 1 to 8/);
-    assert.match(message, /REPLICAS: unknown service "chat" \(known: messaging, presence, call-signaling, notification\)/);
+    assert.match(
+      message,
+      /REPLICAS: unknown service "chat" \(known: messaging, presence, call-signaling, notification\)/,
+    );
     assert.match(message, /REPLICAS: presence=1\.5: the count must be a whole number/);
     assert.match(message, /REPLICAS: presence is named twice/);
-    assert.match(message, new RegExp(`REPLICAS: notification=99: the count must be a whole number from 1 to ${MAX_REPLICAS}`));
+    assert.match(
+      message,
+      new RegExp(`REPLICAS: notification=99: the count must be a whole number from 1 to ${MAX_REPLICAS}`),
+    );
     assert.match(message, /REPLICAS: "call-signaling" is not <service>=<count>/);
     assert.match(problems({ REPLICAS: 'gateway=2' }), /unknown service "gateway"/);
     assert.match(problems({ REPLICAS: 'messaging=-1' }), /messaging=-1: the count must be/);
@@ -53,7 +82,12 @@ describe('REPLICAS', () => {
   test('formatReplicas writes what the schema reads', () => {
     const text = formatReplicas({ messaging: 2, notification: 3 });
     assert.equal(text, 'messaging=2,notification=3');
-    assert.deepEqual(parse({ REPLICAS: text }).REPLICAS, { messaging: 2, presence: 1, 'call-signaling': 1, notification: 3 });
+    assert.deepEqual(parse({ REPLICAS: text }).REPLICAS, {
+      messaging: 2,
+      presence: 1,
+      'call-signaling': 1,
+      notification: 3,
+    });
   });
 });
 

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { SERVICES } from '@switchboard/protocol';
 import { BaseConfigSchema, DEV_JWT_SECRET, postgresUrl } from '@switchboard/runtime';
+import { z } from 'zod';
 
 /** The services `npm run cluster` starts (folders under services/): every owner of requests. */
 export const CLUSTER_SERVICES = SERVICES;
@@ -36,40 +36,59 @@ const isService = (name: string): name is ClusterServiceName => (CLUSTER_SERVICE
  * `REPLICAS=messaging=2,presence=2`: services not named run once. Every bad entry is reported
  * (unknown service, a count that is not a whole number from 1 to MAX_REPLICAS, a repeated name).
  */
-export const ReplicasSchema = z.string().default('').transform((text, ctx): Replicas => {
-  const replicas = Object.fromEntries(CLUSTER_SERVICES.map((s) => [s, 1])) as Replicas;
-  const seen = new Set<string>();
-  const problems: string[] = [];
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
-    const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(entry);
-    if (!match) {
-      problems.push(`"${entry}" is not <service>=<count>`);
-      continue;
+export const ReplicasSchema = z
+  .string()
+  .default('')
+  .transform((text, ctx): Replicas => {
+    const replicas = Object.fromEntries(CLUSTER_SERVICES.map((s) => [s, 1])) as Replicas;
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const entry of text
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(entry);
+      if (!match) {
+        problems.push(`"${entry}" is not <service>=<count>`);
+        continue;
+      }
+      const name = match[1]!;
+      const countText = match[2]!;
+      const count = Number(countText);
+      if (!isService(name)) problems.push(`unknown service "${name}" (known: ${CLUSTER_SERVICES.join(', ')})`);
+      else if (seen.has(name)) problems.push(`${name} is named twice`);
+      else if (!/^\d+$/.test(countText) || count < 1 || count > MAX_REPLICAS)
+        problems.push(`${name}=${countText}: the count must be a whole number from 1 to ${MAX_REPLICAS}`);
+      else replicas[name] = count;
+      seen.add(name);
     }
-    const name = match[1]!;
-    const countText = match[2]!;
-    const count = Number(countText);
-    if (!isService(name)) problems.push(`unknown service "${name}" (known: ${CLUSTER_SERVICES.join(', ')})`);
-    else if (seen.has(name)) problems.push(`${name} is named twice`);
-    else if (!/^\d+$/.test(countText) || count < 1 || count > MAX_REPLICAS) problems.push(`${name}=${countText}: the count must be a whole number from 1 to ${MAX_REPLICAS}`);
-    else replicas[name] = count;
-    seen.add(name);
-  }
-  for (const message of problems) ctx.addIssue({ code: 'custom', message });
-  return problems.length > 0 ? z.NEVER : replicas;
-});
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return problems.length > 0 ? z.NEVER : replicas;
+  });
 
 /** The REPLICAS text for `replicas` (the inverse of ReplicasSchema), for tools that start clusters. */
 export function formatReplicas(replicas: Partial<Replicas>): string {
-  return Object.entries(replicas).map(([service, count]) => `${service}=${count}`).join(',');
+  return Object.entries(replicas)
+    .map(([service, count]) => `${service}=${count}`)
+    .join(',');
 }
 
 /**
  * The supervisor's own settings. Redis and Postgres default to this machine's local servers so
  * `npm run cluster` works without setup; the JWT secret falls back to the dev default, loudly.
  */
-export const ClusterRunnerSchema = BaseConfigSchema.pick({ REDIS_PREFIX: true, JWT_SECRET: true, JWT_PUBLIC_KEY: true, LOG_LEVEL: true }).extend({
-  PORT: z.coerce.number().int().min(1).max(65535 - MAX_PORT_OFFSET).default(8080),
+export const ClusterRunnerSchema = BaseConfigSchema.pick({
+  REDIS_PREFIX: true,
+  JWT_SECRET: true,
+  JWT_PUBLIC_KEY: true,
+  LOG_LEVEL: true,
+}).extend({
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535 - MAX_PORT_OFFSET)
+    .default(8080),
   GATEWAYS: z.coerce.number().int().min(1).max(16).default(2),
   REPLICAS: ReplicasSchema,
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
@@ -105,13 +124,25 @@ export function planProcesses(config: ClusterRunnerConfig): ProcessPlan[] {
   for (let i = 1; i <= config.GATEWAYS; i++) {
     const id = `gateway-${i}`;
     const port = config.PORT + GATEWAY_PORT_OFFSET + i - 1;
-    plans.push({ name: id, kind: 'gateway', service: 'gateway', port, env: { ...shared, SERVICE_PORT: String(port), GATEWAY_ID: id } });
+    plans.push({
+      name: id,
+      kind: 'gateway',
+      service: 'gateway',
+      port,
+      env: { ...shared, SERVICE_PORT: String(port), GATEWAY_ID: id },
+    });
   }
   for (const service of CLUSTER_SERVICES) {
     const count = config.REPLICAS[service];
     for (let replica = 1; replica <= count; replica++) {
       const port = servicePort(config.PORT, service, replica);
-      plans.push({ name: replicaName(service, replica, count), kind: 'service', service, port, env: { ...shared, SERVICE_PORT: String(port) } });
+      plans.push({
+        name: replicaName(service, replica, count),
+        kind: 'service',
+        service,
+        port,
+        env: { ...shared, SERVICE_PORT: String(port) },
+      });
     }
   }
   return plans;

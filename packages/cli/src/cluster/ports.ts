@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { CLUSTER_SERVICES, GATEWAY_PORT_OFFSET, servicePort, type Replicas } from './config.ts';
+import { CLUSTER_SERVICES, GATEWAY_PORT_OFFSET, type Replicas, servicePort } from './config.ts';
 
 /**
  * Every port a cluster on `port` listens on: nginx's, then those `planProcesses` derives from it
@@ -9,7 +9,8 @@ import { CLUSTER_SERVICES, GATEWAY_PORT_OFFSET, servicePort, type Replicas } fro
 export function clusterPorts(port: number, gateways: number, replicas: Partial<Replicas> = {}): number[] {
   const gatewayPorts = Array.from({ length: gateways }, (_, i) => port + GATEWAY_PORT_OFFSET + i);
   const servicePorts = CLUSTER_SERVICES.flatMap((service) =>
-    Array.from({ length: replicas[service] ?? 1 }, (_, i) => servicePort(port, service, i + 1)));
+    Array.from({ length: replicas[service] ?? 1 }, (_, i) => servicePort(port, service, i + 1)),
+  );
   return [port, ...gatewayPorts, ...servicePorts];
 }
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 
 export interface ChildSpec {
@@ -61,7 +61,12 @@ export class ProcessGroup {
   }
 
   start(spec: ChildSpec): ManagedChild {
-    const proc = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const prefix = this.prefix(spec.name);
     const recentOutput: string[] = [];
     const remember = (line: string) => {
@@ -69,8 +74,14 @@ export class ProcessGroup {
       if (recentOutput.length > RECENT_LINES) recentOutput.shift();
       this.write(prefix + line);
     };
-    const streamsClosed = Promise.all([proc.stdout, proc.stderr].map((stream) =>
-      new Promise<void>((resolve) => readline.createInterface({ input: stream }).on('line', remember).once('close', resolve))));
+    const streamsClosed = Promise.all(
+      [proc.stdout, proc.stderr].map(
+        (stream) =>
+          new Promise<void>((resolve) =>
+            readline.createInterface({ input: stream }).on('line', remember).once('close', resolve),
+          ),
+      ),
+    );
     let settle!: (exit: ChildExit) => void;
     const child: ManagedChild = {
       spec,
@@ -110,13 +121,15 @@ export class ProcessGroup {
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     const all = Promise.all(live.map((c) => c.exited));
     if ((await Promise.race([all, timer])) === 'timeout') {
-      for (const child of live) if (child.running) {
-        this.write(`${this.prefix(child.spec.name)}did not stop within ${graceMs} ms: killing`);
-        // nginx's master stops its workers on SIGTERM; SIGKILL would orphan them.
-        safeKill(child.process.pid, child.spec.stopSignal === 'SIGTERM' ? 'SIGKILL' : 'SIGTERM');
-      }
+      for (const child of live)
+        if (child.running) {
+          this.write(`${this.prefix(child.spec.name)}did not stop within ${graceMs} ms: killing`);
+          // nginx's master stops its workers on SIGTERM; SIGKILL would orphan them.
+          safeKill(child.process.pid, child.spec.stopSignal === 'SIGTERM' ? 'SIGKILL' : 'SIGTERM');
+        }
       const last = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3000).unref());
-      if ((await Promise.race([all, last])) === 'timeout') for (const child of live) if (child.running) killGroup(child, 'SIGKILL');
+      if ((await Promise.race([all, last])) === 'timeout')
+        for (const child of live) if (child.running) killGroup(child, 'SIGKILL');
       await all;
     }
   }

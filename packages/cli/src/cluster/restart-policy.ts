@@ -24,8 +24,12 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 };
 
 export type RestartDecision =
-  | { action: 'restart'; delayMs: number; /** 1 for the first restart since the child was last stable. */ attempt: number }
-  | { action: 'give-up'; /** Crashes in a row without a stable run, this one included. */ crashes: number };
+  | {
+      action: 'restart';
+      delayMs: number /** 1 for the first restart since the child was last stable. */;
+      attempt: number;
+    }
+  | { action: 'give-up' /** Crashes in a row without a stable run, this one included. */; crashes: number };
 
 /** The restart history of one child: feed it every unexpected exit, it says what to do. */
 export class RestartTracker {

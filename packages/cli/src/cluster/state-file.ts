@@ -48,6 +48,12 @@ export function clusterState(port: number, plans: ProcessPlan[], children: Super
     port,
     updatedAt: new Date().toISOString(),
     nginx: { port, ...entry('nginx') },
-    processes: plans.map((plan) => ({ name: plan.name, kind: plan.kind, service: plan.service, port: plan.port, ...entry(plan.name) })),
+    processes: plans.map((plan) => ({
+      name: plan.name,
+      kind: plan.kind,
+      service: plan.service,
+      port: plan.port,
+      ...entry(plan.name),
+    })),
   };
 }

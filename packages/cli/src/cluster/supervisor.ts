@@ -1,7 +1,7 @@
 import { errorMessage } from '@switchboard/runtime';
-import { ProcessGroup, type ChildExit, type ChildSpec, type ManagedChild } from './process-group.ts';
+import { type ChildExit, type ChildSpec, type ManagedChild, ProcessGroup } from './process-group.ts';
 import { waitUntilReady } from './readiness.ts';
-import { DEFAULT_RESTART_POLICY, RestartTracker, type RestartPolicy } from './restart-policy.ts';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy, RestartTracker } from './restart-policy.ts';
 
 export interface SupervisedSpec extends ChildSpec {
   /** Polled after a restart, so the log says when the child serves again. */
@@ -72,7 +72,13 @@ export class Supervisor {
   start(spec: SupervisedSpec): ManagedChild {
     if (this.slots.has(spec.name)) throw new Error(`supervisor: ${spec.name} is already started`);
     const child = this.group.start(spec);
-    this.slots.set(spec.name, { spec, child, tracker: new RestartTracker(this.policy), status: 'running', restarts: 0 });
+    this.slots.set(spec.name, {
+      spec,
+      child,
+      tracker: new RestartTracker(this.policy),
+      status: 'running',
+      restarts: 0,
+    });
     return child;
   }
 
@@ -87,7 +93,12 @@ export class Supervisor {
   }
 
   state(): SupervisedChild[] {
-    return [...this.slots.values()].map((s) => ({ name: s.spec.name, pid: s.child.process.pid, status: s.status, restarts: s.restarts }));
+    return [...this.slots.values()].map((s) => ({
+      name: s.spec.name,
+      pid: s.child.process.pid,
+      status: s.status,
+      restarts: s.restarts,
+    }));
   }
 
   /** Stop the named children (pending restarts of every child are cancelled, none is started again). */
@@ -121,7 +132,9 @@ export class Supervisor {
     const decision = slot.tracker.onCrash(child.startedAt, exitedAt);
     if (decision.action === 'give-up') {
       slot.status = 'failed';
-      this.options.say(`giving up on ${name}: it crashed ${decision.crashes} times in a row without staying up ${this.policy.stableAfterMs} ms (last exit: ${how}). Its last output:`);
+      this.options.say(
+        `giving up on ${name}: it crashed ${decision.crashes} times in a row without staying up ${this.policy.stableAfterMs} ms (last exit: ${how}). Its last output:`,
+      );
       const lines = child.recentOutput.slice(-REPORTED_LINES);
       for (const line of lines.length > 0 ? lines : ['(none)']) this.options.say(`  ${name} | ${line}`);
       this.options.onChange?.();
@@ -129,7 +142,9 @@ export class Supervisor {
       return;
     }
     slot.status = 'restarting';
-    this.options.say(`${name} (pid ${child.process.pid}) exited (${how}); restarting in ${decision.delayMs} ms (restart ${decision.attempt})`);
+    this.options.say(
+      `${name} (pid ${child.process.pid}) exited (${how}); restarting in ${decision.delayMs} ms (restart ${decision.attempt})`,
+    );
     slot.timer = setTimeout(() => this.restart(slot, exitedAt), decision.delayMs);
     this.options.onChange?.();
   }
@@ -150,10 +165,15 @@ export class Supervisor {
     const gone = () => (!child.running || this.phase === 'stopping' ? 'gone' : undefined);
     try {
       await waitUntilReady(url, READY_AGAIN_TIMEOUT_MS, gone);
-      this.options.say(`${child.spec.name} (pid ${child.process.pid}) ready again, ${this.now() - exitedAt} ms after it exited`);
+      this.options.say(
+        `${child.spec.name} (pid ${child.process.pid}) ready again, ${this.now() - exitedAt} ms after it exited`,
+      );
     } catch (error) {
       // Exited again (its exit is reported) or the cluster is stopping: nothing to add.
-      if (!gone()) this.options.say(`${child.spec.name} (pid ${child.process.pid}) restarted but not ready: ${errorMessage(error)}`);
+      if (!gone())
+        this.options.say(
+          `${child.spec.name} (pid ${child.process.pid}) restarted but not ready: ${errorMessage(error)}`,
+        );
     }
   }
 }
