@@ -1,16 +1,18 @@
 // `npm run cluster`: the local cluster without Docker. Validates the config, applies migrations
-// once, then supervises nginx (ip_hash in front), GATEWAYS gateways and one process per service,
-// with every output line prefixed by its process name. Ctrl-C / SIGTERM stops all of it.
+// once, then supervises nginx (ip_hash in front), GATEWAYS gateways and REPLICAS processes per
+// service, with every output line prefixed by its process name. A process that exits after
+// start-up is restarted with backoff (cluster/supervisor.ts); Ctrl-C / SIGTERM stops all of it.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { migrateDeploy, REPO_ROOT } from '@switchboard/db';
 import { loadConfigOrExit } from '@switchboard/host';
 import { errorMessage } from '@switchboard/runtime';
 import { type ClusterRunnerConfig, ClusterRunnerSchema, type ProcessPlan, planProcesses } from './cluster/config.ts';
-import { nginxArgs, writeNginxConfig } from './cluster/nginx-config.ts';
+import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
 import { checkNginx, checkPortsFree, checkRedis, ensureDatabase, redactUrlForLog } from './cluster/preflight.ts';
-import { type ManagedChild, ProcessGroup } from './cluster/process-group.ts';
 import { waitUntilReady } from './cluster/readiness.ts';
+import { clusterState, createStateFile } from './cluster/state-file.ts';
+import { Supervisor } from './cluster/supervisor.ts';
 
 const READY_TIMEOUT_MS = 120_000;
 const CHILD_GRACE_MS = 20_000;
@@ -37,29 +39,6 @@ async function preflight(config: ClusterRunnerConfig, plans: ProcessPlan[]): Pro
   }
 }
 
-async function writeState(
-  config: ClusterRunnerConfig,
-  nginxChild: ManagedChild,
-  children: { plan: ProcessPlan; child: ManagedChild }[],
-): Promise<string> {
-  const dir = path.resolve(config.CLUSTER_STATE_DIR);
-  await fs.mkdir(dir, { recursive: true });
-  const file = path.join(dir, 'pids.json');
-  const state = {
-    supervisor: process.pid,
-    port: config.PORT,
-    nginx: nginxChild.process.pid,
-    processes: children.map(({ plan, child }) => ({
-      name: plan.name,
-      kind: plan.kind,
-      pid: child.process.pid,
-      port: plan.port,
-    })),
-  };
-  await fs.writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
-  return file;
-}
-
 async function main(): Promise<void> {
   const config = loadConfigOrExit('npm run cluster', ClusterRunnerSchema);
   const plans = planProcesses(config);
@@ -71,34 +50,49 @@ async function main(): Promise<void> {
   say(`applying migrations to ${redactUrlForLog(config.DATABASE_URL)}`);
   await migrateDeploy(config.DATABASE_URL);
 
-  const gateways = plans.filter((p) => p.kind === 'gateway');
-  const at = (name: string) => `127.0.0.1:${plans.find((p) => p.name === name)!.port}`;
-  const { prefix, confPath } = await writeNginxConfig({
-    listen: config.PORT,
-    gateways: gateways.map((g) => `127.0.0.1:${g.port}`),
-    messaging: at('messaging'),
-    presence: at('presence'),
-    'call-signaling': at('call-signaling'),
-    notification: at('notification'),
-  });
+  const { prefix, confPath } = await writeNginxConfig(nginxUpstreams(config.PORT, plans));
 
-  let ready = false;
   let startupFailure: string | undefined;
-  const group = new ProcessGroup(
-    ['nginx', ...plans.map((p) => p.name)],
-    (line) => process.stdout.write(`${line}\n`),
-    (child, code, signal) => {
-      const how = signal ? `signal ${signal}` : `code ${code}`;
-      if (!ready) startupFailure = `${child.spec.name} exited during start-up (${how})`;
-      say(`${child.spec.name} (pid ${child.process.pid}) exited unexpectedly (${how}); the others keep running`);
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string, exitCode: number) => {
+    stopping ??= (async () => {
+      say(`stopping (${reason})`);
+      await supervisor.stop(
+        plans.map((p) => p.name),
+        CHILD_GRACE_MS,
+      );
+      await supervisor.stop(['nginx'], 5000);
+      await stateFile.update();
+      await fs.rm(prefix, { recursive: true, force: true });
+      say('stopped');
+      process.exit(exitCode);
+    })();
+    return stopping;
+  };
+  const supervisor: Supervisor = new Supervisor({
+    names: ['nginx', ...plans.map((p) => p.name)],
+    write: (line) => process.stdout.write(`${line}\n`),
+    say,
+    onStartupExit: (name, how) => void (startupFailure ??= `${name} exited during start-up (${how})`),
+    onChange: () => void stateFile.update(),
+    onGiveUp: (name) => {
+      // Without nginx nothing reaches the cluster: a supervisor that stays up would only pretend.
+      if (name === 'nginx') void stop('nginx keeps crashing; nothing can reach the cluster', 1);
+      else say(`${name} stays down until the cluster is restarted; the others keep running`);
+    },
+  });
+  const stateFile = createStateFile(
+    path.join(path.resolve(config.CLUSTER_STATE_DIR), 'pids.json'),
+    () => clusterState(config.PORT, plans, supervisor.state()),
+    (error) => {
+      say(`could not write pids.json: ${errorMessage(error)}`);
     },
   );
 
   // Extra flags for every Node process (e.g. --max-old-space-size=512, --cpu-prof): NODE_OPTIONS refuses some.
   const nodeArgs = (process.env.CLUSTER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const started = plans.map((plan) => ({
-    plan,
-    child: group.start({
+  for (const plan of plans) {
+    supervisor.start({
       name: plan.name,
       command: process.execPath,
       args: [...nodeArgs, '--import', 'tsx', path.join('services', plan.service, 'src', 'main.ts')],
@@ -110,49 +104,39 @@ async function main(): Promise<void> {
       },
       cwd: REPO_ROOT,
       stopSignal: 'SIGTERM',
-    }),
-  }));
-  const nginx = group.start({
+      readyUrl: `http://127.0.0.1:${plan.port}/readyz`,
+    });
+  }
+  supervisor.start({
     name: 'nginx',
     command: 'nginx',
     args: nginxArgs(prefix, confPath),
     env: process.env,
     cwd: prefix,
     stopSignal: 'SIGQUIT',
+    readyUrl: `http://127.0.0.1:${config.PORT}/healthz`,
   });
-
-  let stopping: Promise<void> | undefined;
-  const stop = (reason: string, exitCode: number) => {
-    stopping ??= (async () => {
-      say(`stopping (${reason})`);
-      await group.stop(
-        started.map((s) => s.child),
-        CHILD_GRACE_MS,
-      );
-      await group.stop([nginx], 5000);
-      await fs.rm(prefix, { recursive: true, force: true });
-      say('stopped');
-      process.exit(exitCode);
-    })();
-    return stopping;
-  };
   process.on('SIGINT', () => void stop('SIGINT', 0));
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  await stateFile.update();
 
   try {
     const abort = () => startupFailure;
     await Promise.all(plans.map((p) => waitUntilReady(`http://127.0.0.1:${p.port}/readyz`, READY_TIMEOUT_MS, abort)));
     await waitUntilReady(`http://127.0.0.1:${config.PORT}/healthz`, 10_000, abort);
+    if (startupFailure) throw new Error(startupFailure);
   } catch (error) {
     say(`start-up failed: ${errorMessage(error)}`);
     await stop('start-up failed', 1);
     return;
   }
-  ready = true;
-  const stateFile = await writeState(config, nginx, started);
-  say(
-    `pids in ${stateFile}: ${started.map((s) => `${s.plan.name}=${s.child.process.pid}`).join(' ')} nginx=${nginx.process.pid}`,
-  );
+  supervisor.markRunning();
+  await stateFile.update();
+  const pids = supervisor
+    .state()
+    .map((s) => `${s.name}=${s.pid}`)
+    .join(' ');
+  say(`pids in ${stateFile.file}: ${pids}`);
   say(`Switchboard cluster ready on http://localhost:${config.PORT}`);
   say(`mint a token: npm run token -- <userId> --name <name>${config.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}`);
 }

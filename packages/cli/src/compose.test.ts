@@ -11,7 +11,7 @@ import { ClusterConfigSchema } from '@switchboard/host';
 import { createMetrics, ENV_DOCS } from '@switchboard/runtime';
 import { parse } from 'yaml';
 import { CLUSTER_SERVICES, ClusterRunnerSchema, planProcesses } from './cluster/config.ts';
-import { nginxArgs, writeNginxConfig } from './cluster/nginx-config.ts';
+import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
 
 interface ComposeService {
   image?: string;
@@ -200,18 +200,16 @@ describe('the cluster runner', () => {
       for (const key of Object.keys(plan.env)) assert.ok(key in ENV_DOCS, `${key} is documented`);
   });
 
-  test('renders an nginx config that `nginx -t` accepts', async () => {
-    const { prefix, confPath } = await writeNginxConfig({
-      listen: 18080,
-      gateways: ['127.0.0.1:18081', '127.0.0.1:18082'],
-      messaging: '127.0.0.1:18111',
-      presence: '127.0.0.1:18112',
-      'call-signaling': '127.0.0.1:18113',
-      notification: '127.0.0.1:18114',
-    });
+  test('renders an nginx config that `nginx -t` accepts, with an upstream server per replica', async () => {
+    const config = ClusterRunnerSchema.parse({ PORT: '18080', REPLICAS: 'messaging=2' });
+    const { prefix, confPath } = await writeNginxConfig(nginxUpstreams(config.PORT, planProcesses(config)));
     prefixes.push(prefix);
     const conf = fs.readFileSync(confPath, 'utf8');
     assert.doesNotMatch(conf, /\{\{/);
+    const ups = upstreams(conf);
+    assert.deepEqual(ups.get('gateways'), ['127.0.0.1:18081', '127.0.0.1:18082']);
+    assert.deepEqual(ups.get('messaging'), ['127.0.0.1:18111', '127.0.0.1:18115']);
+    assert.deepEqual(ups.get('presence'), ['127.0.0.1:18112']);
     const result = spawnSync('nginx', ['-t', ...nginxArgs(prefix, confPath).slice(0, -2)], { encoding: 'utf8' });
     assert.equal(result.error, undefined, 'nginx is on PATH (apt-get install -y nginx)');
     assert.equal(result.status, 0, result.stderr);

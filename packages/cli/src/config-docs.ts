@@ -21,9 +21,9 @@ start-up with zod and refuses to start with one message listing every bad or mis
 
 Which mode reads what:
 
-- \`npm start\` (embedded): everything below except \`SERVICE_PORT\`, \`GATEWAYS\`, \`CLUSTER_STATE_DIR\`;
+- \`npm start\` (embedded): everything below except \`SERVICE_PORT\`, \`GATEWAYS\`, \`REPLICAS\`, \`CLUSTER_STATE_DIR\`;
   \`REDIS_URL\` is ignored (the embedded mode is in-memory) and \`DATABASE_URL\` is optional.
-- \`npm run cluster\`: \`PORT\` (nginx), \`GATEWAYS\`, \`REDIS_URL\`, \`REDIS_PREFIX\`, \`DATABASE_URL\`,
+- \`npm run cluster\`: \`PORT\` (nginx), \`GATEWAYS\`, \`REPLICAS\`, \`REDIS_URL\`, \`REDIS_PREFIX\`, \`DATABASE_URL\`,
   \`JWT_SECRET\`, \`JWT_PUBLIC_KEY\`, \`LOG_LEVEL\`, \`CLUSTER_STATE_DIR\`; every other variable is passed through to the processes it starts.
 - Each cluster process (and each docker-compose container): \`SERVICE_PORT\`, \`REDIS_URL\`,
   \`DATABASE_URL\` and \`JWT_SECRET\` (or \`JWT_PUBLIC_KEY\`) are required.

@@ -1,2 +1,4 @@
 // What other packages (tests, benchmarks) use of the command-line tools.
+
+export { formatReplicas, type Replicas } from './cluster/config.ts';
 export { clusterPorts, findFreeClusterPort } from './cluster/ports.ts';

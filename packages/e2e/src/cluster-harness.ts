@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreeClusterPort } from '@switchboard/cli';
+import { findFreeClusterPort, formatReplicas, type Replicas } from '@switchboard/cli';
 import { createTestDatabase, flushPrefix, type TestDatabase, testPrefix, testRedis } from '@switchboard/testkit';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -14,8 +14,21 @@ const READY_LINE = /Switchboard cluster ready on (http:\/\/\S+)/;
 export interface ClusterProcess {
   name: string;
   kind: 'gateway' | 'service';
+  /** Folder under services/ (`gateway` for gateways). */
+  service: string;
+  /** The live pid; while restarting or failed, the last one's. */
   pid: number;
   port: number;
+  status: 'running' | 'restarting' | 'failed' | 'stopped';
+  restarts: number;
+}
+
+/** `$CLUSTER_STATE_DIR/pids.json`, which the supervisor rewrites on every restart. */
+export interface ClusterState {
+  supervisor: number;
+  port: number;
+  nginx: { pid: number; port: number; status: ClusterProcess['status']; restarts: number };
+  processes: ClusterProcess[];
 }
 
 export interface RunningCluster {
@@ -24,8 +37,13 @@ export interface RunningCluster {
   port: number;
   jwtSecret: string;
   redisPrefix: string;
+  /** The processes as they were when the cluster became ready (`state()` reads the current ones). */
   processes: ClusterProcess[];
   gateways: ClusterProcess[];
+  /** pids.json as it is now. */
+  state(): Promise<ClusterState>;
+  /** Wait until pids.json lists `name` running with a pid other than `oldPid`; returns its entry. */
+  waitForRestart(name: string, oldPid: number, timeoutMs?: number): Promise<ClusterProcess>;
   /** Everything the supervisor and its children printed (for failure messages). */
   output(): string;
   /** SIGKILL one child (a crash, not a shutdown). */
@@ -35,6 +53,8 @@ export interface RunningCluster {
 
 export interface StartClusterOptions {
   gateways?: number;
+  /** Processes per service (REPLICAS); services not named run once. */
+  replicas?: Partial<Replicas>;
   env?: Record<string, string>;
   readyTimeoutMs?: number;
 }
@@ -45,10 +65,11 @@ export interface StartClusterOptions {
  */
 export async function startCluster({
   gateways = 2,
+  replicas = {},
   env = {},
   readyTimeoutMs = 120_000,
 }: StartClusterOptions = {}): Promise<RunningCluster> {
-  const port = await findFreeClusterPort(gateways);
+  const port = await findFreeClusterPort(gateways, replicas);
   const database = await createTestDatabase('e2e');
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
   const redisPrefix = testPrefix('e2e');
@@ -60,6 +81,7 @@ export async function startCluster({
       ...process.env,
       PORT: String(port),
       GATEWAYS: String(gateways),
+      REPLICAS: formatReplicas(replicas),
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_PREFIX: redisPrefix,
       DATABASE_URL: database.url,
@@ -97,9 +119,8 @@ export async function startCluster({
       `cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`,
     );
   }
-  const state = JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as {
-    processes: ClusterProcess[];
-  };
+  const readState = async () => JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as ClusterState;
+  const state = await readState();
   return {
     url: `http://localhost:${port}`,
     port,
@@ -107,6 +128,19 @@ export async function startCluster({
     redisPrefix,
     processes: state.processes,
     gateways: state.processes.filter((p) => p.kind === 'gateway'),
+    state: readState,
+    waitForRestart: async (name, oldPid, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let last: ClusterProcess | undefined;
+      while (Date.now() < deadline) {
+        last = (await readState()).processes.find((p) => p.name === name);
+        if (last && last.pid !== oldPid && last.status === 'running') return last;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(
+        `${name} not restarted within ${timeoutMs} ms (pids.json: ${JSON.stringify(last)})\n--- cluster output ---\n${output.slice(-4000)}`,
+      );
+    },
     output: () => output,
     kill: (pid) => process.kill(pid, 'SIGKILL'),
     stop: cleanup,
@@ -137,8 +171,8 @@ async function stopSupervisor(child: ChildProcess, exited: Promise<number | null
 async function killLeftovers(stateDir: string): Promise<void> {
   const text = await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8').catch(() => undefined);
   if (!text) return;
-  const state = JSON.parse(text) as { nginx?: number; processes?: ClusterProcess[] };
-  for (const pid of [state.nginx, ...(state.processes ?? []).map((p) => p.pid)]) {
+  const state = JSON.parse(text) as Partial<ClusterState>;
+  for (const pid of [state.nginx?.pid, ...(state.processes ?? []).map((p) => p.pid)]) {
     if (!pid) continue;
     try {
       process.kill(pid, 'SIGKILL');

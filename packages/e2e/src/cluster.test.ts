@@ -169,7 +169,9 @@ describe('the cluster through nginx', () => {
     assert.equal(client.socket.io.engine.transport.name, 'polling');
   });
 
-  test('when a gateway is killed, its clients reconnect through nginx to the other and keep working', async () => {
+  // The supervisor restarts the killed gateway (supervision.test.ts); its clients reconnect at once,
+  // so they normally land on the other one, but landing on the restarted one is just as right.
+  test('when a gateway is killed, its clients reconnect through nginx and keep working', async () => {
     const { a: victim, b: survivor, spread } = await pairAcrossGateways('crash');
     const created = await victim.client.request('room:create', {
       type: 'group',
@@ -187,11 +189,9 @@ describe('the cluster through nginx', () => {
     const reconnected = stranded.map((s) => s.client.nextConnected(20_000));
     cluster.kill(doomed.pid);
     const rejoined = await Promise.all(reconnected);
-    assert.deepEqual(
-      rejoined.map((c) => c.serverId),
-      stranded.map(() => survivor.serverId),
-      'every client of the dead gateway moved to the live one',
-    );
+    const gatewayIds = cluster.gateways.map((g) => g.name);
+    for (const c of rejoined)
+      assert.ok(gatewayIds.includes(c.serverId), `reconnected to ${c.serverId}, one of ${gatewayIds.join(', ')}`);
     assert.deepEqual(
       rejoined.map((c) => c.userId),
       stranded.map((s) => s.userId),

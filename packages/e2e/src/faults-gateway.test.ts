@@ -1,6 +1,6 @@
 // Fault (a): the gateway a member is connected to is SIGKILLed while another member sends 200
-// messages. The member's SDK reconnects through nginx to the surviving gateway, syncs, and ends
-// with every acknowledged message exactly once, in seq order.
+// messages. The member's SDK reconnects through nginx (to the surviving gateway, or to the one the
+// supervisor restarted), syncs, and ends with every acknowledged message exactly once, in seq order.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -128,6 +128,10 @@ describe('SIGKILL of a member’s gateway while messages flow', () => {
     t.diagnostic(`bob: ${bob.live} messages live, ${bob.seen.length - bob.live} recovered by sync/fill`);
     assert.ok(bob.live < BURST, 'bob missed messages live (the recovery path was exercised)');
     assert.ok(bob.servers.length >= 2, 'bob reconnected');
-    assert.notEqual(bob.servers.at(-1), victim.name, 'bob now lives on the surviving gateway');
+    // Usually the surviving gateway; the supervisor restarts the killed one, which is as good.
+    assert.ok(
+      cluster.gateways.some((g) => g.name === bob.servers.at(-1)),
+      `bob now lives on ${bob.servers.at(-1)}, a gateway of the cluster`,
+    );
   });
 });

@@ -285,7 +285,7 @@ describe('presence and location through nginx, clients on both gateways', () => 
     );
   });
 
-  // Last: it leaves the cluster with one gateway.
+  // Last: the supervisor restarts the killed gateway, and later tests would race its return.
   test(`a SIGKILLed gateway's user goes offline for a subscriber on the other gateway within PRESENCE_OFFLINE_AFTER_MS = ${OFFLINE_AFTER_MS} ms (+${OFFLINE_SLACK_MS} ms slack)`, async () => {
     const victimId = 'crash-victim';
     const watcher = await connect('crash-watcher', onB[0]!);

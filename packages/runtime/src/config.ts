@@ -27,6 +27,8 @@ export const ENV_DOCS: Record<string, string> = {
   SHUTDOWN_GRACE_MS: 'How long a gateway spends closing sockets in waves on shutdown (default 3000).',
   GATEWAY_ID: 'Name of a gateway replica, sent as `serverId` (default: hostname-pid).',
   GATEWAYS: 'Number of gateway processes `npm run cluster` starts (default 2).',
+  REPLICAS:
+    'Processes per service `npm run cluster` starts, e.g. `messaging=2,presence=2` (default one each; at most 8; named `messaging-1`, `messaging-2`, …).',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent (default info).',
   LOG_FORMAT:
     '`json` or `pretty` (default: `pretty` when output is a terminal, else `json`; `npm run cluster` passes its own choice to its processes).',

@@ -15,7 +15,10 @@ export interface WebhookOutbox {
 }
 
 /** The outbox of a process: enabled by `WEBHOOK_URL` (every process reads the same config). */
-export function createWebhookOutbox(config: { WEBHOOK_URL?: string | undefined }, now: () => Date = () => new Date()): WebhookOutbox {
+export function createWebhookOutbox(
+  config: { WEBHOOK_URL?: string | undefined },
+  now: () => Date = () => new Date(),
+): WebhookOutbox {
   const enabled = Boolean(config.WEBHOOK_URL);
   return {
     enabled,

@@ -2,31 +2,50 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '@switchboard/db';
+import type { ClusterServiceName, ProcessPlan } from './config.ts';
 
 export const NGINX_TEMPLATE = path.join(REPO_ROOT, 'nginx', 'nginx.conf.template');
 
-/** Where each upstream of the template points (host:port). */
+/** Where each upstream of the template points (host:port): every replica of each. */
 export interface NginxUpstreams {
   listen: number;
   gateways: string[];
-  messaging: string;
-  presence: string;
-  'call-signaling': string;
-  notification: string;
+  messaging: string[];
+  presence: string[];
+  'call-signaling': string[];
+  notification: string[];
 }
 
-const server = (address: string) => `    server ${address} max_fails=1 fail_timeout=5s;`;
+/** The upstreams for a cluster's plan: its gateways, and every replica of each service. */
+export function nginxUpstreams(listen: number, plans: ProcessPlan[]): NginxUpstreams {
+  const at = (filter: (p: ProcessPlan) => boolean) => plans.filter(filter).map((p) => `127.0.0.1:${p.port}`);
+  const replicasOf = (service: ClusterServiceName) => at((p) => p.kind === 'service' && p.service === service);
+  return {
+    listen,
+    gateways: at((p) => p.kind === 'gateway'),
+    messaging: replicasOf('messaging'),
+    presence: replicasOf('presence'),
+    'call-signaling': replicasOf('call-signaling'),
+    notification: replicasOf('notification'),
+  };
+}
+
+// A refused connection marks a replica down for 5 s; nginx sends the request to the next one.
+const servers = (addresses: string[]) => {
+  if (addresses.length === 0) throw new Error('nginx template: an upstream needs at least one server');
+  return addresses.map((address) => `    server ${address} max_fails=1 fail_timeout=5s;`).join('\n');
+};
 
 /** Fill the template's {{NAME}} placeholders; an unknown or unfilled placeholder is an error. */
 export function renderNginxConfig(template: string, prefix: string, upstreams: NginxUpstreams): string {
   const values: Record<string, string> = {
     PREFIX: prefix,
     LISTEN: String(upstreams.listen),
-    GATEWAY_SERVERS: upstreams.gateways.map(server).join('\n'),
-    MESSAGING_SERVER: server(upstreams.messaging),
-    PRESENCE_SERVER: server(upstreams.presence),
-    CALL_SIGNALING_SERVER: server(upstreams['call-signaling']),
-    NOTIFICATION_SERVER: server(upstreams.notification),
+    GATEWAY_SERVERS: servers(upstreams.gateways),
+    MESSAGING_SERVERS: servers(upstreams.messaging),
+    PRESENCE_SERVERS: servers(upstreams.presence),
+    CALL_SIGNALING_SERVERS: servers(upstreams['call-signaling']),
+    NOTIFICATION_SERVERS: servers(upstreams.notification),
   };
   return template.replace(/\{\{([A-Z_]+)\}\}/g, (_match, name: string) => {
     const value = values[name];

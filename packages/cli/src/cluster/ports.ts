@@ -1,19 +1,24 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { CLUSTER_SERVICES, GATEWAY_PORT_OFFSET, SERVICE_PORT_OFFSET } from './config.ts';
+import { CLUSTER_SERVICES, GATEWAY_PORT_OFFSET, type Replicas, servicePort } from './config.ts';
 
-/** Every port a cluster on `port` listens on: nginx's, then those `planProcesses` derives from it. */
-export function clusterPorts(port: number, gateways: number): number[] {
+/**
+ * Every port a cluster on `port` listens on: nginx's, then those `planProcesses` derives from it
+ * for `gateways` gateways and `replicas` (services not named run once).
+ */
+export function clusterPorts(port: number, gateways: number, replicas: Partial<Replicas> = {}): number[] {
   const gatewayPorts = Array.from({ length: gateways }, (_, i) => port + GATEWAY_PORT_OFFSET + i);
-  const servicePorts = CLUSTER_SERVICES.map((_, i) => port + SERVICE_PORT_OFFSET + i);
+  const servicePorts = CLUSTER_SERVICES.flatMap((service) =>
+    Array.from({ length: replicas[service] ?? 1 }, (_, i) => servicePort(port, service, i + 1)),
+  );
   return [port, ...gatewayPorts, ...servicePorts];
 }
 
 /** A PORT whose whole block is free, for tests and benchmarks that start clusters side by side. */
-export async function findFreeClusterPort(gateways = 2): Promise<number> {
+export async function findFreeClusterPort(gateways = 2, replicas: Partial<Replicas> = {}): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + crypto.randomInt(0, 30_000);
-    const free = await Promise.all(clusterPorts(base, gateways).map((port) => isPortFree(port, '0.0.0.0')));
+    const free = await Promise.all(clusterPorts(base, gateways, replicas).map((port) => isPortFree(port, '0.0.0.0')));
     if (free.every(Boolean)) return base;
   }
   throw new Error('no free port block for a cluster');

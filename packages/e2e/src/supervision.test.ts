@@ -1,0 +1,198 @@
+// Supervision and replicas through the real `npm run cluster` (issue 13, items 1 and 7): with
+// REPLICAS=messaging=2 both messaging processes run, are listed and share the work; a SIGKILLed
+// gateway is restarted on its port, pids.json names the new pid, and clients from its address
+// range land on it again; a SIGKILLed messaging replica comes back too.
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import { signToken } from '@switchboard/runtime';
+import { testRedis, waitFor } from '@switchboard/testkit';
+import { connectClient, type E2eClient } from './client.ts';
+import { type ClusterProcess, type RunningCluster, startCluster } from './cluster-harness.ts';
+import { mapAddressesToGateways, requestJson } from './presence-helpers.ts';
+import { delta, parsePrometheusText, type Sample } from './prometheus-text.ts';
+
+const WAIT = { timeoutMs: 60_000, intervalMs: 200 };
+const REST_SENDS = 6;
+
+describe('the supervised cluster, messaging replicated', () => {
+  let cluster: RunningCluster;
+  const clients: E2eClient[] = [];
+  const redis = testRedis();
+  const token = (userId: string) => signToken(cluster.jwtSecret, userId, { name: `User ${userId}` });
+  const connect = async (userId: string, localAddress?: string) => {
+    const client = await connectClient(cluster.url, token(userId), localAddress ? { localAddress } : {});
+    clients.push(client);
+    return client;
+  };
+  const scrape = async (p: ClusterProcess): Promise<Sample[]> =>
+    parsePrometheusText(await (await fetch(`http://127.0.0.1:${p.port}/metrics`)).text());
+  const readyz = async (p: ClusterProcess) =>
+    (await fetch(`http://127.0.0.1:${p.port}/readyz`).catch(() => undefined))?.status;
+  /** alice creates a room with bob, bob joins it, alice sends: bob receives it live. */
+  const chat = async (alice: E2eClient, bob: E2eClient, content: string) => {
+    const created = await alice.request('room:create', {
+      type: 'group',
+      name: content,
+      memberIds: [bob.connected().userId],
+    });
+    assert.equal(created.success, true, JSON.stringify(created));
+    if (!created.success) throw new Error('unreachable');
+    const roomId = created.room.id;
+    assert.equal((await bob.request('room:join', { roomId })).success, true);
+    const arrival = bob.next('message:new', 20_000, (m) => m.roomId === roomId);
+    const sent = await alice.request('message:send', { roomId, content });
+    assert.equal(sent.success, true, JSON.stringify(sent));
+    assert.equal((await arrival).content, content);
+    return roomId;
+  };
+
+  before(async () => {
+    cluster = await startCluster({ gateways: 2, replicas: { messaging: 2 } });
+  });
+
+  after(async () => {
+    for (const client of clients) client.close();
+    redis.disconnect();
+    await cluster?.stop();
+  });
+
+  test('REPLICAS=messaging=2 runs messaging-1 and messaging-2, each listed, ready, with its own bus consumer', async () => {
+    const messaging = cluster.processes.filter((p) => p.service === 'messaging');
+    assert.deepEqual(
+      messaging.map((p) => p.name),
+      ['messaging-1', 'messaging-2'],
+    );
+    assert.equal(new Set(messaging.map((p) => p.port)).size, 2);
+    assert.equal(new Set(messaging.map((p) => p.pid)).size, 2);
+    for (const p of messaging) assert.equal(await readyz(p), 200, `${p.name} /readyz`);
+    assert.deepEqual(
+      cluster.processes.filter((p) => p.kind === 'service' && p.service !== 'messaging').map((p) => p.name),
+      ['presence', 'call-signaling', 'notification'],
+    );
+
+    // Consumer names are <service>-<hostname>-<pid>: one per process, in one group.
+    const expected = messaging.map((p) => `messaging-${os.hostname()}-${p.pid}`).sort();
+    const stream = `${cluster.redisPrefix}bus:cmd:messaging`;
+    const consumers = await waitFor(
+      async () => {
+        const rows = (await redis.call('XINFO', 'CONSUMERS', stream, 'messaging')) as unknown[][];
+        const names = rows.map((row) => String(row[1])).sort();
+        return expected.every((n) => names.includes(n)) ? names : undefined;
+      },
+      { ...WAIT, what: `consumers ${expected.join(', ')}` },
+    );
+    assert.deepEqual(consumers, expected);
+  });
+
+  test('a chat message goes end to end, and nginx spreads /api/messages over both replicas', async () => {
+    const alice = await connect('rep-alice');
+    const bob = await connect('rep-bob');
+    const roomId = await chat(alice, bob, 'hello over two messaging replicas');
+
+    const messaging = cluster.processes.filter((p) => p.service === 'messaging');
+    const before = await Promise.all(messaging.map(scrape));
+    for (let i = 0; i < REST_SENDS; i++) {
+      const response = await requestJson(`${cluster.url}/api/messages`, 'POST', token('rep-alice'), {
+        roomId,
+        content: `rest ${i}`,
+      });
+      assert.equal(response.status, 201, JSON.stringify(response.body));
+    }
+    const after = await Promise.all(messaging.map(scrape));
+    const handled = messaging.map((_, i) => delta(before[i]!, after[i]!, 'switchboard_messages_persisted_total'));
+    assert.equal(
+      handled.reduce((a, b) => a + b, 0),
+      REST_SENDS,
+      `persisted per replica: ${handled.join(', ')}`,
+    );
+    assert.ok(
+      handled.every((n) => n > 0),
+      `each replica served some REST sends: ${handled.join(', ')}`,
+    );
+  });
+
+  test('a SIGKILLed gateway is restarted on its port, listed with its new pid, and its clients land on it again', async (t) => {
+    const byGateway = await mapAddressesToGateways(cluster.url, token('probe'));
+    const victim = cluster.gateways[0]!;
+    const addresses = byGateway.get(victim.name);
+    assert.ok(addresses?.length, `some address lands on ${victim.name}: ${JSON.stringify([...byGateway])}`);
+
+    const killedAt = Date.now();
+    cluster.kill(victim.pid);
+    const restarted = await cluster.waitForRestart(victim.name, victim.pid);
+    const listedAfter = Date.now() - killedAt;
+    assert.equal(restarted.port, victim.port);
+    assert.equal(restarted.restarts, 1);
+    await waitFor(async () => (await readyz(restarted)) === 200, { ...WAIT, what: `${victim.name} /readyz` });
+    const readyAfter = Date.now() - killedAt;
+    assert.match(
+      cluster.output(),
+      new RegExp(
+        `${victim.name} \\(pid ${victim.pid}\\) exited \\(signal SIGKILL\\); restarting in \\d+ ms \\(restart 1\\)`,
+      ),
+    );
+
+    // nginx skips a refused gateway for fail_timeout (5 s), then sends its address range back.
+    const back = await waitFor(
+      async () => {
+        const client = await connect('comeback', addresses[0]!);
+        const { serverId } = client.connected();
+        if (serverId === victim.name) return client;
+        client.close();
+        return undefined;
+      },
+      { ...WAIT, intervalMs: 500, what: `a client from ${addresses[0]} on ${victim.name} again` },
+    );
+    const reconnectedAfter = Date.now() - killedAt;
+    t.diagnostic(
+      `${victim.name}: new pid in pids.json after ${listedAfter} ms, /readyz 200 after ${readyAfter} ms, a client from ${addresses[0]} on it after ${reconnectedAfter} ms`,
+    );
+    const supervisorSays = new RegExp(`${victim.name} \\(pid \\d+\\) ready again, \\d+ ms after it exited`).exec(
+      cluster.output(),
+    );
+    if (supervisorSays) t.diagnostic(`supervisor: ${supervisorSays[0]}`);
+
+    // The client on the restarted gateway is fully served.
+    const other = await connect('comeback-peer');
+    await chat(back, other, 'back on the restarted gateway');
+  });
+
+  test('a SIGKILLed messaging replica comes back while the other keeps serving', async () => {
+    const victim = cluster.processes.find((p) => p.name === 'messaging-2')!;
+    cluster.kill(victim.pid);
+    const alice = await connect('kill-alice');
+    const bob = await connect('kill-bob');
+    await chat(alice, bob, 'served while messaging-2 restarts');
+    const restarted = await cluster.waitForRestart('messaging-2', victim.pid);
+    await waitFor(async () => (await readyz(restarted)) === 200, { ...WAIT, what: 'messaging-2 /readyz' });
+    const state = await cluster.state();
+    assert.deepEqual(
+      state.processes.filter((p) => p.service === 'messaging').map((p) => [p.name, p.status]),
+      [
+        ['messaging-1', 'running'],
+        ['messaging-2', 'running'],
+      ],
+    );
+    assert.equal(state.nginx.status, 'running');
+    await chat(alice, bob, 'after messaging-2 is back');
+  });
+});
+
+describe('start-up of the supervised cluster', () => {
+  test('a process that exits during start-up fails the start instead of being restarted', async () => {
+    // Every process refuses this value (the runner itself does not read it): all exit at once.
+    const failed = await startCluster({ gateways: 1, env: { BUS_TIMEOUT_MS: 'soon' }, readyTimeoutMs: 60_000 }).then(
+      async (cluster) => {
+        await cluster.stop();
+        assert.fail('the cluster started with BUS_TIMEOUT_MS=soon');
+      },
+      (error: Error) => error.message,
+    );
+    assert.match(failed, /supervisor exited with 1/);
+    assert.match(failed, /exited during start-up \(code 1\)/);
+    assert.match(failed, /start-up failed: /);
+    assert.match(failed, /BUS_TIMEOUT_MS/);
+    assert.doesNotMatch(failed, /restarting in/);
+  });
+});
