@@ -74,8 +74,14 @@ export const INTERNAL_COMMANDS = {
     /** Gateway, throttled: the user did something (clears automatic `away`). */
     'presence:activity': command<typeof EmptyCommand, Empty>(EmptyCommand),
   },
-  'call-signaling': {},
+  'call-signaling': {
+    /** Gateway, on connect and disconnect: a party's device came or went (reconnect grace of accepted calls). */
+    'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
+    'session:close': command<typeof SessionPayload, Empty>(SessionPayload),
+  },
   notification: {
+    /** Gateway, on connect: join the socket to its topics, push its unread count and any open alert it must see. */
+    'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
     /** Persist a notification for its recipients and push it (missed calls, offline emergency contacts). */
     'notification:create': command<typeof NotificationCreatePayload, NotificationCreateResult>(
       NotificationCreatePayload,
