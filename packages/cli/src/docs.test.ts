@@ -48,3 +48,36 @@ describe('API docs', () => {
     }
   });
 });
+
+describe('paths named in docs', () => {
+  const SKIP = new Set(['node_modules', 'dist', '.git', '.data', '.cluster', 'generated']);
+  function walk(dir: string, out: string[] = []): string[] {
+    for (const entry of fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })) {
+      if (SKIP.has(entry.name)) continue;
+      const rel = dir === '.' ? entry.name : path.join(dir, entry.name);
+      out.push(entry.isDirectory() ? `${rel}/` : rel);
+      if (entry.isDirectory()) walk(rel, out);
+    }
+    return out;
+  }
+  const files = walk('.');
+  // Written at run time, not kept in the repository.
+  const RUNTIME_FILES = new Set(['pids.json']);
+  // A file or folder name in backticks: `src/x.ts`, `handlers/rooms.ts`, `context.ts`, `docs/api.md`, `stats/`.
+  const NAMED = /`((?:[\w.-]+\/)*(?:[\w-]+\.(?:ts|js|md|sql|conf|template|prisma|toml|yml|json|svg)|[\w-]+\/))`/g;
+
+  test('every file a README or doc names in backticks exists (in its package, or anywhere for repo docs)', () => {
+    const missing: string[] = [];
+    for (const doc of files.filter((f) => f.endsWith('.md'))) {
+      // A package's README names its own files; repository docs may name any file.
+      const scope = /^(packages|services)\/[^/]+\//.exec(doc)?.[0] ?? '';
+      const inScope = files.filter((f) => f.startsWith(scope));
+      for (const [, named] of read(doc).matchAll(NAMED)) {
+        if (!named || named.startsWith('.') || RUNTIME_FILES.has(named)) continue;
+        const exists = inScope.some((f) => f === named || f.endsWith(`/${named}`)) || files.includes(named);
+        if (!exists) missing.push(`${doc}: ${named}`);
+      }
+    }
+    assert.deepEqual(missing, [], 'stale file names in docs');
+  });
+});
