@@ -8,8 +8,8 @@ import { presenceHandlers } from './handlers/presence-handlers.ts';
 import { sessionHandlers } from './handlers/session-handlers.ts';
 import { createHistoryWriter } from './location/history-writer.ts';
 import { createLocationService } from './location/location-service.ts';
-import { createMemoryRateLimiter, createRedisRateLimiter } from './location/rate-limiter.ts';
 import { startRetention } from './location/retention.ts';
+import { createMemoryUploadLimiter, createRedisUploadLimiter } from './location/upload-limiter.ts';
 import { geofenceRoutes } from './routes/geofence-routes.ts';
 import { locationRoutes } from './routes/location-routes.ts';
 import { MemoryPresenceStore } from './store/memory-store.ts';
@@ -26,7 +26,9 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const { config, log, bus, db, broadcaster, verifier, redis } = deps;
   const store: PresenceStore = redis ? new RedisPresenceStore(redis, config.REDIS_PREFIX) : new MemoryPresenceStore();
   const bucket = { intervalMs: config.LOCATION_RATE_INTERVAL_MS, burst: config.LOCATION_RATE_BURST };
-  const limiter = redis ? createRedisRateLimiter(redis, config.REDIS_PREFIX, bucket) : createMemoryRateLimiter(bucket);
+  const limiter = redis
+    ? createRedisUploadLimiter(redis, config.REDIS_PREFIX, bucket)
+    : createMemoryUploadLimiter(bucket);
   const timing = presenceTiming(config);
 
   const roomsOf = createRoomsOfUser(bus, log);

@@ -10,10 +10,10 @@ import { AppError, type Broadcaster, type Logger } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import type { GeofenceEvaluator } from '../geofences/evaluator.ts';
 import type { HistoryWriter } from './history-writer.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { UploadLimiter } from './upload-limiter.ts';
 
 export interface LocationServiceDeps {
-  limiter: RateLimiter;
+  limiter: UploadLimiter;
   roomsOf: RoomsOfUser;
   broadcaster: Broadcaster;
   history: HistoryWriter;

@@ -1,7 +1,7 @@
 import type { Redis } from '@switchboard/runtime';
 
 /** Token bucket per user: `burst` uploads at once, then one every `intervalMs`. */
-export interface RateLimiter {
+export interface UploadLimiter {
   /** True when the upload may go ahead (a token was taken). */
   take(userId: string, now?: number): Promise<boolean>;
 }
@@ -11,7 +11,7 @@ export interface BucketOptions {
   burst: number;
 }
 
-export function createMemoryRateLimiter({ intervalMs, burst }: BucketOptions): RateLimiter {
+export function createMemoryUploadLimiter({ intervalMs, burst }: BucketOptions): UploadLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     async take(userId, now = Date.now()) {
@@ -42,11 +42,11 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(interval * burst) + 1000)
 return ok`;
 
-export function createRedisRateLimiter(
+export function createRedisUploadLimiter(
   redis: Redis,
   prefix: string,
   { intervalMs, burst }: BucketOptions,
-): RateLimiter {
+): UploadLimiter {
   return {
     async take(userId, now = Date.now()) {
       const ok = await redis.eval(TAKE, 1, `${prefix}presence:rate:location:${userId}`, now, intervalMs, burst);
