@@ -12,7 +12,7 @@ import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
-  BaseConfigSchema, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, finishHttpApp, listen,
+  BaseConfigSchema, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, devTokenRouter, finishHttpApp, listen, staticSite,
 } from '@switchboard/runtime';
 
 const SERVICES: ServiceModule[] = [messaging, presence, callSignaling, notification];
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   const stats = createStatsRouter({ io: gateway.io, bus, gatewayId: config.GATEWAY_ID ?? 'embedded', prefix: config.REDIS_PREFIX, log });
   app.use('/api', stats.router);
   for (const { service } of running) if (service.router) app.use('/api', service.router);
+  app.use('/api', devTokenRouter({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY })).use(staticSite({ log }));
   finishHttpApp(app, log, metrics);
 
   const port = await listen(httpServer, config.PORT, config.HOST);

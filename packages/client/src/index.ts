@@ -4,3 +4,5 @@ export { SwitchboardError } from './errors.ts';
 export type { ClientSocket, RequestFn, RequestOptions } from './request.ts';
 export { DEFAULT_SEND_RETRY, type RetryPolicy, type SendMessageInput } from './send.ts';
 export { memoryCursorStorage, type CursorStorage } from './storage.ts';
+export { PresenceTracker, type PresenceHandler } from './presence.ts';
+export { webCursorStorage, type WebStorageLike } from './web-storage.ts';

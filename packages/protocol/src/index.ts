@@ -9,3 +9,4 @@ export * from './notifications.ts';
 export * from './events.ts';
 export * from './bus.ts';
 export * from './validation.ts';
+export * from './dev-token.ts';

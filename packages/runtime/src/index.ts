@@ -8,3 +8,5 @@ export * from './metrics.ts';
 export * from './redis.ts';
 export * from './validate.ts';
 export * from './request-context.ts';
+export * from './dev-token.ts';
+export * from './static-site.ts';

@@ -6,7 +6,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { RedisBus } from '@switchboard/bus';
 import { ClusterConfigSchema, loadConfigOrExit, onShutdown, type ClusterConfig } from '@switchboard/host';
 import {
-  createHttpApp, createLogger, createMetrics, createRedis, createTokenVerifier, finishHttpApp, listen, socketIoKey, type Logger,
+  createHttpApp, createLogger, createMetrics, createRedis, createTokenVerifier, devTokenRouter, finishHttpApp, listen, socketIoKey, type Logger,
 } from '@switchboard/runtime';
 import { createRedisRateLimiter, createStatsRouter, startGateway, type RunningGateway } from './index.ts';
 
@@ -44,6 +44,7 @@ async function run(config: ClusterConfig, gatewayId: string, baseLog: Logger): P
   // Routes are read per request, so mounting after Socket.IO attached is fine.
   const stats = createStatsRouter({ io: gateway.io, bus, gatewayId, redis, prefix: config.REDIS_PREFIX, log });
   app.use('/api', stats.router);
+  app.use('/api', devTokenRouter({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY }));
   finishHttpApp(app, log, metrics);
   const port = await listen(server, config.SERVICE_PORT, config.HOST);
   log.info({ port }, 'listening');
