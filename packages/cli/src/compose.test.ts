@@ -9,14 +9,14 @@ import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@switchboard/db';
 import { ClusterConfigSchema } from '@switchboard/host';
-import { createMetrics } from '@switchboard/runtime';
+import { createMetrics, IMMUTABLE_CACHE, REVALIDATE_CACHE } from '@switchboard/runtime';
 import { ENV_DOCS } from '@switchboard/runtime';
 import { ClusterRunnerSchema, CLUSTER_SERVICES, planProcesses } from './cluster/config.ts';
 import { writeNginxConfig, nginxArgs } from './cluster/nginx-config.ts';
 
 interface ComposeService {
   image?: string;
-  build?: { dockerfile?: string };
+  build?: { dockerfile?: string; target?: string };
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }> | string[];
@@ -122,6 +122,39 @@ describe('nginx configs', () => {
     }
   });
 
+  test('both serve the web app: hashed assets immutable for a year, everything else revalidated, /api/ never the app', () => {
+    const cacheOf = (conf: string, location: string) => {
+      const block = new RegExp(`location\\s+${location.replace(/[/.]/g, '\\$&')}\\s*\\{([^}]*)\\}`).exec(conf)?.[1] ?? '';
+      return { cache: /add_header Cache-Control "([^"]+)"/.exec(block)?.[1], tryFiles: /try_files ([^;]+);/.exec(block)?.[1] };
+    };
+    for (const conf of [composeNginx, template]) {
+      assert.deepEqual(cacheOf(conf, '/assets/'), { cache: IMMUTABLE_CACHE, tryFiles: '$uri =404' });
+      assert.deepEqual(cacheOf(conf, '/'), { cache: REVALIDATE_CACHE, tryFiles: '$uri /index.html' });
+      assert.match(conf, /location \/api\/ \{\s*return 404 '\{"success":false,"code":"NOT_FOUND"/, 'unknown /api/ paths stay JSON 404s');
+      assert.match(conf, /location = \/api\/dev\/token \{\s*proxy_pass http:\/\/gateways;/, 'dev sign-in is answered by the gateways');
+      assert.match(conf, /text\/javascript js mjs;/, 'scripts are served as JavaScript without a system mime.types');
+    }
+    assert.match(template, /root \{\{PREFIX\}\}\/web;/);
+    assert.match(composeNginx, /root \/usr\/share\/nginx\/html;/);
+  });
+
+  test('the compose nginx image carries its config and the built web app (services/Dockerfile, target web)', () => {
+    const nginx = services.nginx!;
+    assert.equal(nginx.build?.dockerfile, 'services/Dockerfile');
+    assert.equal(nginx.build?.target, 'web');
+    for (const [name, s] of switchboardContainers) assert.equal(s.build?.target, 'app', `${name} runs the app target`);
+    const dockerfile = read('services/Dockerfile');
+    assert.match(dockerfile, /^FROM node:\S+ AS app$/m);
+    assert.match(dockerfile, /^FROM nginx:\S+ AS web$/m);
+    assert.match(dockerfile, /^COPY nginx\/nginx\.compose\.conf \/etc\/nginx\/nginx\.conf$/m);
+    assert.match(dockerfile, /^COPY --from=app \/app\/packages\/web\/dist \/usr\/share\/nginx\/html$/m);
+    // `npm ci` in the app stage builds packages/web/dist through the root prepare script.
+    assert.match(dockerfile, /RUN npm ci\b/);
+    const rootScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    assert.match(rootScripts.prepare ?? '', /web:build/);
+    assert.ok(!read('.dockerignore').split('\n').some((line) => line.trim() === 'packages/web' || line.trim() === 'nginx'), 'the sources the image builds from are not ignored');
+  });
+
   test('Prometheus scrapes every Switchboard container on its SERVICE_PORT', () => {
     const prometheus = parse(read('prometheus/prometheus.yml')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
     const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
@@ -172,6 +205,7 @@ describe('the cluster runner', () => {
     prefixes.push(prefix);
     const conf = fs.readFileSync(confPath, 'utf8');
     assert.doesNotMatch(conf, /\{\{/);
+    assert.ok(fs.existsSync(path.join(prefix, 'web', 'index.html')), 'the web app (or the not-built page) is staged under the prefix for nginx\'s root');
     const result = spawnSync('nginx', ['-t', ...nginxArgs(prefix, confPath).slice(0, -2)], { encoding: 'utf8' });
     assert.equal(result.error, undefined, 'nginx is on PATH (apt-get install -y nginx)');
     assert.equal(result.status, 0, result.stderr);

@@ -16,7 +16,7 @@ export function webCursorStorage(storage: WebStorageLike, key: string): CursorSt
   let cursors: Record<string, number> = {};
   try {
     const parsed: unknown = JSON.parse(storage.getItem(key) ?? '{}');
-    if (parsed !== null && typeof parsed === 'object') {
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
       for (const [roomId, seq] of Object.entries(parsed)) if (Number.isInteger(seq) && (seq as number) >= 0) cursors[roomId] = seq as number;
     }
   } catch {
