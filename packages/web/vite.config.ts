@@ -36,6 +36,11 @@ export default defineConfig({
     target: 'es2022',
     // Reported by the build; the budget (300 KB gzip for the initial load) is checked in web.test.ts.
     chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      // The protocol's modules and zod only define things: a module none of whose exports the page
+      // uses is left out (the SDK needs only the error codes, not the zod schemas).
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/](packages[\\/]protocol|node_modules[\\/]zod)[\\/]/.test(id) },
+    },
   },
   server: {
     proxy: {

@@ -115,6 +115,9 @@ describe('the web app on npm start', () => {
     await bob.page.getByTestId('violations').getByText(/Alice entered danger zone “Construction site”/).waitFor();
     await bob.page.locator('[data-testid="map"] [data-fence][data-violated="true"]').waitFor();
     await bob.page.locator('[data-testid="map"] .marker.violating[data-user="alice"]').waitFor();
+    await bob.shareManualPoint(52.5182, 13.4012);
+    await alice.page.locator('[data-testid="map"] [data-user="bob"]').waitFor();
+    await bob.page.locator('[data-testid="map"] .marker:not(.violating)[data-user="bob"]').waitFor();
     await assertAccessible(bob.page, 'map');
     await screenshot(bob.page, 'map');
   });

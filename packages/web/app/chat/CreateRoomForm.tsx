@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
-import { ROOM_TYPES, type RoomType } from '@switchboard/protocol';
+import type { RoomType } from '@switchboard/protocol';
 import { useServices } from '../shell/services.tsx';
+import { ROOM_TYPES } from '../api/protocol-values.ts';
 
 const list = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 

@@ -15,7 +15,7 @@ export class RoomCache {
   load(): Record<string, Room> {
     try {
       const parsed: unknown = JSON.parse(this.storage.getItem(this.key) ?? '{}');
-      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, Room>) : {};
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, Room>) : {};
     } catch {
       return {};
     }

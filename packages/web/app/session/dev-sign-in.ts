@@ -1,4 +1,5 @@
-import { DEV_TOKEN_PATH, type DevTokenPayload, type DevTokenResult, type DevTokenStatus } from '@switchboard/protocol';
+import type { DevTokenPayload, DevTokenResult, DevTokenStatus } from '@switchboard/protocol';
+import { DEV_TOKEN_PATH } from '../api/protocol-values.ts';
 
 export type DevSignInStatus = { available: true } | { available: false; reason: string };
 
