@@ -118,7 +118,9 @@ describe('nginx configs', () => {
     for (const conf of [composeNginx, template]) {
       assert.match(conf, /proxy_set_header Upgrade \$http_upgrade;/);
       assert.match(conf, /proxy_read_timeout 75s;/);
-      assert.doesNotMatch(conf, /location[^{]*(metrics|readyz)/, 'internal endpoints are not public');
+      const internal = locations(conf).filter((l) => /metrics|readyz/.test(l));
+      assert.deepEqual(internal, ['~ ^/(metrics|readyz)$ -> return'], 'internal endpoints are not public: only a 404 names them');
+      assert.match(conf, /location ~ \^\/\(metrics\|readyz\)\$ \{\s*return 404 /);
     }
   });
 
