@@ -9,7 +9,7 @@ import { startCluster, type RunningCluster } from '@switchboard/e2e';
 import { signToken } from '@switchboard/runtime';
 import { ensureWebBuilt } from './ensure-built.ts';
 import { AppDriver } from './testing/app-driver.ts';
-import { assertAccessible, launchBrowser, Party } from './testing/browser.ts';
+import { assertAccessible, launchBrowser, Party, photographFailures } from './testing/browser.ts';
 import { startRelay, type Relay } from './testing/servers.ts';
 
 describe('the web app through nginx on a two-gateway cluster', () => {
@@ -18,6 +18,7 @@ describe('the web app through nginx on a two-gateway cluster', () => {
   const relays: Relay[] = [];
   let alice: AppDriver;
   let bob: AppDriver;
+  const parties = () => [alice, bob].filter(Boolean).map((d) => d.party);
 
   before(async () => {
     ensureWebBuilt();
@@ -31,7 +32,7 @@ describe('the web app through nginx on a two-gateway cluster', () => {
     await cluster?.stop();
   });
 
-  test('nginx serves the app with cache headers, client routes fall back to it, /api/ stays JSON', async () => {
+  test('nginx serves the app with cache headers, client routes fall back to it, /api/ stays JSON', () => photographFailures(parties, 'nginx serves the app with cache headers,', async () => {
     const index = await fetch(`${cluster.url}/`);
     assert.equal(index.status, 200);
     assert.equal(index.headers.get('cache-control'), 'no-cache');
@@ -53,9 +54,9 @@ describe('the web app through nginx on a two-gateway cluster', () => {
     assert.equal(stats.status, 200);
     const refused = await fetch(`${cluster.url}/api/dev/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"Mallory","role":"admin"}' });
     assert.equal(refused.status, 403, 'no dev tokens on a cluster with its own secret');
-  });
+  }));
 
-  test('each person lands on a different gateway; dev sign-in is refused with the reason', async () => {
+  test('each person lands on a different gateway; dev sign-in is refused with the reason', () => photographFailures(parties, 'each person lands on a different gateway', async () => {
     // ip_hash hashes the first three octets: find two source addresses on different gateways.
     const seen = new Map<string, AppDriver>();
     for (let n = 1; n <= 8 && seen.size < 2; n++) {
@@ -79,9 +80,9 @@ describe('the web app through nginx on a two-gateway cluster', () => {
     assert.equal(seen.size, 2, 'two source addresses reached different gateways');
     [alice, bob] = [...seen.values()] as [AppDriver, AppDriver];
     assert.deepEqual([...seen.keys()].sort(), cluster.gateways.map((g) => g.name).sort());
-  });
+  }));
 
-  test('chat crosses gateways live, with typing and receipts; presence and location too', async () => {
+  test('chat crosses gateways live, with typing and receipts; presence and location too', () => photographFailures(parties, 'chat crosses gateways live, with typing ', async () => {
     await alice.createRoom({ name: 'Across gateways', members: ['bob'] });
     await bob.openRoom('Across gateways');
     await bob.page.getByTestId('composer').pressSequentially('hello from the other gateway', { delay: 20 });
@@ -100,14 +101,14 @@ describe('the web app through nginx on a two-gateway cluster', () => {
     await bob.shareManualPoint(48.8566, 2.3522);
     await alice.page.locator('[data-testid="map"] [data-user="bob"]').waitFor();
     await assertAccessible(alice.page, 'map (cluster)');
-  });
+  }));
 
-  test('the operator view shows both gateways and their connections', async () => {
+  test('the operator view shows both gateways and their connections', () => photographFailures(parties, 'the operator view shows both gateways an', async () => {
     await alice.page.getByRole('link', { name: 'Operations' }).click();
     for (const gateway of cluster.gateways) await alice.page.locator(`tr[data-gateway="${gateway.name}"]`).waitFor();
     await alice.page.waitForFunction(() => Number(document.querySelector('[data-testid="ops-samples"]')?.textContent) >= 2);
     await assertAccessible(alice.page, 'operations (cluster)');
-  });
+  }));
 
   test('no page logged a console error', () => {
     alice.party.assertNoConsoleErrors();

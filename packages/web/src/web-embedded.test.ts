@@ -9,7 +9,7 @@ import { findFreeClusterPort } from '@switchboard/cli';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testkit';
 import { ensureWebBuilt } from './ensure-built.ts';
 import { AppDriver } from './testing/app-driver.ts';
-import { assertAccessible, launchBrowser, Party, screenshot } from './testing/browser.ts';
+import { assertAccessible, launchBrowser, Party, photographFailures, screenshot } from './testing/browser.ts';
 import { startEmbeddedServer, type EmbeddedServer } from './testing/servers.ts';
 
 describe('the web app on npm start', () => {
@@ -18,6 +18,7 @@ describe('the web app on npm start', () => {
   let browser: Browser;
   let alice: AppDriver;
   let bob: AppDriver;
+  const parties = () => [alice, bob].filter(Boolean).map((d) => d.party);
   let roomId = '';
 
   before(async () => {
@@ -35,16 +36,16 @@ describe('the web app on npm start', () => {
     await database?.drop();
   });
 
-  test('the sign-in page offers "sign in as" on the dev secret and passes axe', async () => {
+  test('the sign-in page offers "sign in as" on the dev secret and passes axe', () => photographFailures(parties, 'the sign-in page offers "sign in as" on ', async () => {
     await alice.page.goto('/');
     await alice.page.getByRole('region', { name: 'Sign in as…' }).getByLabel('Name').waitFor();
     await assertAccessible(alice.page, 'sign-in');
     await alice.signInAs('Alice', 'admin', '+15550100001');
     await bob.signInAs('Bob');
     await alice.page.getByTestId('me').getByText('Alice').waitFor();
-  });
+  }));
 
-  test('two people chat live: room list, unread count, typing, delivered and read receipts', async () => {
+  test('two people chat live: room list, unread count, typing, delivered and read receipts', () => photographFailures(parties, 'two people chat live: room list, unread ', async () => {
     roomId = await alice.createRoom({ name: 'Night shift', members: ['bob'] });
     // Bob is a member: the room appears in his list without a reload.
     await bob.roomLink('Night shift').waitFor();
@@ -68,9 +69,9 @@ describe('the web app on npm start', () => {
     await alice.message('just for you, Bob').getByText('private to Bob').waitFor();
     await assertAccessible(alice.page, 'chat');
     await screenshot(alice.page, 'chat');
-  });
+  }));
 
-  test('a join request is approved by the owner and the room opens for the requester', async () => {
+  test('a join request is approved by the owner and the room opens for the requester', () => photographFailures(parties, 'a join request is approved by the owner ', async () => {
     const approvalRoom = await alice.createRoom({ name: 'Clinic desk', approval: true });
     await alice.send('welcome to the desk');
     await bob.page.getByLabel('Join a room by id').fill(approvalRoom);
@@ -81,18 +82,44 @@ describe('the web app on npm start', () => {
     await bob.page.getByTestId('room-list').locator(`a[data-room="${approvalRoom}"]`).click();
     await bob.message('welcome to the desk').waitFor();
     await bob.person('alice').waitFor();
-  });
+  }));
 
-  test('presence: a status change is seen by the other, with the room\'s people listed', async () => {
+  test('an emergency contact (matched by phone) is added to the room at once', () => photographFailures(parties, 'an emergency contact (matched by phone) ', async () => {
+    await bob.createRoom({ name: 'Bob\'s family', type: 'emergency', contacts: ['+1 555 010 0001'] });
+    await alice.roomLink('Bob\'s family').waitFor();
+    await alice.page.getByText('You were added to Bob\'s family as an emergency contact').waitFor();
+  }));
+
+  test('the page works from the keyboard alone: skip link, sign-in and sending with Enter', () => photographFailures(parties, 'the page works from the keyboard alone: ', async () => {
+    const carol = new AppDriver(await Party.open(browser, 'carol', server.url));
+    try {
+      await carol.page.goto('/');
+      await carol.page.getByRole('region', { name: 'Sign in as…' }).getByLabel('Name').waitFor();
+      await carol.page.keyboard.press('Tab');
+      assert.equal(await carol.page.evaluate(() => document.activeElement?.id), await carol.page.getByRole('region', { name: 'Sign in as…' }).getByLabel('Name').getAttribute('id'), 'the first Tab reaches the name field');
+      await carol.page.keyboard.type('Carol');
+      await carol.page.keyboard.press('Enter');
+      await carol.waitOnline();
+      await carol.page.keyboard.press('Tab');
+      assert.equal(await carol.page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+      await carol.page.keyboard.press('Enter');
+      assert.equal(new URL(carol.page.url()).hash, '#main');
+      carol.party.assertNoConsoleErrors();
+    } finally {
+      await carol.party.close();
+    }
+  }));
+
+  test('presence: a status change is seen by the other, with the room\'s people listed', () => photographFailures(parties, 'presence: a status change is seen by the', async () => {
     await alice.openRoom('Night shift');
     await alice.person('bob').and(alice.page.locator('[data-status="online"]')).waitFor();
     await bob.setStatus('busy');
     await alice.person('bob').and(alice.page.locator('[data-status="busy"]')).getByText('Busy').waitFor();
     await bob.setStatus('online');
     await alice.person('bob').and(alice.page.locator('[data-status="online"]')).waitFor();
-  });
+  }));
 
-  test('a location shared by one appears on the other\'s map, and a danger zone lights up', async () => {
+  test('a location shared by one appears on the other\'s map, and a danger zone lights up', () => photographFailures(parties, 'a location shared by one appears on the ', async () => {
     await bob.openRoom('Night shift');
     await bob.openMap();
     await alice.openMap();
@@ -120,9 +147,9 @@ describe('the web app on npm start', () => {
     await bob.page.locator('[data-testid="map"] .marker:not(.violating)[data-user="bob"]').waitFor();
     await assertAccessible(bob.page, 'map');
     await screenshot(bob.page, 'map');
-  });
+  }));
 
-  test('history pages up after a reload, each message once', async () => {
+  test('history pages up after a reload, each message once', () => photographFailures(parties, 'history pages up after a reload, each me', async () => {
     for (let i = 1; i <= 60; i++) {
       const response = await alice.page.request.post('/api/messages', {
         headers: { Authorization: `Bearer ${await alice.page.evaluate(() => sessionStorage.getItem('switchboard.session'))}` },
@@ -134,6 +161,7 @@ describe('the web app on npm start', () => {
     await bob.message('backlog 60').waitFor();
     await bob.page.reload();
     await bob.message('backlog 60').waitFor();
+    await bob.page.getByRole('heading', { level: 1, name: 'Night shift' }).waitFor(); // the name survives a reload
     // The reloaded page shows the newest page; the first messages come with "Load older".
     assert.equal(await bob.message('first, before Bob looks').count(), 0);
     await bob.page.getByRole('button', { name: 'Load older messages' }).click();
@@ -141,9 +169,9 @@ describe('the web app on npm start', () => {
     const seqs = await bob.seqs();
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
     assert.equal(new Set(seqs).size, seqs.length, 'each message once');
-  });
+  }));
 
-  test('a server restart mid-chat loses nothing on screen: missed messages appear, nothing doubles', async () => {
+  test('a server restart mid-chat loses nothing on screen: missed messages appear, nothing doubles', () => photographFailures(parties, 'a server restart mid-chat loses nothing ', async () => {
     await alice.page.goto(`/rooms/${roomId}`);
     await alice.waitOnline();
     await bob.message('backlog 60').waitFor();
@@ -174,9 +202,9 @@ describe('the web app on npm start', () => {
       assert.equal(await party.message('sent while the server was down').count(), 1);
     }
     await bob.page.getByTestId('connection').getByText(/reconnected once, missed messages fetched/).waitFor();
-  });
+  }));
 
-  test('the operator view updates its charts from /api/stats', async () => {
+  test('the operator view updates its charts from /api/stats', () => photographFailures(parties, 'the operator view updates its charts fro', async () => {
     await alice.page.getByRole('link', { name: 'Operations' }).click();
     await alice.page.getByRole('heading', { name: 'Operations' }).waitFor();
     await alice.page.waitForFunction(() => Number(document.querySelector('[data-testid="ops-samples"]')?.textContent) >= 2);
@@ -188,7 +216,15 @@ describe('the web app on npm start', () => {
     // Bob is no admin: the same address tells him so.
     await bob.page.goto('/ops');
     await bob.page.getByText('The operator view is for the admin role').waitFor();
-  });
+  }));
+
+  test('when Bob closes his window, Alice sees him offline with his last-seen time', () => photographFailures(parties, 'when Bob closes his window, Alice sees h', async () => {
+    bob.party.assertNoConsoleErrors();
+    await alice.page.getByRole('link', { name: 'Chat' }).click();
+    await alice.openRoom('Night shift');
+    await bob.party.close();
+    await alice.person('bob').and(alice.page.locator('[data-status="offline"]')).getByText(/Offline · last seen just now/).waitFor();
+  }));
 
   test('no page logged a console error', () => {
     alice.party.assertNoConsoleErrors();

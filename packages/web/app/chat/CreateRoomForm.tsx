@@ -3,7 +3,9 @@ import type { RoomType } from '@switchboard/protocol';
 import { useServices } from '../shell/services.tsx';
 import { ROOM_TYPES } from '../api/protocol-values.ts';
 
-const list = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+/** User ids: separated by commas or spaces. Phone numbers contain spaces: commas or new lines only. */
+const ids = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+const phones = (text: string) => text.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
 
 /** room:create with its options: type, members (user ids), emergency contacts (phones), approval. */
 export function CreateRoomForm({ onCreated }: { onCreated: (roomId: string) => void }) {
@@ -25,8 +27,8 @@ export function CreateRoomForm({ onCreated }: { onCreated: (roomId: string) => v
       const room = await chat.createRoom({
         type,
         ...(name.trim() ? { name: name.trim() } : {}),
-        memberIds: list(members),
-        emergencyContacts: list(contacts),
+        memberIds: ids(members),
+        emergencyContacts: phones(contacts),
         approvalRequired: approval,
       });
       onCreated(room.id);
@@ -47,7 +49,7 @@ export function CreateRoomForm({ onCreated }: { onCreated: (roomId: string) => v
       <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoComplete="off" />
       <label htmlFor={`${id}-members`}>Members (user ids, comma separated)</label>
       <input id={`${id}-members`} value={members} onChange={(e) => setMembers(e.target.value)} autoComplete="off" placeholder="bob, carol" />
-      <label htmlFor={`${id}-contacts`}>Emergency contacts (phone numbers)</label>
+      <label htmlFor={`${id}-contacts`}>Emergency contacts (phone numbers, comma separated)</label>
       <input id={`${id}-contacts`} value={contacts} onChange={(e) => setContacts(e.target.value)} inputMode="tel" autoComplete="off" placeholder="+15550102030" />
       <label className="check">
         <input type="checkbox" checked={approval} onChange={(e) => setApproval(e.target.checked)} /> Others must ask to join (approval)

@@ -2,7 +2,7 @@ import { SwitchboardError } from '@switchboard/client';
 import type { Message, RequestPayload, Room } from '@switchboard/protocol';
 import type { Connection } from '../connection/connection.ts';
 import { Store } from '../ui/store.ts';
-import { emptyChat, mergeMessages, newRoom, withRoom, type ChatState, type Notice } from './chat-state.ts';
+import { emptyChat, mergeMessages, newRoom, withRoom, type ChatState, type Notice, type RoomState } from './chat-state.ts';
 import { ReceiptQueue } from './receipt-queue.ts';
 import { RoomCache } from './room-cache.ts';
 import { TypingSignal } from './typing-signal.ts';
@@ -52,7 +52,7 @@ export class ChatController {
       client.on('room:userJoined', ({ roomId }) => void this.loadParticipants(roomId)),
       client.on('room:userLeft', ({ roomId }) => void this.loadParticipants(roomId)),
       client.on('room:joinRequested', ({ roomId, userId, name }) => {
-        this.store.update((s) => withRoom(s, roomId, (r) => (r.joinRequests.some((q) => q.userId === userId) ? r : { ...r, joinRequests: [...r.joinRequests, { userId, name }] })));
+        this.change(roomId, (r) => (r.joinRequests.some((q) => q.userId === userId) ? r : { ...r, joinRequests: [...r.joinRequests, { userId, name }] }));
         this.notice(`${name} asks to join`);
       }),
       client.on('room:joinApproved', ({ roomId }) => void this.onApproved(roomId)),
@@ -91,7 +91,7 @@ export class ChatController {
     const room = this.store.get().rooms[roomId];
     const last = room?.messages.at(-1);
     if (last) this.receipts.read(roomId, last.seq);
-    if (room && room.unread > 0) this.store.update((s) => withRoom(s, roomId, (r) => ({ ...r, unread: 0 })));
+    if (room && room.unread > 0) this.change(roomId, (r) => ({ ...r, unread: 0 }));
   }
 
   async send(roomId: string, content: string, targetUserId?: string): Promise<void> {
@@ -106,10 +106,10 @@ export class ChatController {
   async loadOlder(roomId: string): Promise<void> {
     const first = this.store.get().rooms[roomId]?.messages[0];
     const page = await this.connection.client.history({ roomId, limit: PAGE, ...(first ? { beforeSeq: first.seq } : {}) });
-    this.store.update((s) => withRoom(s, roomId, (r) => {
+    this.change(roomId, (r) => {
       const messages = mergeMessages(r.messages, page.messages);
       return { ...r, messages, hasOlder: page.hasMore && (messages[0]?.seq ?? 0) > 1 };
-    }));
+    });
   }
 
   async createRoom(payload: RequestPayload<'room:create'>): Promise<Room> {
@@ -135,7 +135,7 @@ export class ChatController {
 
   async decide(roomId: string, userId: string, approve: boolean): Promise<void> {
     await this.connection.client.request(approve ? 'room:approveJoin' : 'room:denyJoin', { roomId, userId });
-    this.store.update((s) => withRoom(s, roomId, (r) => ({ ...r, joinRequests: r.joinRequests.filter((q) => q.userId !== userId) })));
+    this.change(roomId, (r) => ({ ...r, joinRequests: r.joinRequests.filter((q) => q.userId !== userId) }));
   }
 
   dismiss(id: number): void {
@@ -148,12 +148,21 @@ export class ChatController {
     setTimeout(() => this.dismiss(id), 8000);
   }
 
+  /** Change one room; a room first seen here gets the details this browser remembers of it. */
+  private change(roomId: string, fn: (room: RoomState) => RoomState): void {
+    this.store.update((s) => withRoom(s, roomId, fn, (id) => this.fresh(id)));
+  }
+
+  private fresh(roomId: string): RoomState {
+    return newRoom(roomId, this.cache.load()[roomId]);
+  }
+
   private onConnected(rooms: string[], unread: Record<string, number>): void {
     this.syncing = true;
     for (const roomId of rooms) this.ensureRoom(roomId);
     this.store.update((s) => {
       let next = s;
-      for (const roomId of rooms) next = withRoom(next, roomId, (r) => ({ ...r, unread: roomId === this.active ? 0 : unread[roomId] ?? r.unread }));
+      for (const roomId of rooms) next = withRoom(next, roomId, (r) => ({ ...r, unread: roomId === this.active ? 0 : unread[roomId] ?? r.unread }), (id) => this.fresh(id));
       return next;
     });
     for (const roomId of rooms) void this.loadParticipants(roomId);
@@ -166,13 +175,13 @@ export class ChatController {
   private onMessage(message: Message): void {
     const fromOther = message.senderId !== this.me;
     const onScreen = message.roomId === this.active && document.visibilityState === 'visible';
-    this.store.update((s) => withRoom(s, message.roomId, (r) => {
+    this.change(message.roomId, (r) => {
       const messages = mergeMessages(r.messages, [message]);
       if (messages === r.messages) return r;
       const { [message.senderId]: _done, ...typing } = r.typing;
       const unread = fromOther && !onScreen && !this.syncing ? r.unread + 1 : r.unread;
       return { ...r, messages, typing, unread };
-    }));
+    });
     if (!fromOther) return;
     if (onScreen) this.receipts.read(message.roomId, message.seq);
     else this.receipts.delivered(message.roomId, message.seq);
@@ -180,20 +189,20 @@ export class ChatController {
 
   private onReceipt(roomId: string, userId: string, kind: 'delivered' | 'read', seq: number): void {
     if (userId === this.me) return;
-    this.store.update((s) => withRoom(s, roomId, (r) => {
+    this.change(roomId, (r) => {
       const known = r.receipts[userId] ?? { delivered: 0, read: 0 };
       if (known[kind] >= seq) return r;
       const next = { ...known, [kind]: seq, ...(kind === 'read' ? { delivered: Math.max(known.delivered, seq) } : {}) };
       return { ...r, receipts: { ...r.receipts, [userId]: next } };
-    }));
+    });
   }
 
   private setTyping(roomId: string, userId: string, typing: boolean): void {
     if (userId === this.me) return;
-    this.store.update((s) => withRoom(s, roomId, (r) => {
+    this.change(roomId, (r) => {
       const { [userId]: _old, ...rest } = r.typing;
       return { ...r, typing: typing ? { ...rest, [userId]: Date.now() + TYPING_TTL_MS } : rest };
-    }));
+    });
   }
 
   private expireTyping(): void {
@@ -209,14 +218,12 @@ export class ChatController {
 
   private addRoom(room: Room): void {
     this.cache.save(room);
-    this.store.update((s) => withRoom(s, room.id, (r) => ({ ...r, meta: room })));
+    this.change(room.id, (r) => ({ ...r, meta: room }));
     void this.loadParticipants(room.id);
   }
 
   private ensureRoom(roomId: string): void {
-    if (this.store.get().rooms[roomId]) return;
-    const meta = this.cache.load()[roomId];
-    this.store.update((s) => (s.rooms[roomId] ? s : { ...s, rooms: { ...s.rooms, [roomId]: newRoom(roomId, meta) } }));
+    this.change(roomId, (r) => r);
   }
 
   private async onApproved(roomId: string): Promise<void> {
@@ -235,11 +242,11 @@ export class ChatController {
     this.latestLoaded.add(roomId);
     try {
       const page = await this.connection.client.history({ roomId, limit: PAGE });
-      this.store.update((s) => withRoom(s, roomId, (r) => {
+      this.change(roomId, (r) => {
         const messages = mergeMessages(r.messages, page.messages);
         const olderThanPage = (messages[0]?.seq ?? 0) < (page.messages[0]?.seq ?? 0);
         return { ...r, messages, hasOlder: (messages[0]?.seq ?? 0) > 1 && (page.hasMore || olderThanPage) };
-      }));
+      });
     } catch {
       this.latestLoaded.delete(roomId);
     }
@@ -251,7 +258,7 @@ export class ChatController {
       this.store.update((s) => {
         const names = { ...s.names };
         for (const p of participants) names[p.userId] = p.name;
-        return withRoom({ ...s, names }, roomId, (r) => ({ ...r, participants }));
+        return withRoom({ ...s, names }, roomId, (r) => ({ ...r, participants }), (id) => this.fresh(id));
       });
     } catch {
       // Not a member (yet), or messaging restarting: the next connect or join tries again.

@@ -50,8 +50,9 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-export function withRoom(state: ChatState, roomId: string, change: (room: RoomState) => RoomState): ChatState {
-  const room = state.rooms[roomId] ?? newRoom(roomId);
+/** Change one room; a room not in the state yet is made with `create` (which may know its details). */
+export function withRoom(state: ChatState, roomId: string, change: (room: RoomState) => RoomState, create: (id: string) => RoomState = newRoom): ChatState {
+  const room = state.rooms[roomId] ?? create(roomId);
   const next = change(room);
   if (next === room && state.rooms[roomId]) return state;
   return { ...state, rooms: { ...state.rooms, [roomId]: next } };

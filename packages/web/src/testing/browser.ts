@@ -98,3 +98,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** Run a test body; if it fails, each open page is photographed and the error names the files. */
+export async function photographFailures(parties: () => Party[], name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const files: string[] = [];
+    const dir = path.join(os.tmpdir(), 'switchboard-web-failures');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const party of parties()) {
+      if (party.page.isClosed()) continue;
+      const file = path.join(dir, `${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${party.name}.png`);
+      await party.page.screenshot({ path: file }).then(() => files.push(file), () => undefined);
+    }
+    if (error instanceof Error) error.message += `\n  page screenshots: ${files.join(', ') || 'none'}`;
+    throw error;
+  }
+}
