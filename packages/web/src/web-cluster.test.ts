@@ -1,7 +1,8 @@
 // The web app through the cluster's nginx (`npm run cluster`: two gateways, Redis bus and
 // adapter), each person reaching nginx from a different source address so ip_hash puts them on
 // different gateways: the dev sign-in is refused (the cluster has its own JWT_SECRET) and says
-// why, pasted tokens work, and chat with typing and receipts, presence and location cross gateways.
+// why, pasted tokens work, and chat with typing and receipts, presence and location (from the
+// browser's geolocation API) cross gateways.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -63,7 +64,8 @@ describe('the web app through nginx on a two-gateway cluster', () => {
       const relay = await startRelay(cluster.port, `127.0.${n}.1`);
       relays.push(relay);
       const name = seen.size === 0 ? 'alice' : 'bob';
-      const party = new AppDriver(await Party.open(browser, name, relay.url));
+      // Bob's browser knows where it is: he shares through the geolocation API, not a typed point.
+      const party = new AppDriver(await Party.open(browser, name, relay.url, name === 'bob' ? { latitude: 48.8566, longitude: 2.3522 } : undefined));
       if (seen.size === 0) {
         await party.page.goto('/');
         await party.page.getByTestId('dev-sign-in-refused').getByText(/own JWT_SECRET, not the public dev secret/).waitFor();
@@ -98,8 +100,10 @@ describe('the web app through nginx on a two-gateway cluster', () => {
 
     await alice.openMap();
     await bob.openMap();
-    await bob.shareManualPoint(48.8566, 2.3522);
+    await bob.page.getByRole('button', { name: 'Use this device\'s location' }).click();
+    await bob.page.getByTestId('last-sent').waitFor();
     await alice.page.locator('[data-testid="map"] [data-user="bob"]').waitFor();
+    await alice.page.getByTestId('positions').getByText(/Bob 48\.85660, 2\.35220 ±12 m/).waitFor();
     await assertAccessible(alice.page, 'map (cluster)');
   }));
 

@@ -36,8 +36,12 @@ export class Party {
     page.on('pageerror', (error) => this.errors.push(`${name}: uncaught ${error.name}: ${error.message}`));
   }
 
-  static async open(browser: Browser, name: string, baseURL: string): Promise<Party> {
-    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
+  /** `geolocation`: where the browser's location API says this person is (permission granted). */
+  static async open(browser: Browser, name: string, baseURL: string, geolocation?: { latitude: number; longitude: number }): Promise<Party> {
+    const context = await browser.newContext({
+      baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC',
+      ...(geolocation ? { geolocation: { ...geolocation, accuracy: 12 }, permissions: ['geolocation'] } : {}),
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     return new Party(name, context, page);
