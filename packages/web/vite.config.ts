@@ -39,7 +39,9 @@ export default defineConfig({
     rollupOptions: {
       // The protocol's modules and zod only define things: a module none of whose exports the page
       // uses is left out (the SDK needs only the error codes, not the zod schemas).
-      treeshake: { moduleSideEffects: (id: string) => !/[\\/](packages[\\/]protocol|node_modules[\\/]zod)[\\/]/.test(id) },
+      treeshake: {
+        moduleSideEffects: (id: string) => !/[\\/](packages[\\/]protocol|node_modules[\\/]zod)[\\/]/.test(id),
+      },
     },
   },
   server: {

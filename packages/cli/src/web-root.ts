@@ -12,7 +12,10 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>S
  */
 export async function stageWebRoot(target: string, source = WEB_APP_DIR): Promise<void> {
   await fs.mkdir(target, { recursive: true, mode: 0o755 });
-  const built = await fs.stat(path.join(source, 'index.html')).then(() => true, () => false);
+  const built = await fs.stat(path.join(source, 'index.html')).then(
+    () => true,
+    () => false,
+  );
   if (built) await fs.cp(source, target, { recursive: true });
   else await fs.writeFile(path.join(target, 'index.html'), NOT_BUILT);
 }

@@ -1,8 +1,14 @@
-export { createClient, SwitchboardClient, type ClientOptions, type ErrorHandler, type MessageHandler } from './client.ts';
+export {
+  type ClientOptions,
+  createClient,
+  type ErrorHandler,
+  type MessageHandler,
+  SwitchboardClient,
+} from './client.ts';
 export { DeliveryEngine, type DeliveryEngineOptions, type FillResult } from './delivery.ts';
 export { SwitchboardError } from './errors.ts';
+export { type PresenceHandler, PresenceTracker } from './presence.ts';
 export type { ClientSocket, RequestFn, RequestOptions } from './request.ts';
 export { DEFAULT_SEND_RETRY, type RetryPolicy, type SendMessageInput } from './send.ts';
-export { memoryCursorStorage, type CursorStorage } from './storage.ts';
-export { PresenceTracker, type PresenceHandler } from './presence.ts';
-export { webCursorStorage, type WebStorageLike } from './web-storage.ts';
+export { type CursorStorage, memoryCursorStorage } from './storage.ts';
+export { type WebStorageLike, webCursorStorage } from './web-storage.ts';

@@ -34,7 +34,8 @@ export class PresenceTracker {
 
   async unwatch(userIds: string[]): Promise<void> {
     const gone = userIds.filter((id) => this.watched.delete(id));
-    for (let i = 0; i < gone.length; i += BATCH) await this.client.request('presence:unsubscribe', { userIds: gone.slice(i, i + BATCH) });
+    for (let i = 0; i < gone.length; i += BATCH)
+      await this.client.request('presence:unsubscribe', { userIds: gone.slice(i, i + BATCH) });
   }
 
   /** Set this user's own status on every device (`offline` is derived, not set). */

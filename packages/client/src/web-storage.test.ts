@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { webCursorStorage, type WebStorageLike } from './web-storage.ts';
+import { type WebStorageLike, webCursorStorage } from './web-storage.ts';
 
-function fakeStorage(initial: Record<string, string> = {}): WebStorageLike & { data: Map<string, string>; failWrites?: boolean } {
+function fakeStorage(
+  initial: Record<string, string> = {},
+): WebStorageLike & { data: Map<string, string>; failWrites?: boolean } {
   const data = new Map(Object.entries(initial));
   const storage = {
     data,
@@ -25,7 +27,11 @@ describe('webCursorStorage', () => {
     first.save('r2', 1);
     const reloaded = webCursorStorage(storage, 'switchboard.cursors.alice');
     assert.deepEqual(reloaded.load(), { r1: 5, r2: 1 });
-    assert.deepEqual(webCursorStorage(storage, 'switchboard.cursors.bob').load(), {}, 'another user has cursors of their own');
+    assert.deepEqual(
+      webCursorStorage(storage, 'switchboard.cursors.bob').load(),
+      {},
+      'another user has cursors of their own',
+    );
   });
 
   test('unreadable or foreign content counts as no cursors; bad entries are dropped', () => {

@@ -17,7 +17,8 @@ export function webCursorStorage(storage: WebStorageLike, key: string): CursorSt
   try {
     const parsed: unknown = JSON.parse(storage.getItem(key) ?? '{}');
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      for (const [roomId, seq] of Object.entries(parsed)) if (Number.isInteger(seq) && (seq as number) >= 0) cursors[roomId] = seq as number;
+      for (const [roomId, seq] of Object.entries(parsed))
+        if (Number.isInteger(seq) && (seq as number) >= 0) cursors[roomId] = seq as number;
     }
   } catch {
     cursors = {};

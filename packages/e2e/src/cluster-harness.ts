@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreeClusterPort } from '@switchboard/cli';
-import { createTestDatabase, flushPrefix, testPrefix, testRedis, type TestDatabase } from '@switchboard/testkit';
+import { createTestDatabase, flushPrefix, type TestDatabase, testPrefix, testRedis } from '@switchboard/testkit';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLUSTER_ENTRY = path.join('packages', 'cli', 'src', 'cluster.ts');
@@ -43,7 +43,11 @@ export interface StartClusterOptions {
  * `npm run cluster` for a test: a free PORT (and the internal ports after it), its own Redis
  * prefix and a fresh database, so it can run beside a developer's cluster on the same Redis.
  */
-export async function startCluster({ gateways = 2, env = {}, readyTimeoutMs = 120_000 }: StartClusterOptions = {}): Promise<RunningCluster> {
+export async function startCluster({
+  gateways = 2,
+  env = {},
+  readyTimeoutMs = 120_000,
+}: StartClusterOptions = {}): Promise<RunningCluster> {
   const port = await findFreeClusterPort(gateways);
   const database = await createTestDatabase('e2e');
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
@@ -89,9 +93,13 @@ export async function startCluster({ gateways = 2, env = {}, readyTimeoutMs = 12
     await waitForReady(() => output, exited, readyTimeoutMs);
   } catch (error) {
     await cleanup();
-    throw new Error(`cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`);
+    throw new Error(
+      `cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`,
+    );
   }
-  const state = JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as { processes: ClusterProcess[] };
+  const state = JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as {
+    processes: ClusterProcess[];
+  };
   return {
     url: `http://localhost:${port}`,
     port,

@@ -7,7 +7,12 @@ import { z } from 'zod';
  */
 export const DEV_TOKEN_PATH = '/api/dev/token';
 
-const Text = (max: number) => z.string().trim().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 export const DevTokenPayload = z.object({
   name: Text(200).pipe(z.string().min(1, 'is required')),

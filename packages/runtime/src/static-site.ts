@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Response } from 'express';
+import express, { type Response, Router } from 'express';
 import type { Logger } from './logger.ts';
 
 /** The web app's build output (`packages/web/dist`), the same from `src/` and from a compiled `dist/`. */
@@ -34,13 +34,19 @@ export function staticSite({ root = WEB_APP_DIR, log }: StaticSiteOptions = {}):
   }
   const sendIndex = (res: Response) => {
     if (!fs.existsSync(indexFile)) {
-      res.status(503).type('text/plain').send('The Switchboard web app is not built. Run: npm run build -w @switchboard/web\n');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The Switchboard web app is not built. Run: npm run build -w @switchboard/web\n');
       return;
     }
     res.set('Cache-Control', REVALIDATE_CACHE).sendFile(indexFile);
   };
 
-  router.use('/assets', express.static(path.join(root, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }));
+  router.use(
+    '/assets',
+    express.static(path.join(root, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }),
+  );
   router.use((req, res, next) => {
     if (req.path.startsWith('/assets/')) return next();
     return express.static(root, {

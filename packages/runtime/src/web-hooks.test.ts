@@ -15,7 +15,9 @@ import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { IMMUTABLE_CACHE, REVALIDATE_CACHE, staticSite } from './static-site.ts';
 
-async function serve(mount: (app: ReturnType<typeof createHttpApp>) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function serve(
+  mount: (app: ReturnType<typeof createHttpApp>) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const log = createLogger({ service: 'test', level: 'silent' });
   const metrics = createMetrics('test');
   const app = createHttpApp({ log, metrics });
@@ -26,7 +28,12 @@ async function serve(mount: (app: ReturnType<typeof createHttpApp>) => void): Pr
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = (url: string, body: unknown) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('dev token endpoint', () => {
   test('on the public dev secret it mints a token the server itself accepts', async () => {
@@ -34,14 +41,25 @@ describe('dev token endpoint', () => {
     try {
       const status = await (await fetch(`${server.url}/api/dev/token`)).json();
       assert.deepEqual(status, { success: true, available: true });
-      const response = await post(`${server.url}/api/dev/token`, { name: 'Dr. Ada Lovelace', role: 'admin', phone: '+44 20 7946 0958' });
+      const response = await post(`${server.url}/api/dev/token`, {
+        name: 'Dr. Ada Lovelace',
+        role: 'admin',
+        phone: '+44 20 7946 0958',
+      });
       assert.equal(response.status, 201);
       const body = (await response.json()) as { token: string; userId: string; expiresAt: string };
       assert.equal(body.userId, 'dr-ada-lovelace');
       const principal = createTokenVerifier({ secret: DEV_JWT_SECRET }).verify(body.token);
-      assert.deepEqual(principal, { userId: 'dr-ada-lovelace', name: 'Dr. Ada Lovelace', role: 'admin', phone: '+442079460958' });
+      assert.deepEqual(principal, {
+        userId: 'dr-ada-lovelace',
+        name: 'Dr. Ada Lovelace',
+        role: 'admin',
+        phone: '+442079460958',
+      });
       assert.ok(Date.parse(body.expiresAt) > Date.now());
-      const chosen = (await (await post(`${server.url}/api/dev/token`, { name: 'Bob', userId: 'u-42' })).json()) as { token: string };
+      const chosen = (await (await post(`${server.url}/api/dev/token`, { name: 'Bob', userId: 'u-42' })).json()) as {
+        token: string;
+      };
       assert.equal((jwt.decode(chosen.token) as { sub: string }).sub, 'u-42');
     } finally {
       await server.close();
@@ -51,7 +69,13 @@ describe('dev token endpoint', () => {
   test('bad input is a 400 naming the field, and nothing is signed', async () => {
     const server = await serve((app) => app.use('/api', devTokenRouter({ secret: DEV_JWT_SECRET })));
     try {
-      for (const [body, field] of [[{}, 'name'], [{ name: '  ' }, 'name'], [{ name: 'A', phone: 'call me' }, 'phone'], [{ name: '!!!' }, 'userId'], [{ name: 'a\u0000b' }, 'name']] as const) {
+      for (const [body, field] of [
+        [{}, 'name'],
+        [{ name: '  ' }, 'name'],
+        [{ name: 'A', phone: 'call me' }, 'phone'],
+        [{ name: '!!!' }, 'userId'],
+        [{ name: 'a\u0000b' }, 'name'],
+      ] as const) {
         const response = await post(`${server.url}/api/dev/token`, body);
         assert.equal(response.status, 400, JSON.stringify(body));
         const answer = (await response.json()) as { code: string; error: string };
@@ -69,7 +93,10 @@ describe('dev token endpoint', () => {
     for (const auth of [{ secret: 'a-cluster-secret-of-its-own' }, { publicKey: '-----BEGIN PUBLIC KEY-----' }]) {
       const server = await serve((app) => app.use('/api', devTokenRouter(auth)));
       try {
-        const status = (await (await fetch(`${server.url}/api/dev/token`)).json()) as { available: boolean; reason: string };
+        const status = (await (await fetch(`${server.url}/api/dev/token`)).json()) as {
+          available: boolean;
+          reason: string;
+        };
         assert.equal(status.available, false);
         assert.match(status.reason, /Dev sign-in is off/);
         const response = await post(`${server.url}/api/dev/token`, { name: 'Mallory', role: 'admin' });

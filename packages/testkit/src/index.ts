@@ -1,5 +1,5 @@
 export * from './database.ts';
-export * from './redis.ts';
-export * from './wait.ts';
 export * from './log.ts';
 export * from './recording-broadcaster.ts';
+export * from './redis.ts';
+export * from './wait.ts';

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
-import { clearSession, loadSession, saveSession, type Session } from './session/session.ts';
 import { SignIn } from './session/SignIn.tsx';
+import { clearSession, loadSession, type Session, saveSession } from './session/session.ts';
 import { ServicesProvider } from './shell/services.tsx';
 import { Workspace } from './shell/Workspace.tsx';
 

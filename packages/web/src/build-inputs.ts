@@ -35,13 +35,20 @@ export function inputsHash(): string {
   const hash = crypto.createHash('sha256');
   const list: string[] = [];
   for (const entry of INPUTS) files(entry, list);
-  for (const file of list) hash.update(file).update('\0').update(fs.readFileSync(path.join(REPO, file))).update('\0');
+  for (const file of list)
+    hash
+      .update(file)
+      .update('\0')
+      .update(fs.readFileSync(path.join(REPO, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
 export function isBuildCurrent(): boolean {
   try {
-    return fs.readFileSync(STAMP_FILE, 'utf8').trim() === inputsHash() && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+    return (
+      fs.readFileSync(STAMP_FILE, 'utf8').trim() === inputsHash() && fs.existsSync(path.join(WEB_DIST, 'index.html'))
+    );
   } catch {
     return false;
   }

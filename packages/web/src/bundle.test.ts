@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { test } from 'node:test';
+import zlib from 'node:zlib';
 import { WEB_DIST } from './build-inputs.ts';
 import { ensureWebBuilt } from './ensure-built.ts';
 
@@ -15,7 +15,10 @@ test('the initial bundle is under 300 KB gzip, with the map and the operator vie
   ensureWebBuilt();
   const html = fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
   const initial = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
-  assert.ok(initial.some((f) => f.endsWith('.js')), 'index.html loads a script');
+  assert.ok(
+    initial.some((f) => f.endsWith('.js')),
+    'index.html loads a script',
+  );
   let total = 0;
   for (const file of initial) {
     const bytes = zlib.gzipSync(fs.readFileSync(path.join(WEB_DIST, file))).length;
@@ -32,5 +35,6 @@ test('the initial bundle is under 300 KB gzip, with the map and the operator vie
     assert.ok(!initial.includes(`/assets/${chunk}`), `${view} is not part of the initial load`);
   }
   // zod stays out of the browser: the page needs none of the protocol's schemas.
-  for (const file of initial) assert.doesNotMatch(fs.readFileSync(path.join(WEB_DIST, file), 'utf8'), /ZodError/, `${file} carries no zod`);
+  for (const file of initial)
+    assert.doesNotMatch(fs.readFileSync(path.join(WEB_DIST, file), 'utf8'), /ZodError/, `${file} carries no zod`);
 });

@@ -16,7 +16,10 @@ export function ensureWebBuilt(log: (line: string) => void = () => undefined): v
     if (isBuildCurrent()) return;
     log('building the web app (packages/web) …');
     const vite = path.join(WEB_ROOT, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js');
-    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEB_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: WEB_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (result.status !== 0) throw new Error(`the web app build failed (exit ${result.status ?? result.signal})`);
   });
 }

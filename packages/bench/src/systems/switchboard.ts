@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { findFreeClusterPort } from '@switchboard/cli';
 import { REPO_ROOT } from '@switchboard/db';
+import { z } from 'zod';
 import { createSwitchboardDriver } from '../load/switchboard-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { spawnAndWait, waitForHttp } from './processes.ts';
-import { findFreeClusterPort } from '@switchboard/cli';
 
 const CLUSTER_ENTRY = path.join(REPO_ROOT, 'packages', 'cli', 'src', 'cluster.ts');
 /** The line `npm run cluster` prints once nginx and every process answer. */
@@ -22,7 +22,12 @@ export function clusterRunnerExists(): boolean {
 }
 
 /** (a) The real cluster via `packages/cli/src/cluster.ts`: nginx, GATEWAYS=2 gateways, one process per service. */
-export async function startSwitchboard(options: { jwtSecret: string; redisUrl: string; prefix: string; databaseUrl: string }): Promise<RunningSystem> {
+export async function startSwitchboard(options: {
+  jwtSecret: string;
+  redisUrl: string;
+  prefix: string;
+  databaseUrl: string;
+}): Promise<RunningSystem> {
   const port = await findFreeClusterPort(2);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-cluster-'));
   const cluster = await spawnAndWait({
@@ -65,4 +70,3 @@ export async function startSwitchboard(options: { jwtSecret: string; redisUrl: s
     throw error;
   }
 }
-

@@ -4,9 +4,15 @@ import type { Session } from '../session/session.ts';
 export async function apiFetch<T>(session: Session, path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(path, {
     ...init,
-    headers: { Accept: 'application/json', Authorization: `Bearer ${session.token}`, ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+    headers: {
+      Accept: 'application/json',
+      Authorization: `Bearer ${session.token}`,
+      ...(init.body ? { 'Content-Type': 'application/json' } : {}),
+      ...init.headers,
+    },
   });
   const body = (await response.json().catch(() => null)) as ({ success?: boolean; error?: string } & T) | null;
-  if (!response.ok || !body || body.success === false) throw new Error(body?.error ?? `The server answered ${response.status}`);
+  if (!response.ok || !body || body.success === false)
+    throw new Error(body?.error ?? `The server answered ${response.status}`);
   return body;
 }

@@ -1,16 +1,24 @@
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { PeoplePanel } from '../presence/PeoplePanel.tsx';
 import { useServices } from '../shell/services.tsx';
 import { linkTo, paths } from '../ui/router.ts';
 import { useStore } from '../ui/store.ts';
+import { Composer } from './Composer.tsx';
 import { roomTitle } from './chat-state.ts';
 import { JoinRequests } from './JoinRequests.tsx';
 import { MessageList } from './MessageList.tsx';
-import { Composer } from './Composer.tsx';
 import { RoomSidebar } from './RoomSidebar.tsx';
 
 /** Rooms on the left, the open room in the middle (messages or its map), its people on the right. */
-export function ChatView({ roomId, tab = 'messages', mapView }: { roomId?: string; tab?: 'messages' | 'map'; mapView?: ReactNode }) {
+export function ChatView({
+  roomId,
+  tab = 'messages',
+  mapView,
+}: {
+  roomId?: string;
+  tab?: 'messages' | 'map';
+  mapView?: ReactNode;
+}) {
   const { chat, session } = useServices();
   const room = useStore(chat.store, (s) => (roomId ? s.rooms[roomId] : undefined));
   const names = useStore(chat.store, (s) => s.names);
@@ -41,11 +49,26 @@ export function ChatView({ roomId, tab = 'messages', mapView }: { roomId?: strin
             <header className="room-header">
               <h1 id="room-title">{roomTitle(room, names, session.userId)}</h1>
               <span className="muted small">
-                {room.meta?.type ?? 'room'} · <span className="room-id" title="Share this id so others can ask to join">id <code>{room.id}</code></span>
+                {room.meta?.type ?? 'room'} ·{' '}
+                <span className="room-id" title="Share this id so others can ask to join">
+                  id <code>{room.id}</code>
+                </span>
               </span>
               <nav className="tabs" aria-label="Room views">
-                <a href={paths.room(room.id)} onClick={linkTo(paths.room(room.id))} aria-current={tab === 'messages' ? 'page' : undefined}>Messages</a>
-                <a href={paths.map(room.id)} onClick={linkTo(paths.map(room.id))} aria-current={tab === 'map' ? 'page' : undefined}>Map</a>
+                <a
+                  href={paths.room(room.id)}
+                  onClick={linkTo(paths.room(room.id))}
+                  aria-current={tab === 'messages' ? 'page' : undefined}
+                >
+                  Messages
+                </a>
+                <a
+                  href={paths.map(room.id)}
+                  onClick={linkTo(paths.map(room.id))}
+                  aria-current={tab === 'map' ? 'page' : undefined}
+                >
+                  Map
+                </a>
               </nav>
             </header>
             <JoinRequests room={room} />

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { useServices } from '../shell/services.tsx';
 import type { RoomState } from './chat-state.ts';
 
@@ -39,12 +39,20 @@ export function Composer({ room }: { room: RoomState }) {
 
   return (
     <form className="composer" onSubmit={submit}>
-      <label htmlFor={`${id}-to`} className="visually-hidden">Send to</label>
+      <label htmlFor={`${id}-to`} className="visually-hidden">
+        Send to
+      </label>
       <select id={`${id}-to`} value={target} onChange={(e) => setTarget(e.target.value)} data-testid="send-to">
         <option value="">Everyone in the room</option>
-        {others.map((p) => <option key={p.userId} value={p.userId}>Only {p.name} (private)</option>)}
+        {others.map((p) => (
+          <option key={p.userId} value={p.userId}>
+            Only {p.name} (private)
+          </option>
+        ))}
       </select>
-      <label htmlFor={`${id}-text`} className="visually-hidden">Message</label>
+      <label htmlFor={`${id}-text`} className="visually-hidden">
+        Message
+      </label>
       <textarea
         id={`${id}-text`}
         value={text}
@@ -58,8 +66,14 @@ export function Composer({ room }: { room: RoomState }) {
         onKeyDown={onKeyDown}
         data-testid="composer"
       />
-      <button type="submit" className="primary" disabled={sending || !text.trim()}>Send</button>
-      {error && <p className="alert error" role="alert">{error}</p>}
+      <button type="submit" className="primary" disabled={sending || !text.trim()}>
+        Send
+      </button>
+      {error && (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -23,13 +23,23 @@ export function JoinRequests({ room }: { room: RoomState }) {
       <ul>
         {room.joinRequests.map((q) => (
           <li key={q.userId} data-user={q.userId}>
-            <span>{q.name} <span className="muted">({q.userId})</span></span>
-            <button type="button" className="primary" onClick={() => void decide(q.userId, true)}>Approve {q.name}</button>
-            <button type="button" onClick={() => void decide(q.userId, false)}>Deny {q.name}</button>
+            <span>
+              {q.name} <span className="muted">({q.userId})</span>
+            </span>
+            <button type="button" className="primary" onClick={() => void decide(q.userId, true)}>
+              Approve {q.name}
+            </button>
+            <button type="button" onClick={() => void decide(q.userId, false)}>
+              Deny {q.name}
+            </button>
           </li>
         ))}
       </ul>
-      {error && <p className="alert error" role="alert">{error}</p>}
+      {error && (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

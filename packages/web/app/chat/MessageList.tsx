@@ -1,5 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '@switchboard/protocol';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useServices } from '../shell/services.tsx';
 import { useStore } from '../ui/store.ts';
 import type { RoomState } from './chat-state.ts';
@@ -66,27 +66,44 @@ export function MessageList({ room }: { room: RoomState }) {
           {loading ? 'Loading…' : 'Load older messages'}
         </button>
       )}
-      {error && <p className="alert error" role="alert">{error}</p>}
+      {error && (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      )}
       {room.messages.length === 0 && <p className="muted empty-room">No messages yet. Say hello.</p>}
       <div role="log" aria-live="polite" aria-relevant="additions" aria-label="Message log" data-testid="message-log">
-      <ol>
-        {room.messages.map((m) => {
-          const mine = m.senderId === session.userId;
-          return (
-            <li key={m.seq} className={`message${mine ? ' mine' : ''}${m.targetUserId ? ' private' : ''}`} data-seq={m.seq} data-testid="message">
-              <div className="meta">
-                <span className="sender">{mine ? 'You' : names[m.senderId] ?? m.senderId}</span>
-                {m.targetUserId && (
-                  <span className="tag">private {mine ? `to ${names[m.targetUserId] ?? m.targetUserId}` : 'to you'}</span>
+        <ol>
+          {room.messages.map((m) => {
+            const mine = m.senderId === session.userId;
+            return (
+              <li
+                key={m.seq}
+                className={`message${mine ? ' mine' : ''}${m.targetUserId ? ' private' : ''}`}
+                data-seq={m.seq}
+                data-testid="message"
+              >
+                <div className="meta">
+                  <span className="sender">{mine ? 'You' : (names[m.senderId] ?? m.senderId)}</span>
+                  {m.targetUserId && (
+                    <span className="tag">
+                      private {mine ? `to ${names[m.targetUserId] ?? m.targetUserId}` : 'to you'}
+                    </span>
+                  )}
+                  <time dateTime={m.createdAt}>
+                    {new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                  </time>
+                </div>
+                <p className="content">{m.content}</p>
+                {mine && (
+                  <p className="receipt small" data-testid="receipt">
+                    {receiptOf(room, m, names)}
+                  </p>
                 )}
-                <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
-              </div>
-              <p className="content">{m.content}</p>
-              {mine && <p className="receipt small" data-testid="receipt">{receiptOf(room, m, names)}</p>}
-            </li>
-          );
-        })}
-      </ol>
+              </li>
+            );
+          })}
+        </ol>
       </div>
       <p className="typing small" aria-live="polite" data-testid="typing">
         {typing.length > 0 ? `${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…` : '\u00a0'}

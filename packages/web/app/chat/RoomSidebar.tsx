@@ -1,9 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { useServices } from '../shell/services.tsx';
 import { linkTo, navigate, paths } from '../ui/router.ts';
 import { useStore } from '../ui/store.ts';
-import { lastActivity, roomTitle } from './chat-state.ts';
 import { CreateRoomForm } from './CreateRoomForm.tsx';
+import { lastActivity, roomTitle } from './chat-state.ts';
 
 export function RoomSidebar({ activeRoomId }: { activeRoomId?: string }) {
   const { chat, session } = useServices();
@@ -17,7 +17,12 @@ export function RoomSidebar({ activeRoomId }: { activeRoomId?: string }) {
     <aside className="rooms" aria-labelledby="rooms-title">
       <div className="rooms-head">
         <h2 id="rooms-title">Rooms</h2>
-        <button type="button" onClick={() => setCreating((c) => !c)} aria-expanded={creating} aria-controls="create-room">
+        <button
+          type="button"
+          onClick={() => setCreating((c) => !c)}
+          aria-expanded={creating}
+          aria-controls="create-room"
+        >
           {creating ? 'Cancel' : 'New room'}
         </button>
       </div>
@@ -55,7 +60,12 @@ export function RoomSidebar({ activeRoomId }: { activeRoomId?: string }) {
       </ul>
       <JoinRoomForm />
       {pending.length > 0 && (
-        <p className="muted small" data-testid="pending-joins">Waiting for approval: {pending.map((id) => <code key={id}>{id} </code>)}</p>
+        <p className="muted small" data-testid="pending-joins">
+          Waiting for approval:{' '}
+          {pending.map((id) => (
+            <code key={id}>{id} </code>
+          ))}
+        </p>
       )}
     </aside>
   );
@@ -86,9 +96,15 @@ function JoinRoomForm() {
       <label htmlFor={id}>Join a room by id</label>
       <div className="row">
         <input id={id} value={roomId} onChange={(e) => setRoomId(e.target.value)} required autoComplete="off" />
-        <button type="submit" disabled={!roomId.trim()}>Join</button>
+        <button type="submit" disabled={!roomId.trim()}>
+          Join
+        </button>
       </div>
-      {message && <p className={message.error ? 'alert error' : 'hint'} role={message.error ? 'alert' : 'status'}>{message.text}</p>}
+      {message && (
+        <p className={message.error ? 'alert error' : 'hint'} role={message.error ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
     </form>
   );
 }

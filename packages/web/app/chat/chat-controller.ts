@@ -2,7 +2,15 @@ import { SwitchboardError } from '@switchboard/client';
 import type { Message, RequestPayload, Room } from '@switchboard/protocol';
 import type { Connection } from '../connection/connection.ts';
 import { Store } from '../ui/store.ts';
-import { emptyChat, mergeMessages, newRoom, withRoom, type ChatState, type Notice, type RoomState } from './chat-state.ts';
+import {
+  type ChatState,
+  emptyChat,
+  mergeMessages,
+  type Notice,
+  newRoom,
+  type RoomState,
+  withRoom,
+} from './chat-state.ts';
 import { ReceiptQueue } from './receipt-queue.ts';
 import { RoomCache } from './room-cache.ts';
 import { TypingSignal } from './typing-signal.ts';
@@ -33,7 +41,9 @@ export class ChatController {
     const client = connection.client;
     this.me = connection.session.userId;
     this.cache = new RoomCache(this.me);
-    this.receipts = new ReceiptQueue((roomId, kind, seq) => (kind === 'read' ? client.markRead(roomId, seq) : client.markDelivered(roomId, seq)));
+    this.receipts = new ReceiptQueue((roomId, kind, seq) =>
+      kind === 'read' ? client.markRead(roomId, seq) : client.markDelivered(roomId, seq),
+    );
     this.typingSignal = new TypingSignal((roomId, typing) => client.typing(roomId, typing));
     this.store.update((s) => ({ ...s, names: { [this.me]: connection.session.name } }));
     this.tick = setInterval(() => this.expireTyping(), 1000);
@@ -42,7 +52,11 @@ export class ChatController {
       client.on('connected', ({ rooms, unread }) => this.onConnected(rooms, unread ?? {})),
       client.on('room:autoJoined', ({ room, reason }) => {
         this.addRoom(room);
-        this.notice(reason === 'emergency-contact' ? `You were added to ${room.name ?? 'a room'} as an emergency contact` : `You were added to ${room.name ?? 'a room'}`);
+        this.notice(
+          reason === 'emergency-contact'
+            ? `You were added to ${room.name ?? 'a room'} as an emergency contact`
+            : `You were added to ${room.name ?? 'a room'}`,
+        );
       }),
       client.onMessage('*', (message) => this.onMessage(message)),
       client.on('message:delivered', (e) => this.onReceipt(e.roomId, e.userId, 'delivered', e.seq)),
@@ -52,7 +66,11 @@ export class ChatController {
       client.on('room:userJoined', ({ roomId }) => void this.loadParticipants(roomId)),
       client.on('room:userLeft', ({ roomId }) => void this.loadParticipants(roomId)),
       client.on('room:joinRequested', ({ roomId, userId, name }) => {
-        this.change(roomId, (r) => (r.joinRequests.some((q) => q.userId === userId) ? r : { ...r, joinRequests: [...r.joinRequests, { userId, name }] }));
+        this.change(roomId, (r) =>
+          r.joinRequests.some((q) => q.userId === userId)
+            ? r
+            : { ...r, joinRequests: [...r.joinRequests, { userId, name }] },
+        );
         this.notice(`${name} asks to join`);
       }),
       client.on('room:joinApproved', ({ roomId }) => void this.onApproved(roomId)),
@@ -105,7 +123,11 @@ export class ChatController {
 
   async loadOlder(roomId: string): Promise<void> {
     const first = this.store.get().rooms[roomId]?.messages[0];
-    const page = await this.connection.client.history({ roomId, limit: PAGE, ...(first ? { beforeSeq: first.seq } : {}) });
+    const page = await this.connection.client.history({
+      roomId,
+      limit: PAGE,
+      ...(first ? { beforeSeq: first.seq } : {}),
+    });
     this.change(roomId, (r) => {
       const messages = mergeMessages(r.messages, page.messages);
       return { ...r, messages, hasOlder: page.hasMore && (messages[0]?.seq ?? 0) > 1 };
@@ -129,7 +151,9 @@ export class ChatController {
       if (!(error instanceof SwitchboardError && error.code === 'FORBIDDEN')) throw error;
     }
     await this.connection.client.request('room:requestJoin', { roomId });
-    this.store.update((s) => (s.pendingJoins.includes(roomId) ? s : { ...s, pendingJoins: [...s.pendingJoins, roomId] }));
+    this.store.update((s) =>
+      s.pendingJoins.includes(roomId) ? s : { ...s, pendingJoins: [...s.pendingJoins, roomId] },
+    );
     return 'requested';
   }
 
@@ -162,7 +186,13 @@ export class ChatController {
     for (const roomId of rooms) this.ensureRoom(roomId);
     this.store.update((s) => {
       let next = s;
-      for (const roomId of rooms) next = withRoom(next, roomId, (r) => ({ ...r, unread: roomId === this.active ? 0 : unread[roomId] ?? r.unread }), (id) => this.fresh(id));
+      for (const roomId of rooms)
+        next = withRoom(
+          next,
+          roomId,
+          (r) => ({ ...r, unread: roomId === this.active ? 0 : (unread[roomId] ?? r.unread) }),
+          (id) => this.fresh(id),
+        );
       return next;
     });
     for (const roomId of rooms) void this.loadParticipants(roomId);
@@ -207,11 +237,17 @@ export class ChatController {
 
   private expireTyping(): void {
     const now = Date.now();
-    const stale = Object.values(this.store.get().rooms).filter((r) => Object.values(r.typing).some((until) => until <= now));
+    const stale = Object.values(this.store.get().rooms).filter((r) =>
+      Object.values(r.typing).some((until) => until <= now),
+    );
     if (stale.length === 0) return;
     this.store.update((s) => {
       let next = s;
-      for (const room of stale) next = withRoom(next, room.id, (r) => ({ ...r, typing: Object.fromEntries(Object.entries(r.typing).filter(([, until]) => until > now)) }));
+      for (const room of stale)
+        next = withRoom(next, room.id, (r) => ({
+          ...r,
+          typing: Object.fromEntries(Object.entries(r.typing).filter(([, until]) => until > now)),
+        }));
       return next;
     });
   }
@@ -258,7 +294,12 @@ export class ChatController {
       this.store.update((s) => {
         const names = { ...s.names };
         for (const p of participants) names[p.userId] = p.name;
-        return withRoom({ ...s, names }, roomId, (r) => ({ ...r, participants }), (id) => this.fresh(id));
+        return withRoom(
+          { ...s, names },
+          roomId,
+          (r) => ({ ...r, participants }),
+          (id) => this.fresh(id),
+        );
       });
     } catch {
       // Not a member (yet), or messaging restarting: the next connect or join tries again.

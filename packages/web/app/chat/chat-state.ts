@@ -1,6 +1,9 @@
 import type { Message, Participant, Room } from '@switchboard/protocol';
 
-export interface Receipt { delivered: number; read: number }
+export interface Receipt {
+  delivered: number;
+  read: number;
+}
 
 export interface RoomState {
   id: string;
@@ -19,7 +22,11 @@ export interface RoomState {
   joinRequests: { userId: string; name: string }[];
 }
 
-export interface Notice { id: number; text: string; tone: 'info' | 'error' }
+export interface Notice {
+  id: number;
+  text: string;
+  tone: 'info' | 'error';
+}
 
 export interface ChatState {
   rooms: Record<string, RoomState>;
@@ -33,7 +40,17 @@ export interface ChatState {
 export const emptyChat: ChatState = { rooms: {}, names: {}, pendingJoins: [], notices: [] };
 
 export function newRoom(id: string, meta?: Room): RoomState {
-  return { id, ...(meta ? { meta } : {}), participants: [], messages: [], hasOlder: true, unread: 0, typing: {}, receipts: {}, joinRequests: [] };
+  return {
+    id,
+    ...(meta ? { meta } : {}),
+    participants: [],
+    messages: [],
+    hasOlder: true,
+    unread: 0,
+    typing: {},
+    receipts: {},
+    joinRequests: [],
+  };
 }
 
 /** Merge messages into a room's list by seq: live, synced and history pages meet here, so nothing doubles. */
@@ -51,7 +68,12 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
 }
 
 /** Change one room; a room not in the state yet is made with `create` (which may know its details). */
-export function withRoom(state: ChatState, roomId: string, change: (room: RoomState) => RoomState, create: (id: string) => RoomState = newRoom): ChatState {
+export function withRoom(
+  state: ChatState,
+  roomId: string,
+  change: (room: RoomState) => RoomState,
+  create: (id: string) => RoomState = newRoom,
+): ChatState {
   const room = state.rooms[roomId] ?? create(roomId);
   const next = change(room);
   if (next === room && state.rooms[roomId]) return state;
@@ -61,7 +83,9 @@ export function withRoom(state: ChatState, roomId: string, change: (room: RoomSt
 /** What the room list and headers call a room: its name, else its members, else its id. */
 export function roomTitle(room: RoomState, names: Record<string, string>, me: string): string {
   if (room.meta?.name) return room.meta.name;
-  const others = (room.participants.length ? room.participants.map((p) => p.userId) : room.meta?.memberIds ?? []).filter((id) => id !== me);
+  const others = (
+    room.participants.length ? room.participants.map((p) => p.userId) : (room.meta?.memberIds ?? [])
+  ).filter((id) => id !== me);
   if (others.length > 0) return others.map((id) => names[id] ?? id).join(', ');
   return `Room ${room.id.slice(0, 6)}`;
 }

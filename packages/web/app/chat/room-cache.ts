@@ -8,14 +8,19 @@ import type { Room } from '@switchboard/protocol';
 export class RoomCache {
   private readonly key: string;
 
-  constructor(userId: string, private readonly storage: Storage = window.localStorage) {
+  constructor(
+    userId: string,
+    private readonly storage: Storage = window.localStorage,
+  ) {
     this.key = `switchboard.rooms.${userId}`;
   }
 
   load(): Record<string, Room> {
     try {
       const parsed: unknown = JSON.parse(this.storage.getItem(this.key) ?? '{}');
-      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, Room>) : {};
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, Room>)
+        : {};
     } catch {
       return {};
     }

@@ -16,7 +16,10 @@ export class TypingSignal {
       this.emit(roomId, true);
     }
     clearTimeout(this.stopTimers.get(roomId));
-    this.stopTimers.set(roomId, setTimeout(() => this.stop(roomId), this.idleMs));
+    this.stopTimers.set(
+      roomId,
+      setTimeout(() => this.stop(roomId), this.idleMs),
+    );
   }
 
   stop(roomId: string): void {

@@ -1,4 +1,4 @@
-import { createClient, webCursorStorage, type SwitchboardClient } from '@switchboard/client';
+import { createClient, type SwitchboardClient, webCursorStorage } from '@switchboard/client';
 import type { Session } from '../session/session.ts';
 import { Store } from '../ui/store.ts';
 
@@ -18,7 +18,10 @@ export class Connection {
   private reconnects = 0;
   private everConnected = false;
 
-  constructor(readonly session: Session, url = window.location.origin) {
+  constructor(
+    readonly session: Session,
+    url = window.location.origin,
+  ) {
     this.client = createClient({
       url,
       getToken: () => session.token,
@@ -33,15 +36,26 @@ export class Connection {
       });
     });
     this.client.on('server:shutdown', ({ serverId }) => {
-      this.status.update(() => ({ state: 'reconnecting', reason: `${serverId} is restarting`, reconnects: this.reconnects }));
+      this.status.update(() => ({
+        state: 'reconnecting',
+        reason: `${serverId} is restarting`,
+        reconnects: this.reconnects,
+      }));
     });
     this.client.socket.on('disconnect', (reason) => {
-      this.status.update((s) => (s.state === 'refused' ? s : { state: 'reconnecting', reason: describe(reason), reconnects: this.reconnects }));
+      this.status.update((s) =>
+        s.state === 'refused' ? s : { state: 'reconnecting', reason: describe(reason), reconnects: this.reconnects },
+      );
     });
     this.client.socket.on('connect_error', (error) => {
       // A refused handshake is final (socket.io does not retry it); anything else is retried.
       if (!this.client.socket.active) this.status.update(() => ({ state: 'refused', message: error.message }));
-      else this.status.update((s) => (s.state === 'online' ? s : { state: 'reconnecting', reason: 'the server cannot be reached', reconnects: this.reconnects }));
+      else
+        this.status.update((s) =>
+          s.state === 'online'
+            ? s
+            : { state: 'reconnecting', reason: 'the server cannot be reached', reconnects: this.reconnects },
+        );
     });
   }
 

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { useServices } from '../shell/services.tsx';
 import type { Point } from './geometry.ts';
 
@@ -19,10 +19,15 @@ export function FenceForm({ roomId, pick }: { roomId: string; pick?: Point }) {
     const latitude = Number(lat || pick?.latitude);
     const longitude = Number(lng || pick?.longitude);
     const radiusMeters = Number(radius);
-    if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return setError('Give the centre as latitude and longitude (or pick a point on the map).');
+    if (!Number.isFinite(latitude) || !Number.isFinite(longitude))
+      return setError('Give the centre as latitude and longitude (or pick a point on the map).');
     if (!(radiusMeters > 0)) return setError('The radius must be a positive number of metres.');
     try {
-      await location.createFence(roomId, { name: name.trim(), kind, shape: { type: 'circle', center: { latitude, longitude }, radiusMeters } });
+      await location.createFence(roomId, {
+        name: name.trim(),
+        kind,
+        shape: { type: 'circle', center: { latitude, longitude }, radiusMeters },
+      });
       setName('');
     } catch (e) {
       setError((e as Error).message);
@@ -41,13 +46,37 @@ export function FenceForm({ roomId, pick }: { roomId: string; pick?: Point }) {
           <option value="safe">safe zone (alert on leaving)</option>
         </select>
         <label htmlFor={`${id}-lat`}>Centre latitude</label>
-        <input id={`${id}-lat`} value={lat} onChange={(e) => setLat(e.target.value)} placeholder={pick?.latitude.toFixed(6) ?? ''} inputMode="decimal" />
+        <input
+          id={`${id}-lat`}
+          value={lat}
+          onChange={(e) => setLat(e.target.value)}
+          placeholder={pick?.latitude.toFixed(6) ?? ''}
+          inputMode="decimal"
+        />
         <label htmlFor={`${id}-lng`}>Centre longitude</label>
-        <input id={`${id}-lng`} value={lng} onChange={(e) => setLng(e.target.value)} placeholder={pick?.longitude.toFixed(6) ?? ''} inputMode="decimal" />
+        <input
+          id={`${id}-lng`}
+          value={lng}
+          onChange={(e) => setLng(e.target.value)}
+          placeholder={pick?.longitude.toFixed(6) ?? ''}
+          inputMode="decimal"
+        />
         <label htmlFor={`${id}-radius`}>Radius (metres)</label>
-        <input id={`${id}-radius`} value={radius} onChange={(e) => setRadius(e.target.value)} inputMode="numeric" required />
-        {error && <p className="alert error" role="alert">{error}</p>}
-        <button type="submit" className="primary">Add geofence</button>
+        <input
+          id={`${id}-radius`}
+          value={radius}
+          onChange={(e) => setRadius(e.target.value)}
+          inputMode="numeric"
+          required
+        />
+        {error && (
+          <p className="alert error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary">
+          Add geofence
+        </button>
       </form>
     </details>
   );

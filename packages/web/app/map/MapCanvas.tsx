@@ -1,5 +1,5 @@
-import type { MouseEvent } from 'react';
 import type { LocationEvent } from '@switchboard/protocol';
+import type { MouseEvent } from 'react';
 import { fenceExtent, isViolating, type Point } from './geometry.ts';
 import type { Geofence } from './location-controller.ts';
 import { fitProjection, scaleBarMeters } from './projection.ts';
@@ -24,7 +24,12 @@ export function MapCanvas({ positions, fences, me, onPick, pick }: Props) {
   const click = (event: MouseEvent<SVGSVGElement>) => {
     if (!onPick) return;
     const box = event.currentTarget.getBoundingClientRect();
-    onPick(projection.toPoint(((event.clientX - box.left) / box.width) * width, ((event.clientY - box.top) / box.height) * height));
+    onPick(
+      projection.toPoint(
+        ((event.clientX - box.left) / box.width) * width,
+        ((event.clientY - box.top) / box.height) * height,
+      ),
+    );
   };
 
   return (
@@ -51,7 +56,9 @@ export function MapCanvas({ positions, fences, me, onPick, pick }: Props) {
           return (
             <g key={fence.id} className={cls} data-fence={fence.id} data-violated={broken}>
               <circle cx={c.x} cy={c.y} r={Math.max(fence.shape.radiusMeters * projection.pxPerMeter, 3)} />
-              <text x={c.x} y={c.y - fence.shape.radiusMeters * projection.pxPerMeter - 6} textAnchor="middle">{fence.name}</text>
+              <text x={c.x} y={c.y - fence.shape.radiusMeters * projection.pxPerMeter - 6} textAnchor="middle">
+                {fence.name}
+              </text>
             </g>
           );
         }
@@ -59,14 +66,22 @@ export function MapCanvas({ positions, fences, me, onPick, pick }: Props) {
         return (
           <g key={fence.id} className={cls} data-fence={fence.id} data-violated={broken}>
             <polygon points={pts.map((p) => `${p.x},${p.y}`).join(' ')} />
-            <text x={pts[0]!.x} y={pts[0]!.y - 6}>{fence.name}</text>
+            <text x={pts[0]!.x} y={pts[0]!.y - 6}>
+              {fence.name}
+            </text>
           </g>
         );
       })}
-      {pick && (() => {
-        const p = projection.toXY(pick);
-        return <path className="pick" d={`M ${p.x - 8} ${p.y} L ${p.x + 8} ${p.y} M ${p.x} ${p.y - 8} L ${p.x} ${p.y + 8}`} />;
-      })()}
+      {pick &&
+        (() => {
+          const p = projection.toXY(pick);
+          return (
+            <path
+              className="pick"
+              d={`M ${p.x - 8} ${p.y} L ${p.x + 8} ${p.y} M ${p.x} ${p.y - 8} L ${p.x} ${p.y + 8}`}
+            />
+          );
+        })()}
       {positions.map((pos) => {
         const p = projection.toXY(pos);
         const cls = `marker${pos.userId === me ? ' me' : ''}${violators.has(pos.userId) ? ' violating' : ''}`;
@@ -74,15 +89,21 @@ export function MapCanvas({ positions, fences, me, onPick, pick }: Props) {
           <g key={pos.userId} className={cls} data-user={pos.userId} transform={`translate(${p.x} ${p.y})`}>
             {violators.has(pos.userId) && <circle r="14" className="halo" />}
             <circle r="7" />
-            <text x="11" y="4">{pos.name}</text>
+            <text x="11" y="4">
+              {pos.name}
+            </text>
           </g>
         );
       })}
       <g className="scale" transform={`translate(16 ${height - 18})`}>
         <path d={`M 0 -6 L 0 0 L ${scale * projection.pxPerMeter} 0 L ${scale * projection.pxPerMeter} -6`} />
-        <text x="0" y="-9">{scale >= 1000 ? `${scale / 1000} km` : `${scale} m`}</text>
+        <text x="0" y="-9">
+          {scale >= 1000 ? `${scale / 1000} km` : `${scale} m`}
+        </text>
       </g>
-      <text x={width - 16} y="24" textAnchor="end" className="north">N ↑</text>
+      <text x={width - 16} y="24" textAnchor="end" className="north">
+        N ↑
+      </text>
     </svg>
   );
 }

@@ -28,9 +28,19 @@ export default function MapView({ roomId }: { roomId: string }) {
 
   return (
     <div className="map-view">
-      {error && <p className="alert error" role="alert">{error}</p>}
+      {error && (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      )}
       <SharePanel pick={pick} onPick={setPick} />
-      <MapCanvas positions={positions} fences={fences} me={session.userId} pick={state.sharing.mode === 'manual' ? pick : undefined} onPick={state.sharing.mode === 'manual' ? setPick : undefined} />
+      <MapCanvas
+        positions={positions}
+        fences={fences}
+        me={session.userId}
+        pick={state.sharing.mode === 'manual' ? pick : undefined}
+        onPick={state.sharing.mode === 'manual' ? setPick : undefined}
+      />
       <div className="map-lists">
         <section aria-labelledby="positions-title">
           <h2 id="positions-title">Positions</h2>
@@ -43,7 +53,9 @@ export default function MapView({ roomId }: { roomId: string }) {
                   <strong>{p.name}</strong> {p.latitude.toFixed(5)}, {p.longitude.toFixed(5)}
                   {p.accuracy !== null && <span className="muted"> ±{Math.round(p.accuracy)} m</span>}
                   <span className="muted"> · {new Date(p.timestamp).toLocaleTimeString()}</span>
-                  {broken.length > 0 && <span className="tag danger">outside the rules of {broken.map((f) => f.name).join(', ')}</span>}
+                  {broken.length > 0 && (
+                    <span className="tag danger">outside the rules of {broken.map((f) => f.name).join(', ')}</span>
+                  )}
                 </li>
               );
             })}
@@ -56,8 +68,20 @@ export default function MapView({ roomId }: { roomId: string }) {
             {fences.map((f) => (
               <li key={f.id}>
                 <span className={`tag ${f.kind}`}>{f.kind}</span> {f.name}
-                {f.shape.type === 'circle' && <span className="muted"> · {Math.round(f.shape.radiusMeters)} m around {f.shape.center.latitude.toFixed(4)}, {f.shape.center.longitude.toFixed(4)}</span>}
-                <button type="button" className="link" onClick={() => void location.deleteFence(roomId, f.id).catch((e: Error) => setError(e.message))}>Delete {f.name}</button>
+                {f.shape.type === 'circle' && (
+                  <span className="muted">
+                    {' '}
+                    · {Math.round(f.shape.radiusMeters)} m around {f.shape.center.latitude.toFixed(4)},{' '}
+                    {f.shape.center.longitude.toFixed(4)}
+                  </span>
+                )}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => void location.deleteFence(roomId, f.id).catch((e: Error) => setError(e.message))}
+                >
+                  Delete {f.name}
+                </button>
               </li>
             ))}
           </ul>
@@ -69,7 +93,9 @@ export default function MapView({ roomId }: { roomId: string }) {
           <ul data-testid="violations" aria-live="polite">
             {violations.map((v) => (
               <li key={`${v.geofenceId}-${v.userId}-${v.timestamp}`} className="violating">
-                {participants.find((p) => p.userId === v.userId)?.name ?? v.userId} {v.transition} {v.kind === 'danger' ? 'danger zone' : 'safe zone'} “{v.name}” at {new Date(v.timestamp).toLocaleTimeString()}
+                {participants.find((p) => p.userId === v.userId)?.name ?? v.userId} {v.transition}{' '}
+                {v.kind === 'danger' ? 'danger zone' : 'safe zone'} “{v.name}” at{' '}
+                {new Date(v.timestamp).toLocaleTimeString()}
               </li>
             ))}
           </ul>

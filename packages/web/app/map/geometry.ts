@@ -1,6 +1,9 @@
 import type { Geofence } from './location-controller.ts';
 
-export interface Point { latitude: number; longitude: number }
+export interface Point {
+  latitude: number;
+  longitude: number;
+}
 
 const EARTH_RADIUS_M = 6_371_000;
 const rad = (deg: number) => (deg * Math.PI) / 180;
@@ -17,14 +20,19 @@ function insidePolygon(p: Point, points: Point[]): boolean {
   for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
     const a = points[i]!;
     const b = points[j]!;
-    if (a.latitude > p.latitude !== b.latitude > p.latitude
-      && p.longitude < ((b.longitude - a.longitude) * (p.latitude - a.latitude)) / (b.latitude - a.latitude) + a.longitude) inside = !inside;
+    if (
+      a.latitude > p.latitude !== b.latitude > p.latitude &&
+      p.longitude < ((b.longitude - a.longitude) * (p.latitude - a.latitude)) / (b.latitude - a.latitude) + a.longitude
+    )
+      inside = !inside;
   }
   return inside;
 }
 
 export function isInside(fence: Geofence, p: Point): boolean {
-  return fence.shape.type === 'circle' ? distanceMeters(fence.shape.center, p) <= fence.shape.radiusMeters : insidePolygon(p, fence.shape.points);
+  return fence.shape.type === 'circle'
+    ? distanceMeters(fence.shape.center, p) <= fence.shape.radiusMeters
+    : insidePolygon(p, fence.shape.points);
 }
 
 /** Where the user is now breaks the fence's rule: inside a danger zone, or outside a safe zone. */

@@ -39,8 +39,12 @@ export class LocationController {
   constructor(private readonly connection: Connection) {
     const client = connection.client;
     this.offs.push(
-      client.on('location:update', (fix) => this.store.update((s) => ({ ...s, positions: { ...s.positions, [fix.userId]: fix } }))),
-      client.on('geofence:violation', (v) => this.store.update((s) => ({ ...s, violations: [v, ...s.violations].slice(0, 50) }))),
+      client.on('location:update', (fix) =>
+        this.store.update((s) => ({ ...s, positions: { ...s.positions, [fix.userId]: fix } })),
+      ),
+      client.on('geofence:violation', (v) =>
+        this.store.update((s) => ({ ...s, violations: [v, ...s.violations].slice(0, 50) })),
+      ),
     );
   }
 
@@ -48,7 +52,12 @@ export class LocationController {
   async share(latitude: number, longitude: number, accuracy?: number): Promise<void> {
     const timestamp = new Date().toISOString();
     try {
-      await this.connection.client.request('location:update', { latitude, longitude, timestamp, ...(accuracy !== undefined ? { accuracy } : {}) });
+      await this.connection.client.request('location:update', {
+        latitude,
+        longitude,
+        timestamp,
+        ...(accuracy !== undefined ? { accuracy } : {}),
+      });
       this.store.update((s) => ({ ...s, lastSent: timestamp, error: undefined }));
     } catch (error) {
       this.store.update((s) => ({ ...s, error: (error as Error).message }));
@@ -59,7 +68,10 @@ export class LocationController {
   startGps(): void {
     this.stopGps();
     if (!('geolocation' in navigator)) {
-      this.store.update((s) => ({ ...s, sharing: { mode: 'gps', error: 'This browser has no geolocation: use a manual point.' } }));
+      this.store.update((s) => ({
+        ...s,
+        sharing: { mode: 'gps', error: 'This browser has no geolocation: use a manual point.' },
+      }));
       return;
     }
     this.store.update((s) => ({ ...s, sharing: { mode: 'gps' } }));
@@ -67,9 +79,18 @@ export class LocationController {
       (position) => {
         if (Date.now() - this.lastGpsSent < MIN_GPS_INTERVAL_MS) return;
         this.lastGpsSent = Date.now();
-        void this.share(position.coords.latitude, position.coords.longitude, position.coords.accuracy).catch(() => undefined);
+        void this.share(position.coords.latitude, position.coords.longitude, position.coords.accuracy).catch(
+          () => undefined,
+        );
       },
-      (error) => this.store.update((s) => ({ ...s, sharing: { mode: 'gps', error: `Geolocation failed: ${error.message || 'permission denied'}. Use a manual point instead.` } })),
+      (error) =>
+        this.store.update((s) => ({
+          ...s,
+          sharing: {
+            mode: 'gps',
+            error: `Geolocation failed: ${error.message || 'permission denied'}. Use a manual point instead.`,
+          },
+        })),
       { enableHighAccuracy: true, maximumAge: 10_000, timeout: 30_000 },
     );
   }
@@ -90,12 +111,18 @@ export class LocationController {
   }
 
   async loadFences(roomId: string): Promise<void> {
-    const { geofences } = await apiFetch<{ geofences: Geofence[] }>(this.connection.session, `/api/geofences?roomId=${encodeURIComponent(roomId)}`);
+    const { geofences } = await apiFetch<{ geofences: Geofence[] }>(
+      this.connection.session,
+      `/api/geofences?roomId=${encodeURIComponent(roomId)}`,
+    );
     this.store.update((s) => ({ ...s, fences: { ...s.fences, [roomId]: geofences } }));
   }
 
   async createFence(roomId: string, fence: Pick<GeofenceCreatePayload, 'name' | 'kind' | 'shape'>): Promise<void> {
-    await apiFetch(this.connection.session, '/api/geofences', { method: 'POST', body: JSON.stringify({ ...fence, roomId }) });
+    await apiFetch(this.connection.session, '/api/geofences', {
+      method: 'POST',
+      body: JSON.stringify({ ...fence, roomId }),
+    });
     await this.loadFences(roomId);
   }
 
@@ -107,20 +134,29 @@ export class LocationController {
   /** Last known positions of members not seen live yet (once each per page). */
   async loadLastKnown(members: { userId: string; name: string }[]): Promise<void> {
     const missing = members.filter((m) => !this.store.get().positions[m.userId] && !this.historyAsked.has(m.userId));
-    await Promise.all(missing.map(async ({ userId, name }) => {
-      this.historyAsked.add(userId);
-      try {
-        const { locations } = await apiFetch<{ locations: Array<Omit<LocationEvent, 'userId' | 'name'>> }>(
-          this.connection.session,
-          `/api/location/history?userId=${encodeURIComponent(userId)}&limit=1`,
-        );
-        const last = locations.at(-1);
-        if (!last) return;
-        this.store.update((s) => (s.positions[userId] ? s : { ...s, positions: { ...s.positions, [userId]: { ...last, accuracy: last.accuracy ?? null, userId, name } } }));
-      } catch {
-        // Not visible to this user, or presence restarting: the member appears with their next live fix.
-      }
-    }));
+    await Promise.all(
+      missing.map(async ({ userId, name }) => {
+        this.historyAsked.add(userId);
+        try {
+          const { locations } = await apiFetch<{ locations: Array<Omit<LocationEvent, 'userId' | 'name'>> }>(
+            this.connection.session,
+            `/api/location/history?userId=${encodeURIComponent(userId)}&limit=1`,
+          );
+          const last = locations.at(-1);
+          if (!last) return;
+          this.store.update((s) =>
+            s.positions[userId]
+              ? s
+              : {
+                  ...s,
+                  positions: { ...s.positions, [userId]: { ...last, accuracy: last.accuracy ?? null, userId, name } },
+                },
+          );
+        } catch {
+          // Not visible to this user, or presence restarting: the member appears with their next live fix.
+        }
+      }),
+    );
   }
 
   close(): void {

@@ -24,7 +24,10 @@ export function fitProjection(points: Point[], width = 800, height = 500, minSpa
   const spanX = points.length ? (Math.max(...lngs) - Math.min(...lngs)) * METERS_PER_DEGREE * cos : 0;
   const spanY = points.length ? (Math.max(...lats) - Math.min(...lats)) * METERS_PER_DEGREE : 0;
   // 15 % margin on each side, and never closer than minSpanMeters across.
-  const pxPerMeter = Math.min(width / Math.max(spanX * 1.3, minSpanMeters), height / Math.max(spanY * 1.3, minSpanMeters));
+  const pxPerMeter = Math.min(
+    width / Math.max(spanX * 1.3, minSpanMeters),
+    height / Math.max(spanY * 1.3, minSpanMeters),
+  );
   return {
     width,
     height,

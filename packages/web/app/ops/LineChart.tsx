@@ -28,13 +28,16 @@ export function LineChart({ title, series, stepSec, unit }: Props) {
   return (
     <figure className="chart">
       <figcaption>
-        <strong>{title}</strong> <span className="muted small">last {Math.round(((points - 1) * stepSec) / 60 * 10) / 10} min</span>
+        <strong>{title}</strong>{' '}
+        <span className="muted small">last {Math.round((((points - 1) * stepSec) / 60) * 10) / 10} min</span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}. Now: ${summary}`}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(top * f)} y2={y(top * f)} className="gridline" />
-            <text x={PAD.left - 6} y={y(top * f) + 4} textAnchor="end" className="axis">{format(top * f)}</text>
+            <text x={PAD.left - 6} y={y(top * f) + 4} textAnchor="end" className="axis">
+              {format(top * f)}
+            </text>
           </g>
         ))}
         {series.map((s) => (
@@ -61,7 +64,7 @@ export function LineChart({ title, series, stepSec, unit }: Props) {
 
 function niceCeil(v: number): number {
   const power = 10 ** Math.floor(Math.log10(v));
-  return ([1, 2, 5, 10].map((f) => f * power).find((c) => c >= v) ?? 10 * power);
+  return [1, 2, 5, 10].map((f) => f * power).find((c) => c >= v) ?? 10 * power;
 }
 
 function format(v: number): string {

@@ -1,5 +1,5 @@
-import type { StatsBody } from './stats-types.ts';
 import { Store } from '../ui/store.ts';
+import type { StatsBody } from './stats-types.ts';
 
 export interface Sample {
   at: number;
@@ -45,7 +45,12 @@ export class StatsPoller {
         at: Date.now(),
         connections: body.connections,
         messagesPerSecond: body.messagesPerSecond,
-        gateways: Object.fromEntries(body.gateways.map((g) => [g.gatewayId, { connections: g.connections, messagesPerSecond: g.messagesPerSecond }])),
+        gateways: Object.fromEntries(
+          body.gateways.map((g) => [
+            g.gatewayId,
+            { connections: g.connections, messagesPerSecond: g.messagesPerSecond },
+          ]),
+        ),
       };
       this.store.update((s) => ({ samples: [...s.samples, sample].slice(-KEEP), latest: body }));
     } catch (error) {

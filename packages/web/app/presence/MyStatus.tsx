@@ -24,12 +24,23 @@ export function MyStatus() {
   return (
     <span className="my-status">
       <label htmlFor={id}>My status</label>
-      <select id={id} value={current} onChange={(e) => void change(e.target.value as SettableStatus)} data-testid="my-status">
+      <select
+        id={id}
+        value={current}
+        onChange={(e) => void change(e.target.value as SettableStatus)}
+        data-testid="my-status"
+      >
         {SETTABLE.map((s) => (
-          <option key={s} value={s}>{statusLabel(s)}</option>
+          <option key={s} value={s}>
+            {statusLabel(s)}
+          </option>
         ))}
       </select>
-      {error && <span className="error-text" role="alert">{error}</span>}
+      {error && (
+        <span className="error-text" role="alert">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

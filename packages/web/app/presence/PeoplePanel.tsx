@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
 import type { Participant } from '@switchboard/protocol';
+import { useEffect, useState } from 'react';
 import { useServices } from '../shell/services.tsx';
 import { useStore } from '../ui/store.ts';
 import { statusLabel, timeAgo } from './status.ts';
@@ -26,7 +26,11 @@ export function PeoplePanel({ participants }: { participants: Participant[] }) {
             <li key={p.userId} data-user={p.userId} data-status={status}>
               <span className={`dot ${status}`} aria-hidden="true" />
               <span className="person">
-                <span className="name">{p.name}{p.userId === session.userId && ' (you)'}{p.role === 'owner' && <span className="tag">owner</span>}</span>
+                <span className="name">
+                  {p.name}
+                  {p.userId === session.userId && ' (you)'}
+                  {p.role === 'owner' && <span className="tag">owner</span>}
+                </span>
                 <span className="muted small">
                   {statusLabel(status)}
                   {info?.customStatus && ` · ${info.customStatus}`}

@@ -13,7 +13,10 @@ export class PresenceController {
   private readonly tracker: PresenceTracker;
   private readonly offs: Array<() => void> = [];
 
-  constructor(private readonly connection: Connection, chat: ChatController) {
+  constructor(
+    private readonly connection: Connection,
+    chat: ChatController,
+  ) {
     this.tracker = new PresenceTracker(connection.client);
     this.offs.push(this.tracker.onChange((p) => this.store.update((s) => ({ ...s, [p.userId]: p }))));
     // Whoever appears in a participant list is watched from then on.

@@ -1,6 +1,12 @@
 import type { PresenceStatus } from '@switchboard/protocol';
 
-const LABELS: Record<PresenceStatus, string> = { online: 'Online', away: 'Away', busy: 'Busy', in_call: 'In a call', offline: 'Offline' };
+const LABELS: Record<PresenceStatus, string> = {
+  online: 'Online',
+  away: 'Away',
+  busy: 'Busy',
+  in_call: 'In a call',
+  offline: 'Offline',
+};
 
 export function statusLabel(status: PresenceStatus): string {
   return LABELS[status];

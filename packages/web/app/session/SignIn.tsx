@@ -1,6 +1,6 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { devSignIn, devSignInStatus, type DevSignInStatus } from './dev-sign-in.ts';
-import { sessionFromToken, type Session } from './session.ts';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type DevSignInStatus, devSignIn, devSignInStatus } from './dev-sign-in.ts';
+import { type Session, sessionFromToken } from './session.ts';
 
 export function SignIn({ onSignedIn, refusal }: { onSignedIn: (session: Session) => void; refusal?: string }) {
   const [status, setStatus] = useState<DevSignInStatus | undefined>();
@@ -12,7 +12,11 @@ export function SignIn({ onSignedIn, refusal }: { onSignedIn: (session: Session)
     <main className="sign-in" id="main">
       <h1>Switchboard</h1>
       <p className="lede">Chat, presence and live location on your Switchboard server.</p>
-      {refusal && <p className="alert error" role="alert">The server refused the last token: {refusal}</p>}
+      {refusal && (
+        <p className="alert error" role="alert">
+          The server refused the last token: {refusal}
+        </p>
+      )}
       <div className="sign-in-forms">
         <DevSignInForm status={status} onSignedIn={onSignedIn} />
         <TokenForm onSignedIn={onSignedIn} />
@@ -34,7 +38,11 @@ function DevSignInForm({ status, onSignedIn }: { status?: DevSignInStatus; onSig
     setBusy(true);
     setError(undefined);
     try {
-      const token = await devSignIn({ name, role: role.trim() || 'user', ...(phone.trim() ? { phone: phone.trim() } : {}) });
+      const token = await devSignIn({
+        name,
+        role: role.trim() || 'user',
+        ...(phone.trim() ? { phone: phone.trim() } : {}),
+      });
       onSignedIn(sessionFromToken(token));
     } catch (e) {
       setError((e as Error).message);
@@ -54,9 +62,18 @@ function DevSignInForm({ status, onSignedIn }: { status?: DevSignInStatus; onSig
       )}
       {status?.available && (
         <form onSubmit={(e) => void submit(e)}>
-          <p className="hint">This server runs on the public dev secret, so anyone may be anyone. Never use it for real people.</p>
+          <p className="hint">
+            This server runs on the public dev secret, so anyone may be anyone. Never use it for real people.
+          </p>
           <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoComplete="off" />
+          <input
+            id={`${id}-name`}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={200}
+            autoComplete="off"
+          />
           <label htmlFor={`${id}-role`}>Role</label>
           <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="user">user</option>
@@ -64,9 +81,22 @@ function DevSignInForm({ status, onSignedIn }: { status?: DevSignInStatus; onSig
             <option value="admin">admin</option>
           </select>
           <label htmlFor={`${id}-phone`}>Phone (optional, matches emergency contacts)</label>
-          <input id={`${id}-phone`} value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="tel" placeholder="+15550102030" autoComplete="off" />
-          {error && <p className="alert error" role="alert">{error}</p>}
-          <button type="submit" className="primary" disabled={busy || !name.trim()}>Sign in</button>
+          <input
+            id={`${id}-phone`}
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            inputMode="tel"
+            placeholder="+15550102030"
+            autoComplete="off"
+          />
+          {error && (
+            <p className="alert error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={busy || !name.trim()}>
+            Sign in
+          </button>
         </form>
       )}
     </section>
@@ -90,12 +120,25 @@ function TokenForm({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
       <h2 id={`${id}-title`}>Paste a token</h2>
       <form onSubmit={submit}>
         <label htmlFor={`${id}-token`}>JWT</label>
-        <textarea id={`${id}-token`} value={token} onChange={(e) => setToken(e.target.value)} rows={5} spellCheck={false} required />
+        <textarea
+          id={`${id}-token`}
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          rows={5}
+          spellCheck={false}
+          required
+        />
         <p className="hint">
           Mint one with <code>npm run token -- alice --name Alice</code> (with the server's <code>JWT_SECRET</code>).
         </p>
-        {error && <p className="alert error" role="alert">{error}</p>}
-        <button type="submit" className="primary" disabled={!token.trim()}>Use this token</button>
+        {error && (
+          <p className="alert error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={!token.trim()}>
+          Use this token
+        </button>
       </form>
     </section>
   );

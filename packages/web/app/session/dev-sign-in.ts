@@ -3,7 +3,11 @@ import { DEV_TOKEN_PATH } from '../api/protocol-values.ts';
 
 export type DevSignInStatus = { available: true } | { available: false; reason: string };
 
-interface Failure { success: false; code?: string; error?: string }
+interface Failure {
+  success: false;
+  code?: string;
+  error?: string;
+}
 
 /** Whether this server offers "sign in as" (only on the public dev secret), and if not, why. */
 export async function devSignInStatus(): Promise<DevSignInStatus> {
@@ -15,8 +19,11 @@ export async function devSignInStatus(): Promise<DevSignInStatus> {
   }
   if (response.status === 404) return { available: false, reason: 'This server offers no dev sign-in endpoint.' };
   const body = (await response.json().catch(() => null)) as DevTokenStatus | Failure | null;
-  if (!body || !body.success) return { available: false, reason: (body as Failure | null)?.error ?? `The server answered ${response.status}.` };
-  return body.available ? { available: true } : { available: false, reason: body.reason ?? 'Dev sign-in is off on this server.' };
+  if (!body || !body.success)
+    return { available: false, reason: (body as Failure | null)?.error ?? `The server answered ${response.status}.` };
+  return body.available
+    ? { available: true }
+    : { available: false, reason: body.reason ?? 'Dev sign-in is off on this server.' };
 }
 
 /** Mint a dev token; rejects with the server's sentence (refusal, a bad field). */
@@ -27,6 +34,7 @@ export async function devSignIn(payload: DevTokenPayload): Promise<string> {
     body: JSON.stringify(payload),
   });
   const body = (await response.json().catch(() => null)) as DevTokenResult | Failure | null;
-  if (!body || !body.success) throw new Error((body as Failure | null)?.error ?? `The server answered ${response.status}.`);
+  if (!body || !body.success)
+    throw new Error((body as Failure | null)?.error ?? `The server answered ${response.status}.`);
   return body.token;
 }

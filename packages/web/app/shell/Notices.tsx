@@ -10,7 +10,9 @@ export function Notices() {
       {notices.map((n) => (
         <p key={n.id} className={`notice ${n.tone}`}>
           {n.text}
-          <button type="button" className="link" onClick={() => chat.dismiss(n.id)} aria-label={`Dismiss: ${n.text}`}>×</button>
+          <button type="button" className="link" onClick={() => chat.dismiss(n.id)} aria-label={`Dismiss: ${n.text}`}>
+            ×
+          </button>
         </p>
       ))}
     </div>

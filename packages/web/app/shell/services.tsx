@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { ChatController } from '../chat/chat-controller.ts';
 import { Connection } from '../connection/connection.ts';
 import { LocationController } from '../map/location-controller.ts';
@@ -18,7 +18,13 @@ const ServicesContext = createContext<Services | null>(null);
 function start(session: Session): Services {
   const connection = new Connection(session);
   const chat = new ChatController(connection);
-  return { session, connection, chat, presence: new PresenceController(connection, chat), location: new LocationController(connection) };
+  return {
+    session,
+    connection,
+    chat,
+    presence: new PresenceController(connection, chat),
+    location: new LocationController(connection),
+  };
 }
 
 /** One connection and its controllers per signed-in session, closed when the session ends. */

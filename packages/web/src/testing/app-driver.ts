@@ -42,7 +42,13 @@ export class AppDriver {
     return { serverId: (await banner.getAttribute('data-server')) ?? '' };
   }
 
-  async createRoom(options: { name: string; type?: string; members?: string[]; contacts?: string[]; approval?: boolean }): Promise<string> {
+  async createRoom(options: {
+    name: string;
+    type?: string;
+    members?: string[];
+    contacts?: string[];
+    approval?: boolean;
+  }): Promise<string> {
     await this.page.getByRole('button', { name: 'New room' }).click();
     const form = this.page.getByRole('form', { name: 'New room' });
     if (options.type) await form.getByLabel('Type').selectOption(options.type);
@@ -76,7 +82,10 @@ export class AppDriver {
   }
 
   message(text: string): Locator {
-    return this.page.getByTestId('message-log').getByTestId('message').filter({ has: this.page.getByText(text, { exact: true }) });
+    return this.page
+      .getByTestId('message-log')
+      .getByTestId('message')
+      .filter({ has: this.page.getByText(text, { exact: true }) });
   }
 
   /** Every message's content as on screen, in order; each must appear once. */
@@ -85,7 +94,10 @@ export class AppDriver {
   }
 
   async seqs(): Promise<number[]> {
-    return (await this.page.getByTestId('message-log').getByTestId('message').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq')))));
+    return await this.page
+      .getByTestId('message-log')
+      .getByTestId('message')
+      .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-seq'))));
   }
 
   async setStatus(status: string): Promise<void> {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 import { WEB_ROOT } from '../build-inputs.ts';
 
 /** Debian's Chromium (apt-get install chromium); playwright-core downloads no browser. */
@@ -10,17 +10,26 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Flags from the design's ENVIRONMENT.md: without the networking ones Chromium dials hosts this machine cannot reach. */
 const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 
 export function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
 
 /** Messages Chromium logs itself when a request fails on the network (refused, aborted, offline). */
-const NETWORK_FAILURE = /Failed to load resource|net::ERR_|WebSocket connection to .* failed|WebSocket is closed before the connection is established/;
+const NETWORK_FAILURE =
+  /Failed to load resource|net::ERR_|WebSocket connection to .* failed|WebSocket is closed before the connection is established/;
 
 /**
  * One person's browser: a context of its own (own storage, own cookies) and a page whose console
@@ -31,15 +40,27 @@ export class Party {
   readonly errors: string[] = [];
   private outage = 0;
 
-  private constructor(readonly name: string, readonly context: BrowserContext, readonly page: Page) {
+  private constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
     page.on('console', (message: ConsoleMessage) => this.onConsole(message));
     page.on('pageerror', (error) => this.errors.push(`${name}: uncaught ${error.name}: ${error.message}`));
   }
 
   /** `geolocation`: where the browser's location API says this person is (permission granted). */
-  static async open(browser: Browser, name: string, baseURL: string, geolocation?: { latitude: number; longitude: number }): Promise<Party> {
+  static async open(
+    browser: Browser,
+    name: string,
+    baseURL: string,
+    geolocation?: { latitude: number; longitude: number },
+  ): Promise<Party> {
     const context = await browser.newContext({
-      baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC',
+      baseURL,
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-GB',
+      timezoneId: 'UTC',
       ...(geolocation ? { geolocation: { ...geolocation, accuracy: 12 }, permissions: ['geolocation'] } : {}),
     });
     const page = await context.newPage();
@@ -79,13 +100,31 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 export async function assertAccessible(page: Page, view: string): Promise<void> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{
+            violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: unknown[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', help: v.help, targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? 'unknown',
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
+    }));
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (serious.length > 0) {
-    throw new Error(`axe: ${serious.length} serious/critical violation(s) on the ${view} view:\n${serious.map((v) => `  ${v.impact} ${v.id}: ${v.help} at ${v.targets.join(', ')}`).join('\n')}`);
+    throw new Error(
+      `axe: ${serious.length} serious/critical violation(s) on the ${view} view:\n${serious.map((v) => `  ${v.impact} ${v.id}: ${v.help} at ${v.targets.join(', ')}`).join('\n')}`,
+    );
   }
 }
 
@@ -104,7 +143,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Run a test body; if it fails, each open page is photographed and the error names the files. */
-export async function photographFailures(parties: () => Party[], name: string, body: () => Promise<void>): Promise<void> {
+export async function photographFailures(
+  parties: () => Party[],
+  name: string,
+  body: () => Promise<void>,
+): Promise<void> {
   try {
     await body();
   } catch (error) {
@@ -114,7 +157,10 @@ export async function photographFailures(parties: () => Party[], name: string, b
     for (const party of parties()) {
       if (party.page.isClosed()) continue;
       const file = path.join(dir, `${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${party.name}.png`);
-      await party.page.screenshot({ path: file }).then(() => files.push(file), () => undefined);
+      await party.page.screenshot({ path: file }).then(
+        () => files.push(file),
+        () => undefined,
+      );
     }
     if (error instanceof Error) error.message += `\n  page screenshots: ${files.join(', ') || 'none'}`;
     throw error;

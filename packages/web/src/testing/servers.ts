@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { waitFor } from '@switchboard/testkit';
@@ -21,20 +21,42 @@ export interface EmbeddedServer {
  * public dev secret (no JWT_SECRET). The first start goes through `npm start` itself (prisma
  * generate, the web build check); restarts run the entry directly, in their own process group.
  */
-export async function startEmbeddedServer({ port, databaseUrl }: { port: number; databaseUrl: string }): Promise<EmbeddedServer> {
+export async function startEmbeddedServer({
+  port,
+  databaseUrl,
+}: {
+  port: number;
+  databaseUrl: string;
+}): Promise<EmbeddedServer> {
   let child: ChildProcess | undefined;
   let output = '';
   let first = true;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '300' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '300',
+  };
   for (const name of ['REDIS_URL', 'JWT_SECRET', 'JWT_PUBLIC_KEY', 'NODE_ENV']) delete env[name];
 
   const start = async () => {
-    const [command, args] = first ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'packages/cli/src/embedded.ts']];
+    const [command, args] = first
+      ? ['npm', ['start', '--silent']]
+      : [process.execPath, ['--import', 'tsx', 'packages/cli/src/embedded.ts']];
     first = false;
-    const proc = spawn(command, args as string[], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(command, args as string[], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child = proc;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start did not come up within 120 s:\n${output.slice(-4000)}`)), 120_000);
+      const timer = setTimeout(
+        () => reject(new Error(`npm start did not come up within 120 s:\n${output.slice(-4000)}`)),
+        120_000,
+      );
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (process.env.WEB_VERBOSE) process.stderr.write(chunk);
@@ -64,7 +86,11 @@ export async function startEmbeddedServer({ port, databaseUrl }: { port: number;
     clearTimeout(timer);
     child = undefined;
     // npm may exit before the server it started has finished its graceful stop.
-    await waitFor(() => isPortFree(port, '0.0.0.0'), { timeoutMs: 30_000, intervalMs: 100, what: `port ${port} to be free` });
+    await waitFor(() => isPortFree(port, '0.0.0.0'), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: `port ${port} to be free`,
+    });
   };
 
   await start();
