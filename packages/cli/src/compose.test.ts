@@ -8,14 +8,14 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { REPO_ROOT } from '@switchboard/db';
 import { ClusterConfigSchema } from '@switchboard/host';
-import { createMetrics, ENV_DOCS } from '@switchboard/runtime';
+import { createMetrics, ENV_DOCS, IMMUTABLE_CACHE, REVALIDATE_CACHE } from '@switchboard/runtime';
 import { parse } from 'yaml';
 import { CLUSTER_SERVICES, ClusterRunnerSchema, planProcesses } from './cluster/config.ts';
 import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
 
 interface ComposeService {
   image?: string;
-  build?: { dockerfile?: string };
+  build?: { dockerfile?: string; target?: string };
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }> | string[];
@@ -147,8 +147,64 @@ describe('nginx configs', () => {
     for (const conf of [composeNginx, template]) {
       assert.match(conf, /proxy_set_header Upgrade \$http_upgrade;/);
       assert.match(conf, /proxy_read_timeout 75s;/);
-      assert.doesNotMatch(conf, /location[^{]*(metrics|readyz)/, 'internal endpoints are not public');
+      const internal = locations(conf).filter((l) => /metrics|readyz/.test(l));
+      assert.deepEqual(
+        internal,
+        ['~ ^/(metrics|readyz)$ -> return'],
+        'internal endpoints are not public: only a 404 names them',
+      );
+      assert.match(conf, /location ~ \^\/\(metrics\|readyz\)\$ \{\s*return 404 /);
     }
+  });
+
+  test('both serve the web app: hashed assets immutable for a year, everything else revalidated, /api/ never the app', () => {
+    const cacheOf = (conf: string, location: string) => {
+      const block =
+        new RegExp(`location\\s+${location.replace(/[/.]/g, '\\$&')}\\s*\\{([^}]*)\\}`).exec(conf)?.[1] ?? '';
+      return {
+        cache: /add_header Cache-Control "([^"]+)"/.exec(block)?.[1],
+        tryFiles: /try_files ([^;]+);/.exec(block)?.[1],
+      };
+    };
+    for (const conf of [composeNginx, template]) {
+      assert.deepEqual(cacheOf(conf, '/assets/'), { cache: IMMUTABLE_CACHE, tryFiles: '$uri =404' });
+      assert.deepEqual(cacheOf(conf, '/'), { cache: REVALIDATE_CACHE, tryFiles: '$uri /index.html' });
+      assert.match(
+        conf,
+        /location \/api\/ \{\s*return 404 '\{"success":false,"code":"NOT_FOUND"/,
+        'unknown /api/ paths stay JSON 404s',
+      );
+      assert.match(
+        conf,
+        /location = \/api\/dev\/token \{\s*proxy_pass http:\/\/gateways;/,
+        'dev sign-in is answered by the gateways',
+      );
+      assert.match(conf, /text\/javascript js mjs;/, 'scripts are served as JavaScript without a system mime.types');
+    }
+    assert.match(template, /root \{\{PREFIX\}\}\/web;/);
+    assert.match(composeNginx, /root \/usr\/share\/nginx\/html;/);
+  });
+
+  test('the compose nginx image carries its config and the built web app (services/Dockerfile, target web)', () => {
+    const nginx = services.nginx!;
+    assert.equal(nginx.build?.dockerfile, 'services/Dockerfile');
+    assert.equal(nginx.build?.target, 'web');
+    for (const [name, s] of switchboardContainers) assert.equal(s.build?.target, 'app', `${name} runs the app target`);
+    const dockerfile = read('services/Dockerfile');
+    assert.match(dockerfile, /^FROM node:\S+ AS app$/m);
+    assert.match(dockerfile, /^FROM nginx:\S+ AS web$/m);
+    assert.match(dockerfile, /^COPY nginx\/nginx\.compose\.conf \/etc\/nginx\/nginx\.conf$/m);
+    assert.match(dockerfile, /^COPY --from=app \/app\/packages\/web\/dist \/usr\/share\/nginx\/html$/m);
+    // `npm ci` in the app stage builds packages/web/dist through the root prepare script.
+    assert.match(dockerfile, /RUN npm ci\b/);
+    const rootScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    assert.match(rootScripts.prepare ?? '', /web:build/);
+    assert.ok(
+      !read('.dockerignore')
+        .split('\n')
+        .some((line) => line.trim() === 'packages/web' || line.trim() === 'nginx'),
+      'the sources the image builds from are not ignored',
+    );
   });
 
   test('Prometheus scrapes every Switchboard container on its SERVICE_PORT', () => {
@@ -210,6 +266,10 @@ describe('the cluster runner', () => {
     assert.deepEqual(ups.get('gateways'), ['127.0.0.1:18081', '127.0.0.1:18082']);
     assert.deepEqual(ups.get('messaging'), ['127.0.0.1:18111', '127.0.0.1:18115']);
     assert.deepEqual(ups.get('presence'), ['127.0.0.1:18112']);
+    assert.ok(
+      fs.existsSync(path.join(prefix, 'web', 'index.html')),
+      "the web app (or the not-built page) is staged under the prefix for nginx's root",
+    );
     const result = spawnSync('nginx', ['-t', ...nginxArgs(prefix, confPath).slice(0, -2)], { encoding: 'utf8' });
     assert.equal(result.error, undefined, 'nginx is on PATH (apt-get install -y nginx)');
     assert.equal(result.status, 0, result.stderr);

@@ -20,6 +20,7 @@ import {
   finishHttpApp,
   listen,
   type ReadinessCheck,
+  staticSite,
 } from '@switchboard/runtime';
 import { z } from 'zod';
 
@@ -133,6 +134,8 @@ async function startAll(config: EmbeddedConfig, life: Lifecycle): Promise<number
     routers.push(running.router);
   }
   for (const router of routers) if (router) app.use('/api', router);
+  // The web app at `/` (nginx serves it in a cluster), after every API route.
+  app.use(staticSite({ log }));
   finishHttpApp(app, log, metrics);
   return life.add('listener', () => listen(httpServer, config.PORT, config.HOST), {
     drain: () => void httpServer.close(),

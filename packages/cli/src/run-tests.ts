@@ -21,7 +21,10 @@ const filter = process.argv.slice(2);
 const all = [...findTests(path.join(REPO_ROOT, 'packages')), ...findTests(path.join(REPO_ROOT, 'services'))].filter(
   (f) => filter.length === 0 || filter.some((needle) => f.includes(needle)),
 );
-const e2e = all.filter((f) => f.startsWith(path.join('packages', 'e2e')));
+// The browser tests start servers and Chromium like the e2e suite does, so they run alone too.
+const e2e = all.filter(
+  (f) => f.startsWith(path.join('packages', 'e2e')) || /^packages\/web\/src\/web-[^/]*\.test\.ts$/.test(f),
+);
 const rest = all.filter((f) => !e2e.includes(f));
 
 // A template of this run's own, so two runs on one machine never drop each other's.

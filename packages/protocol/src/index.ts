@@ -3,6 +3,7 @@ export * from './calls.ts';
 export * from './commands.ts';
 export * from './common.ts';
 export * from './context.ts';
+export * from './dev-token.ts';
 export * from './emergencies.ts';
 export * from './errors.ts';
 export * from './events.ts';

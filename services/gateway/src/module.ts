@@ -1,6 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { EdgeDeps, EdgeModule } from '@switchboard/host';
-import { duplicateRedis, socketIoKey } from '@switchboard/runtime';
+import { devTokenRouter, duplicateRedis, socketIoKey } from '@switchboard/runtime';
+import { Router } from 'express';
 import { type RunningGateway, startGateway } from './gateway.ts';
 import { createMemoryRateLimiter } from './rate-limit.ts';
 import { createRedisRateLimiter } from './rate-limit-redis.ts';
@@ -36,9 +37,13 @@ async function start({
     adapter: adapterPub && adapterSub ? createAdapter(adapterPub, adapterSub, { key: socketIoKey(prefix) }) : undefined,
   });
   const stats = createStatsRouter({ io: gateway.io, bus, gatewayId: instanceId, redis, prefix, log });
+  // The dev-token endpoint lives with the gateways: they hold the secret the tokens must verify with.
+  const router = Router()
+    .use(stats.router)
+    .use(devTokenRouter({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY }));
   return {
     ...gateway,
-    router: stats.router,
+    router,
     async close() {
       await gateway.close();
       await stats.close();

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '@switchboard/db';
+import { stageWebRoot } from '../web-root.ts';
 import type { ClusterServiceName, ProcessPlan } from './config.ts';
 
 export const NGINX_TEMPLATE = path.join(REPO_ROOT, 'nginx', 'nginx.conf.template');
@@ -62,6 +63,7 @@ export async function writeNginxConfig(upstreams: NginxUpstreams): Promise<{ pre
   const prefix = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-nginx-'));
   await fs.chmod(prefix, 0o755);
   await fs.mkdir(path.join(prefix, 'temp'), { mode: 0o755 });
+  await stageWebRoot(path.join(prefix, 'web'));
   const template = await fs.readFile(NGINX_TEMPLATE, 'utf8');
   const confPath = path.join(prefix, 'nginx.conf');
   try {

@@ -1,0 +1,54 @@
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { ChatController } from '../chat/chat-controller.ts';
+import { Connection } from '../connection/connection.ts';
+import { LocationController } from '../map/location-controller.ts';
+import { PresenceController } from '../presence/presence-controller.ts';
+import type { Session } from '../session/session.ts';
+
+export interface Services {
+  session: Session;
+  connection: Connection;
+  chat: ChatController;
+  presence: PresenceController;
+  location: LocationController;
+}
+
+const ServicesContext = createContext<Services | null>(null);
+
+function start(session: Session): Services {
+  const connection = new Connection(session);
+  const chat = new ChatController(connection);
+  return {
+    session,
+    connection,
+    chat,
+    presence: new PresenceController(connection, chat),
+    location: new LocationController(connection),
+  };
+}
+
+/** One connection and its controllers per signed-in session, closed when the session ends. */
+export function ServicesProvider({ session, children }: { session: Session; children: ReactNode }) {
+  const [services, setServices] = useState<Services | null>(null);
+  useEffect(() => {
+    const started = start(session);
+    setServices(started);
+    const onVisible = () => started.chat.markActiveRead();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      started.location.close();
+      started.presence.close();
+      started.chat.close();
+      started.connection.close();
+    };
+  }, [session]);
+  if (!services) return null;
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices outside ServicesProvider');
+  return services;
+}
