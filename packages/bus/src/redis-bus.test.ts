@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { flushPrefix, TEST_REDIS_URL, testLogger, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
+import { flushPrefix, TEST_REDIS_URL, testLogger, testPrefix, testRedis, TSX_ARGS, waitFor } from '@switchboard/testkit';
 import { busContract, testContext } from './bus.contract.ts';
 import { busKeys } from './redis-keys.ts';
 import { ensureGroup, pruneIdleConsumers, readGroup } from './stream-commands.ts';
@@ -40,7 +40,7 @@ busContract('RedisBus', () => makeBus());
 function startStuckConsumer(service: string): { child: ChildProcess; saw: (line: string) => Promise<void> } {
   const fixture = fileURLToPath(new URL('./test-fixtures/stuck-consumer.ts', import.meta.url));
   const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, prefix, service, '500'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...TSX_ARGS, fixture, prefix, service, '500'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

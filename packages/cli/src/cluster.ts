@@ -6,6 +6,7 @@ import path from 'node:path';
 import { migrateDeploy, REPO_ROOT } from '@switchboard/db';
 import { loadConfigOrExit } from '@switchboard/host';
 import { errorMessage } from '@switchboard/runtime';
+import { childCommand } from './cluster/child-command.ts';
 import { ClusterRunnerSchema, planProcesses, type ClusterRunnerConfig, type ProcessPlan } from './cluster/config.ts';
 import { nginxArgs, writeNginxConfig } from './cluster/nginx-config.ts';
 import { checkNginx, checkPortsFree, checkRedis, ensureDatabase, redactUrlForLog } from './cluster/preflight.ts';
@@ -85,8 +86,7 @@ async function main(): Promise<void> {
     plan,
     child: group.start({
       name: plan.name,
-      command: process.execPath,
-      args: [...nodeArgs, '--import', 'tsx', path.join('services', plan.service, 'src', 'main.ts')],
+      ...childCommand(plan, nodeArgs),
       // Children write to a pipe, so they cannot see the terminal: decide for them.
       env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), ...plan.env },
       cwd: REPO_ROOT,

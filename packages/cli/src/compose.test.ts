@@ -1,16 +1,19 @@
 // docker-compose cannot run here (no Docker engine), so this checks what can be checked: the
 // compose file, both nginx configs, Prometheus's targets and the code agree on services, ports
-// and environment variables; and the cluster's rendered nginx config passes `nginx -t`.
+// and environment variables; services/Dockerfile copies every workspace and runs entry points a
+// real build emits; and the cluster's rendered nginx config passes `nginx -t`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@switchboard/db';
 import { ClusterConfigSchema } from '@switchboard/host';
 import { createMetrics } from '@switchboard/runtime';
 import { ENV_DOCS } from '@switchboard/runtime';
+import { buildProjects } from '@switchboard/testkit';
+import { serviceEntry } from './cluster/child-command.ts';
 import { ClusterRunnerSchema, CLUSTER_SERVICES, planProcesses } from './cluster/config.ts';
 import { writeNginxConfig, nginxArgs } from './cluster/nginx-config.ts';
 
@@ -31,6 +34,9 @@ const composeNginx = read('nginx/nginx.compose.conf');
 const template = read('nginx/nginx.conf.template');
 const serviceFolders = fs.readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
+const workspaces = ['packages', 'services'].flatMap((root) =>
+  fs.readdirSync(path.join(REPO_ROOT, root), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${root}/${d.name}`));
+
 /** Containers that run our image with a service entry point (not migrate, not third-party). */
 const switchboardContainers = Object.entries(services).filter(([, s]) => s.command?.[0]?.startsWith('services/'));
 const folderOf = (s: ComposeService) => s.command![0]!.split('/')[1]!;
@@ -44,15 +50,22 @@ function upstreams(conf: string): Map<string, string[]> {
 }
 const locations = (conf: string) => [...conf.matchAll(/^\s*location\s+([^{]+?)\s*\{\s*\n([^}]*?)\}/gm)].map((m) => `${m[1]} -> ${/proxy_pass\s+([^;]+)/.exec(m[2]!)?.[1] ?? 'return'}`);
 
+// The entry points compose and the Dockerfile name are build output: build (incrementally) first.
+before(() => buildProjects());
+
 describe('docker-compose.yml', () => {
-  test('runs every folder under services/ from its src/main.ts, each of which exists', () => {
+  test('runs every folder under services/ from its compiled dist/main.js, which the build emits', () => {
     const run = new Set(switchboardContainers.map(([, s]) => folderOf(s)));
     assert.deepEqual([...run].sort(), [...serviceFolders].sort());
     for (const [name, s] of switchboardContainers) {
-      assert.ok(fs.existsSync(path.join(REPO_ROOT, s.command![0]!)), `${name}: ${s.command![0]} exists`);
+      assert.equal(s.command![0], serviceEntry(folderOf(s)), `${name} runs the compiled entry point`);
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, s.command![0]!)), `${name}: ${s.command![0]} exists after npm run build`);
       assert.equal(s.build?.dockerfile, 'services/Dockerfile', `${name} is built from services/Dockerfile`);
     }
     for (const folder of serviceFolders) assert.ok(fs.existsSync(path.join(REPO_ROOT, 'services', folder, 'src', 'main.ts')), `services/${folder}/src/main.ts exists`);
+    const migrate = services.migrate!.command!;
+    assert.deepEqual(migrate, ['packages/cli/dist/migrate.js']);
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, migrate[0]!)), `${migrate[0]} exists after npm run build`);
   });
 
   test('has the same topology as npm run cluster: two gateways and one container per service', () => {
@@ -84,14 +97,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('starts services only after Redis, Postgres and the migration, with healthchecks', () => {
+  test('starts services only after Redis, Postgres and the migration, with the image\'s healthcheck', () => {
     for (const [name, s] of switchboardContainers) {
       const deps = s.depends_on as Record<string, { condition: string }>;
       assert.equal(deps.redis?.condition, 'service_healthy', name);
       assert.equal(deps.postgres?.condition, 'service_healthy', name);
       assert.equal(deps.migrate?.condition, 'service_completed_successfully', name);
-      assert.ok(s.healthcheck, `${name} has a healthcheck`);
+      assert.equal(s.healthcheck, undefined, `${name} keeps the Dockerfile's HEALTHCHECK`);
     }
+    assert.deepEqual(services.migrate!.healthcheck, { disable: true }, 'the one-shot migration has no /readyz to probe');
     const nginxDeps = Object.keys(services.nginx!.depends_on as Record<string, unknown>).sort();
     assert.deepEqual(nginxDeps, switchboardContainers.map(([name]) => name).sort());
   });

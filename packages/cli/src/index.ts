@@ -1,2 +1,3 @@
 // What other packages (tests, benchmarks) use of the command-line tools.
 export { clusterPorts, findFreeClusterPort } from './cluster/ports.ts';
+export { childCommand, serviceEntry } from './cluster/child-command.ts';

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { findFreeClusterPort } from '@switchboard/cli';
 import { DEV_JWT_SECRET, signToken } from '@switchboard/runtime';
 import { REPO_ROOT } from '@switchboard/db';
+import { TSX_ARGS } from '@switchboard/testkit';
 import { connectClient } from './index.ts';
 
 interface Embedded {
@@ -20,7 +21,7 @@ interface Embedded {
 async function startEmbedded(dataDir: string, port: number, pgPort: number): Promise<Embedded> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET']) delete env[name];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/embedded.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...TSX_ARGS, 'packages/cli/src/embedded.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 60_000);

@@ -3,3 +3,4 @@ export * from './redis.ts';
 export * from './wait.ts';
 export * from './log.ts';
 export * from './recording-broadcaster.ts';
+export * from './build.ts';

@@ -5,14 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { signToken } from '@switchboard/runtime';
-import { flushPrefix, testPrefix, testRedis, TEST_REDIS_URL, waitFor } from '@switchboard/testkit';
+import { flushPrefix, testPrefix, testRedis, TEST_REDIS_URL, TSX_ARGS, waitFor } from '@switchboard/testkit';
 import { io as connectClient } from 'socket.io-client';
 import { once, TEST_SECRET, type TestClient } from './test-harness.ts';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
 function startMain(env: Record<string, string>): { child: ChildProcess; lines: Record<string, unknown>[]; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TSX_ARGS, MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   let buffered = '';
