@@ -22,14 +22,23 @@ interface Manifest {
 }
 
 const workspaces = ['packages', 'services'].flatMap((root) =>
-  fs.readdirSync(path.join(REPO_ROOT, root), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(root, d.name)));
-const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, dir, 'package.json'), 'utf8')) as Manifest;
+  fs
+    .readdirSync(path.join(REPO_ROOT, root), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(root, d.name)),
+);
+const manifest = (dir: string) =>
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, dir, 'package.json'), 'utf8')) as Manifest;
 const built = workspaces.filter((dir) => fs.existsSync(path.join(REPO_ROOT, dir, 'tsconfig.json')));
 const dirOf = new Map(workspaces.map((dir) => [manifest(dir).name, dir]));
 
 function project(dir: string): ts.ParsedCommandLine {
   const file = path.join(REPO_ROOT, dir, 'tsconfig.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(String(d.messageText)) });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    file,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(String(d.messageText)) },
+  );
   assert.ok(parsed, file);
   return parsed;
 }
@@ -38,8 +47,13 @@ const SPECIFIER = /(?:^|[\s;])(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|
 function specifiers(file: string): string[] {
   return [...fs.readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((m) => m[1] ?? m[2]!);
 }
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
-const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+const isBuiltin = (specifier: string) =>
+  specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -54,9 +68,14 @@ before(() => buildProjects());
 
 describe('npm run build', () => {
   test('builds every workspace except the test-only e2e and bench ones, which export their sources only', () => {
-    const solution = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { references: { path: string }[] };
+    const solution = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as {
+      references: { path: string }[];
+    };
     assert.deepEqual(solution.references.map((r) => path.normalize(r.path)).sort(), [...built].sort());
-    assert.deepEqual(workspaces.filter((dir) => !built.includes(dir)).sort(), [path.join('packages', 'bench'), path.join('packages', 'e2e')]);
+    assert.deepEqual(workspaces.filter((dir) => !built.includes(dir)).sort(), [
+      path.join('packages', 'bench'),
+      path.join('packages', 'e2e'),
+    ]);
     for (const dir of workspaces.filter((d) => !built.includes(d))) {
       assert.deepEqual(manifest(dir).exports, { '.': { '@switchboard/source': './src/index.ts' } }, dir);
     }
@@ -65,30 +84,57 @@ describe('npm run build', () => {
   test('each project references exactly the workspaces its shipped sources import, all production dependencies', () => {
     for (const dir of built) {
       const parsed = project(dir);
-      const imported = new Set(parsed.fileNames.flatMap(specifiers).filter((s) => s.startsWith('@switchboard/')).map(packageName));
+      const imported = new Set(
+        parsed.fileNames
+          .flatMap(specifiers)
+          .filter((s) => s.startsWith('@switchboard/'))
+          .map(packageName),
+      );
       const referenced = (parsed.projectReferences ?? []).map((r) => path.relative(REPO_ROOT, r.path));
-      assert.deepEqual(referenced.sort(), [...imported].map((name) => dirOf.get(name)!).sort(), `${dir}/tsconfig.json references`);
+      assert.deepEqual(
+        referenced.sort(),
+        [...imported].map((name) => dirOf.get(name)!).sort(),
+        `${dir}/tsconfig.json references`,
+      );
       const deps = Object.keys(manifest(dir).dependencies ?? {});
       for (const name of imported) assert.ok(deps.includes(name), `${dir} lists ${name} in dependencies`);
-      assert.ok(parsed.fileNames.every((f) => !/\.test\.ts$|\/testing\/|\/test-fixtures\/|test-harness\.ts$|\.contract\.ts$/.test(f)), `${dir} compiles no test code`);
+      assert.ok(
+        parsed.fileNames.every(
+          (f) => !/\.test\.ts$|\/testing\/|\/test-fixtures\/|test-harness\.ts$|\.contract\.ts$/.test(f),
+        ),
+        `${dir} compiles no test code`,
+      );
     }
   });
 
   test('exports: src under @switchboard/source, types and default from the dist/ files the build emitted', () => {
     for (const dir of built) {
       const entry = manifest(dir).exports?.['.'] as Record<string, string>;
-      assert.deepEqual(Object.keys(entry), ['@switchboard/source', 'types', 'default'], `${dir}: the source condition comes first`);
-      assert.deepEqual(entry, { '@switchboard/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' }, dir);
-      for (const file of Object.values(entry)) assert.ok(fs.existsSync(path.join(REPO_ROOT, dir, file)), `${dir}/${file} exists`);
+      assert.deepEqual(
+        Object.keys(entry),
+        ['@switchboard/source', 'types', 'default'],
+        `${dir}: the source condition comes first`,
+      );
+      assert.deepEqual(
+        entry,
+        { '@switchboard/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
+        dir,
+      );
+      for (const file of Object.values(entry))
+        assert.ok(fs.existsSync(path.join(REPO_ROOT, dir, file)), `${dir}/${file} exists`);
     }
   });
 
-  test('compiled code imports only Node built-ins, workspaces and its own production dependencies; no tests ship', () => {
+  test('compiled code imports only built-ins, workspaces and its own production dependencies; no tests ship', () => {
     const problems: string[] = [];
     for (const dir of built) {
       const deps = Object.keys(manifest(dir).dependencies ?? {});
       const files = walk(path.join(REPO_ROOT, dir, 'dist'));
-      problems.push(...files.filter((f) => /\.test\.|[\\/]testing[\\/]|test-harness/.test(f)).map((f) => `${path.relative(REPO_ROOT, f)} is test code`));
+      problems.push(
+        ...files
+          .filter((f) => /\.test\.|[\\/]testing[\\/]|test-harness/.test(f))
+          .map((f) => `${path.relative(REPO_ROOT, f)} is test code`),
+      );
       for (const file of files.filter((f) => f.endsWith('.js'))) {
         for (const specifier of specifiers(file)) {
           const where = `${path.relative(REPO_ROOT, file)} imports ${specifier}`;
@@ -109,36 +155,59 @@ describe('plain node on a compiled entry point', () => {
   const hooksDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-resolve-'));
   const hooks = path.join(hooksDir, 'hooks.mjs');
   const register = path.join(hooksDir, 'register.mjs');
-  fs.writeFileSync(hooks, `import { writeSync } from 'node:fs';
+  fs.writeFileSync(
+    hooks,
+    `import { writeSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   writeSync(2, 'resolved: ' + result.url + '\\n');
   return result;
 }
-`);
-  fs.writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
+`,
+  );
+  fs.writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`,
+  );
   after(() => fs.rmSync(hooksDir, { recursive: true, force: true }));
 
-  const entries = [...workspaces.filter((d) => d.startsWith('services')).map((d) => serviceEntry(path.basename(d))), path.join('packages', 'cli', 'dist', 'migrate.js')];
+  const entries = [
+    ...workspaces.filter((d) => d.startsWith('services')).map((d) => serviceEntry(path.basename(d))),
+    path.join('packages', 'cli', 'dist', 'migrate.js'),
+  ];
 
   /** Run `entry` with no configuration: it links every static import, then refuses to start. */
   function load(entry: string): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, ['--import', register, entry], { cwd: REPO_ROOT, env: { PATH: process.env.PATH }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', register, entry], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
   }
 
-  test('every service entry point and the migration load only dist/ files of the workspace: no tsx, no .ts', async () => {
+  test('every service entry point and the migration load only dist/ files: no tsx, no .ts', async () => {
     const results = await Promise.all(entries.map(async (entry) => ({ entry, ...(await load(entry)) })));
     for (const { entry, code, stderr } of results) {
       assert.equal(code, 1, `${entry}:\n${stderr}`);
       assert.match(stderr, /refusing to start|DATABASE_URL must be set/, entry);
       const urls = [...stderr.matchAll(/^resolved: (\S+)$/gm)].map((m) => m[1]!);
-      const ours = urls.filter((u) => u.startsWith('file://') && !u.includes('/node_modules/')).map((u) => path.relative(REPO_ROOT, new URL(u).pathname));
+      const ours = urls
+        .filter((u) => u.startsWith('file://') && !u.includes('/node_modules/'))
+        .map((u) => path.relative(REPO_ROOT, new URL(u).pathname));
       assert.ok(ours.length > 5, `${entry} resolved ${ours.length} workspace files`);
-      assert.deepEqual(ours.filter((f) => !/^(packages|services)\/[^/]+\/dist\/.+\.js$/.test(f)), [], `${entry}: every workspace file comes from a dist/`);
-      assert.deepEqual(urls.filter((u) => /\/node_modules\/tsx\/|\.ts$/.test(u)), [], `${entry}: no tsx, no TypeScript`);
+      assert.deepEqual(
+        ours.filter((f) => !/^(packages|services)\/[^/]+\/dist\/.+\.js$/.test(f)),
+        [],
+        `${entry}: every workspace file comes from a dist/`,
+      );
+      assert.deepEqual(
+        urls.filter((u) => /\/node_modules\/tsx\/|\.ts$/.test(u)),
+        [],
+        `${entry}: no tsx, no TypeScript`,
+      );
     }
   });
 });

@@ -24,7 +24,18 @@ const run = promisify(execFile);
 const SECRET = 'sdk-pack-test-secret';
 const EXAMPLE = path.join(REPO_ROOT, 'packages', 'client', 'examples', 'connect.mjs');
 /** What a browser or app client must never pull in. */
-const SERVER_SIDE = ['socket.io', 'ioredis', '@prisma/client', 'prisma', 'express', 'pino', 'pg', 'jsonwebtoken', 'prom-client', '@socket.io/redis-adapter'];
+const SERVER_SIDE = [
+  'socket.io',
+  'ioredis',
+  '@prisma/client',
+  'prisma',
+  'express',
+  'pino',
+  'pg',
+  'jsonwebtoken',
+  'prom-client',
+  '@socket.io/redis-adapter',
+];
 
 interface Outcome {
   serverId?: string;
@@ -56,7 +67,8 @@ describe('@switchboard/client, packed and installed', () => {
     bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
     // Socket.IO keeps /socket.io/ and hands every other request to this listener: the browser test's page.
     httpServer = http.createServer((req, res) => {
-      if (req.url?.startsWith('/sdk/bundle.js')) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      if (req.url?.startsWith('/sdk/bundle.js'))
+        return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
       if (req.url?.startsWith('/sdk/result') && req.method === 'POST') {
         let body = '';
         req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -66,16 +78,30 @@ describe('@switchboard/client, packed and installed', () => {
         });
         return;
       }
-      if (req.url?.startsWith('/sdk/')) return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/sdk/bundle.js"></script>');
+      if (req.url?.startsWith('/sdk/'))
+        return void res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><script type="module" src="/sdk/bundle.js"></script>');
       res.writeHead(404).end();
     });
     gateway = await startGateway({
-      config, log: testLogger('gateway'), metrics: createMetrics('gateway'), bus, verifier, httpServer,
-      gatewayId: 'gw-pack', rateLimiter: createMemoryRateLimiter(),
+      config,
+      log: testLogger('gateway'),
+      metrics: createMetrics('gateway'),
+      bus,
+      verifier,
+      httpServer,
+      gatewayId: 'gw-pack',
+      rateLimiter: createMemoryRateLimiter(),
     });
     messagingService = await messaging.start({
-      config, log: testLogger('messaging'), metrics: createMetrics('messaging'), bus, db: database.db,
-      broadcaster: ioBroadcaster(gateway.io), verifier,
+      config,
+      log: testLogger('messaging'),
+      metrics: createMetrics('messaging'),
+      bus,
+      db: database.db,
+      broadcaster: ioBroadcaster(gateway.io),
+      verifier,
     });
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
@@ -93,8 +119,13 @@ describe('@switchboard/client, packed and installed', () => {
 
   test('the tarballs hold ESM and declarations, no tests', () => {
     for (const { name, files } of scratch.packed) {
-      for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']) assert.ok(files.includes(file), `${name} ships ${file}`);
-      assert.deepEqual(files.filter((f) => /\.test\.|testing\/|tsbuildinfo/.test(f)), [], `${name} ships no tests or build state`);
+      for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts'])
+        assert.ok(files.includes(file), `${name} ships ${file}`);
+      assert.deepEqual(
+        files.filter((f) => /\.test\.|testing\/|tsbuildinfo/.test(f)),
+        [],
+        `${name} ships no tests or build state`,
+      );
     }
   });
 
@@ -105,14 +136,22 @@ describe('@switchboard/client, packed and installed', () => {
     assert.deepEqual(Object.keys((await scratch.manifest('@switchboard/protocol')).dependencies ?? {}), ['zod']);
     const installed = await scratch.installed();
     assert.ok(installed.includes('socket.io-client') && installed.includes('zod'), installed.join(' '));
-    assert.deepEqual(SERVER_SIDE.filter((name) => installed.includes(name)), [], 'no server-side package is installed');
+    assert.deepEqual(
+      SERVER_SIDE.filter((name) => installed.includes(name)),
+      [],
+      'no server-side package is installed',
+    );
   });
 
   test('the README example, as plain Node ESM, connects and gets its acks', async () => {
     await fs.copyFile(EXAMPLE, path.join(scratch.dir, 'connect.mjs'));
     const { stdout } = await run(process.execPath, ['connect.mjs'], {
       cwd: scratch.dir,
-      env: { PATH: process.env.PATH, SWITCHBOARD_URL: url, SWITCHBOARD_TOKEN: signToken(SECRET, 'pack-user', { name: 'Pack User' }) },
+      env: {
+        PATH: process.env.PATH,
+        SWITCHBOARD_URL: url,
+        SWITCHBOARD_TOKEN: signToken(SECRET, 'pack-user', { name: 'Pack User' }),
+      },
       timeout: 60_000,
     });
     const outcome = JSON.parse(stdout.trim()) as Outcome;
@@ -124,42 +163,73 @@ describe('@switchboard/client, packed and installed', () => {
   });
 
   test('a TypeScript consumer gets the real types from the declarations', async () => {
-    await fs.writeFile(path.join(scratch.dir, 'consumer.ts'), [
-      "import { createClient, SwitchboardError, type SwitchboardClient } from '@switchboard/client';",
-      "const client: SwitchboardClient = createClient({ url: 'http://localhost:3000', token: 't', autoConnect: false });",
-      "const room = await client.createRoom({ type: 'group', name: 'n' });",
-      'const id: string = room.id;',
-      '// @ts-expect-error: a room id is a string',
-      'const wrong: number = room.id;',
-      '// @ts-expect-error: no such request',
-      "await client.request('room:nope', {});",
-      'export { id, wrong, SwitchboardError };',
-      '',
-    ].join('\n'));
+    await fs.writeFile(
+      path.join(scratch.dir, 'consumer.ts'),
+      [
+        "import { createClient, SwitchboardError, type SwitchboardClient } from '@switchboard/client';",
+        "const client: SwitchboardClient = createClient({ url: 'http://localhost:1', token: 't', autoConnect: false });",
+        "const room = await client.createRoom({ type: 'group', name: 'n' });",
+        'const id: string = room.id;',
+        '// @ts-expect-error: a room id is a string',
+        'const wrong: number = room.id;',
+        '// @ts-expect-error: no such request',
+        "await client.request('room:nope', {});",
+        'export { id, wrong, SwitchboardError };',
+        '',
+      ].join('\n'),
+    );
     // skipLibCheck (checking zod's declarations takes ~15 s): the @ts-expect-error lines fail the
     // check if a declaration did not resolve and the types fell back to `any`.
-    await fs.writeFile(path.join(scratch.dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['ES2022', 'DOM'] },
-      files: ['consumer.ts'],
-    }));
+    await fs.writeFile(
+      path.join(scratch.dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+          lib: ['ES2022', 'DOM'],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
     const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const failure = await run(process.execPath, [tsc, '-p', scratch.dir], { cwd: scratch.dir })
-      .then(() => undefined, (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`);
+    const failure = await run(process.execPath, [tsc, '-p', scratch.dir], { cwd: scratch.dir }).then(
+      () => undefined,
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
     assert.equal(failure, undefined, 'the consumer typechecks');
   });
 
   test('bundles for browsers without Node built-ins and connects from Chromium', async (t) => {
     const built = await bundleForBrowser(scratch.dir);
-    assert.deepEqual(built.inputs.filter((f) => f.startsWith('node:') || SERVER_SIDE.some((name) => f.includes(`node_modules/${name}/`))), []);
-    assert.ok(built.inputs.some((f) => f.includes('node_modules/@switchboard/client/dist/')), 'the bundle uses the installed dist');
+    assert.deepEqual(
+      built.inputs.filter(
+        (f) => f.startsWith('node:') || SERVER_SIDE.some((name) => f.includes(`node_modules/${name}/`)),
+      ),
+      [],
+    );
+    assert.ok(
+      built.inputs.some((f) => f.includes('node_modules/@switchboard/client/dist/')),
+      'the bundle uses the installed dist',
+    );
     bundle = built.code;
     const chromium = findChromium();
-    if (!chromium) return t.skip('Chromium not installed (apt-get install -y chromium): the bundle was checked, not run');
+    if (!chromium)
+      return t.skip('Chromium not installed (apt-get install -y chromium): the bundle was checked, not run');
     const outcome = new Promise<Outcome>((resolve) => (browserResult = resolve));
     const token = signToken(SECRET, 'browser-user', { name: 'Browser User' });
     const browser = openInChromium(chromium, `${url}/sdk/?token=${encodeURIComponent(token)}`);
     try {
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result from Chromium in 60 s:\n${browser.output().slice(-3000)}`)), 60_000).unref());
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`no result from Chromium in 60 s:\n${browser.output().slice(-3000)}`)),
+          60_000,
+        ).unref(),
+      );
       const result = await Promise.race([outcome, timeout]);
       assert.equal(result.error, undefined);
       assert.equal(result.serverId, 'gw-pack');

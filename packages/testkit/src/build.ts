@@ -20,6 +20,11 @@ export const BUILD_PROJECT = 'tsconfig.build.json';
  */
 export function buildProjects(project: string = BUILD_PROJECT): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-b', path.join(REPO_ROOT, project)], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`tsc -b ${project} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
+  const result = spawnSync(process.execPath, [tsc, '-b', path.join(REPO_ROOT, project)], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status === 0) return;
+  const why = result.error?.message ?? `exit ${result.status}`;
+  throw new Error(`tsc -b ${project} failed (${why}):\n${result.stdout}${result.stderr}`);
 }

@@ -13,7 +13,10 @@ export function serviceEntry(service: string): string {
  * loader and no source condition, so every `@switchboard/*` import resolves to `dist/` — the
  * same JS the Docker image runs. `nodeArgs` are CLUSTER_NODE_ARGS.
  */
-export function childCommand(plan: Pick<ProcessPlan, 'service'>, nodeArgs: readonly string[] = []): { command: string; args: string[] } {
+export function childCommand(
+  plan: Pick<ProcessPlan, 'service'>,
+  nodeArgs: readonly string[] = [],
+): { command: string; args: string[] } {
   const entry = serviceEntry(plan.service);
   if (!fs.existsSync(path.join(REPO_ROOT, entry))) {
     throw new Error(`${entry} does not exist: run \`npm run build\` first (\`npm run cluster\` does).`);

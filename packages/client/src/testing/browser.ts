@@ -36,15 +36,24 @@ export async function bundleForBrowser(dir: string): Promise<BrowserBundle> {
   const entry = path.join(dir, 'browser-app.mjs');
   fs.writeFileSync(entry, BROWSER_APP);
   const result = await build({
-    entryPoints: [entry], absWorkingDir: dir, bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
-    write: false, metafile: true, logLevel: 'silent',
+    entryPoints: [entry],
+    absWorkingDir: dir,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
   });
   return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /** Chromium from Debian (`apt-get install -y chromium`), or CHROMIUM_PATH; undefined when neither exists. */
 export function findChromium(): string | undefined {
-  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => Boolean(p && fs.existsSync(p)));
+  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string =>
+    Boolean(p && fs.existsSync(p)),
+  );
 }
 
 export interface Browser {
@@ -52,14 +61,26 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium on `url` (flags from ENVIRONMENT.md: no sandbox as root, no calls to hosts this machine cannot reach). */
+/** Headless Chromium on `url`. Flags as ENVIRONMENT.md says: no sandbox (root), no calls to unreachable hosts. */
 export function openInChromium(executable: string, url: string): Browser {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-chromium-'));
-  const child: ChildProcess = spawn(executable, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, url,
-    // Its own process group: Chromium's renderer and zygote processes go with it.
-  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child: ChildProcess = spawn(
+    executable,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      url,
+      // Its own process group: Chromium's renderer and zygote processes go with it.
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));

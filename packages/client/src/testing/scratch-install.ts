@@ -40,20 +40,30 @@ function npm(args: string[], cwd: string): Promise<{ stdout: string }> {
 export async function packAndInstall(workspaces: string[]): Promise<ScratchInstall> {
   const tarballs = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-pack-'));
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-sdk-user-'));
-  const { stdout } = await npm(['pack', '--json', '--pack-destination', tarballs, ...workspaces.flatMap((w) => ['-w', w])], REPO_ROOT);
+  const { stdout } = await npm(
+    ['pack', '--json', '--pack-destination', tarballs, ...workspaces.flatMap((w) => ['-w', w])],
+    REPO_ROOT,
+  );
   const packed = (JSON.parse(stdout) as { name: string; filename: string; files: { path: string }[] }[]).map((p) => ({
     name: p.name,
     filename: path.join(tarballs, p.filename),
     files: p.files.map((f) => f.path),
   }));
-  await fs.writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'sdk-user', private: true, type: 'module' }, null, 2)}\n`);
+  await fs.writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'sdk-user', private: true, type: 'module' }, null, 2)}\n`,
+  );
   await npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed.map((p) => p.filename)], dir);
   return {
     dir,
     packed,
     async installed() {
-      const lock = JSON.parse(await fs.readFile(path.join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
-      return Object.keys(lock.packages).map((key) => key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length));
+      const lock = JSON.parse(await fs.readFile(path.join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as {
+        packages: Record<string, unknown>;
+      };
+      return Object.keys(lock.packages).map((key) =>
+        key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length),
+      );
     },
     async manifest(name) {
       return JSON.parse(await fs.readFile(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as Manifest;
