@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 // `npx tsx packages/cli/src/run-tests.ts <path-part>` (the documented way to run a subset) starts
 // without the `@switchboard/source` condition, so `@switchboard/*` would resolve to dist/ (stale, or
-// not built yet): run again under it. Hence the workspace imports below are dynamic.
+// not built yet): run again under it (testkit's TSX_ARGS, spelled out: testkit cannot be imported
+// yet). Hence the workspace imports below are dynamic.
 function resolvesToSource(specifier: string): boolean {
   try {
     return import.meta.resolve(specifier).endsWith('.ts');
@@ -17,7 +18,8 @@ function resolvesToSource(specifier: string): boolean {
   }
 }
 if (!resolvesToSource('@switchboard/testkit')) {
-  const again = spawnSync(process.execPath, ['--conditions=@switchboard/source', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const args = ['--conditions=@switchboard/source', '--import', 'tsx', fileURLToPath(import.meta.url)];
+  const again = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(again.status ?? 1);
 }
 const { REPO_ROOT } = await import('@switchboard/db');
