@@ -21,7 +21,7 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { authNote, BASE_URL, identities, numberEnv, newRunId } from './lib/config.js';
+import { authNote, BASE_URL, identities, newRunId, numberEnv } from './lib/config.js';
 import { REQUEST, SERVER_EVENT } from './lib/events.js';
 import { isNotAvailable } from './lib/session.js';
 import { withSocket } from './lib/socketio.js';
@@ -41,7 +41,12 @@ const failed = new Counter('sb_calls_failed');
 export const options = {
   setupTimeout: '30s',
   scenarios: {
-    pairs: { executor: 'per-vu-iterations', vus: PAIRS * 2, iterations: CALLS, maxDuration: `${CALLS * (CALL_SESSION_MS / 1000 + 5) + 30}s` },
+    pairs: {
+      executor: 'per-vu-iterations',
+      vus: PAIRS * 2,
+      iterations: CALLS,
+      maxDuration: `${CALLS * (CALL_SESSION_MS / 1000 + 5) + 30}s`,
+    },
   },
   thresholds: {
     // No threshold requires samples: with calls not built nothing is measured and the run passes.
@@ -76,7 +81,9 @@ export function probeCalls(ids, done) {
 /** false (with a log line) when calls are not built; throws when the probe failed otherwise. */
 export function callsBuiltFrom(probe) {
   if (isNotAvailable(probe)) {
-    console.warn(`calls are not built on this server (call:initiate answered UNAVAILABLE "${probe.error}"): nothing to measure, ending cleanly`);
+    console.warn(
+      `calls are not built on this server (call:initiate answered UNAVAILABLE "${probe.error}"): nothing to measure, ending cleanly`,
+    );
     return false;
   }
   if (!probe || !probe.success) throw new Error(`call:initiate probe failed: ${JSON.stringify(probe)}`);
@@ -110,7 +117,8 @@ function caller(ids, index, calleeId) {
       if (!event || event.callId !== callId) return;
       setupMs.add(Date.now() - started);
       signal(client, callId, 'offer', { sdp: 'v=0 k6-offer' });
-      for (let i = 0; i < ICE_CANDIDATES; i++) signal(client, callId, 'ice-candidate', { candidate: `k6-candidate-${i}` });
+      for (let i = 0; i < ICE_CANDIDATES; i++)
+        signal(client, callId, 'ice-candidate', { candidate: `k6-candidate-${i}` });
       client.setTimeout(() => {
         client.request(REQUEST.callEnd, { callId }, (res) => {
           ended = check(res, { 'call:end succeeded': (r) => r && r.success === true });
@@ -140,11 +148,14 @@ function callee(ids, index, callerId) {
     client.on(SERVER_EVENT.callIncoming, (event) => {
       if (!event || event.from !== callerId) return;
       callId = event.callId;
-      client.request(REQUEST.callAccept, { callId }, (res) => check(res, { 'call:accept succeeded': (r) => r && r.success === true }));
+      client.request(REQUEST.callAccept, { callId }, (res) =>
+        check(res, { 'call:accept succeeded': (r) => r && r.success === true }),
+      );
     });
     client.on(SERVER_EVENT.callSignal, (event) => {
       recordSignal(event);
-      if (event && event.callId === callId && event.signalType === 'offer') signal(client, callId, 'answer', { sdp: 'v=0 k6-answer' });
+      if (event && event.callId === callId && event.signalType === 'offer')
+        signal(client, callId, 'answer', { sdp: 'v=0 k6-answer' });
     });
     client.on(SERVER_EVENT.callEnded, (event) => {
       if (event && event.callId === callId) client.close();

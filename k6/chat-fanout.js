@@ -26,7 +26,7 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { authNote, BASE_URL, identities, numberEnv, newRunId } from './lib/config.js';
+import { authNote, BASE_URL, identities, newRunId, numberEnv } from './lib/config.js';
 import { CLIENT_SIGNAL, REQUEST, SERVER_EVENT } from './lib/events.js';
 import { withSocket } from './lib/socketio.js';
 
@@ -69,7 +69,9 @@ export const options = {
 };
 
 export function setup() {
-  console.log(`fan-out against ${BASE_URL}: ${ROOMS} rooms × ${ROOM_SIZE}, ${SENDERS} sender(s) at ${RATE}/s; ${authNote()}`);
+  console.log(
+    `fan-out against ${BASE_URL}: ${ROOMS} rooms × ${ROOM_SIZE}, ${SENDERS} sender(s) at ${RATE}/s; ${authNote()}`,
+  );
   const runId = newRunId();
   let rooms = [];
   createRooms(identities(runId, 'fanout'), runId, (created) => (rooms = created));
@@ -128,20 +130,25 @@ export default function (data) {
     });
 
     client.on('connect', () => {
-      client.request(REQUEST.roomJoin, { roomId }, (res) => check(res, { 'room:join succeeded': (r) => r && r.success === true }));
+      client.request(REQUEST.roomJoin, { roomId }, (res) =>
+        check(res, { 'room:join succeeded': (r) => r && r.success === true }),
+      );
       if (isSender) startSending(client, roomId, me, ownSeqs);
-      client.setTimeout(() => {
-        client.request(REQUEST.messageHistory, { roomId, limit: 1 }, (res) => {
-          if (!check(res, { 'message:history succeeded': (r) => r && r.success === true })) return client.close();
-          const lastSeq = res.messages.length > 0 ? res.messages[res.messages.length - 1].seq : 0;
-          // A moment more for deliveries still in flight when history answered.
-          client.setTimeout(() => {
-            tally(lastSeq, seen, ownSeqs);
-            tallied = true;
-            client.close();
-          }, 1000);
-        });
-      }, (WARMUP_SECONDS + SEND_SECONDS + DRAIN_SECONDS) * 1000);
+      client.setTimeout(
+        () => {
+          client.request(REQUEST.messageHistory, { roomId, limit: 1 }, (res) => {
+            if (!check(res, { 'message:history succeeded': (r) => r && r.success === true })) return client.close();
+            const lastSeq = res.messages.length > 0 ? res.messages[res.messages.length - 1].seq : 0;
+            // A moment more for deliveries still in flight when history answered.
+            client.setTimeout(() => {
+              tally(lastSeq, seen, ownSeqs);
+              tallied = true;
+              client.close();
+            }, 1000);
+          });
+        },
+        (WARMUP_SECONDS + SEND_SECONDS + DRAIN_SECONDS) * 1000,
+      );
     });
   });
   check(tallied, { 'fan-out tallied': (t) => t === true });
@@ -152,21 +159,27 @@ function startSending(client, roomId, me, ownSeqs) {
   let n = 0;
   client.setTimeout(() => {
     sending = true;
-    client.setInterval(() => {
-      if (!sending) return;
-      n += 1;
-      client.emit(CLIENT_SIGNAL.typingStart, { roomId });
-      const content = JSON.stringify({ k6: 'fanout', sentAt: Date.now(), n });
-      client.request(REQUEST.messageSend, { roomId, content, clientMessageId: `${me}-${n}` }, (res) => {
-        if (!res || !res.success) return;
-        sent.add(1);
-        ownSeqs[res.message.seq] = true;
-      });
-    }, Math.max(1, Math.floor(1000 / Math.max(RATE, 0.001))));
+    client.setInterval(
+      () => {
+        if (!sending) return;
+        n += 1;
+        client.emit(CLIENT_SIGNAL.typingStart, { roomId });
+        const content = JSON.stringify({ k6: 'fanout', sentAt: Date.now(), n });
+        client.request(REQUEST.messageSend, { roomId, content, clientMessageId: `${me}-${n}` }, (res) => {
+          if (!res || !res.success) return;
+          sent.add(1);
+          ownSeqs[res.message.seq] = true;
+        });
+      },
+      Math.max(1, Math.floor(1000 / Math.max(RATE, 0.001))),
+    );
   }, WARMUP_SECONDS * 1000);
-  client.setTimeout(() => {
-    sending = false;
-  }, (WARMUP_SECONDS + SEND_SECONDS) * 1000);
+  client.setTimeout(
+    () => {
+      sending = false;
+    },
+    (WARMUP_SECONDS + SEND_SECONDS) * 1000,
+  );
 }
 
 function tally(lastSeq, seen, ownSeqs) {

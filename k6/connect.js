@@ -15,9 +15,10 @@
 //          -e CONNECT_RATE=200 -e DURATION=60s -e HOLD_SECONDS=20 k6/connect.js
 // Env: BASE_URL, JWT_SECRET | TOKENS, CONNECT_RATE (50), DURATION (30s), HOLD_SECONDS (5),
 //      USERS (1000: distinct user ids cycled through), MAX_VUS (CONNECT_RATE × (HOLD_SECONDS + 5)).
-import { Counter, Rate, Trend } from 'k6/metrics';
+
 import exec from 'k6/execution';
-import { authNote, BASE_URL, env, identities, numberEnv, newRunId } from './lib/config.js';
+import { Counter, Rate, Trend } from 'k6/metrics';
+import { authNote, BASE_URL, env, identities, newRunId, numberEnv } from './lib/config.js';
 import { SERVER_EVENT } from './lib/events.js';
 import { withSocket } from './lib/socketio.js';
 

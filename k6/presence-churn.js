@@ -22,7 +22,7 @@
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { authNote, BASE_URL, identities, numberEnv, newRunId } from './lib/config.js';
+import { authNote, BASE_URL, identities, newRunId, numberEnv } from './lib/config.js';
 import { REQUEST, SERVER_EVENT } from './lib/events.js';
 import { withSocket } from './lib/socketio.js';
 
@@ -71,7 +71,9 @@ export const options = {
 };
 
 export function setup() {
-  console.log(`presence churn against ${BASE_URL}: ${CHURNERS} churners, ${WATCHERS} watchers, ${DURATION}s; ${authNote()}`);
+  console.log(
+    `presence churn against ${BASE_URL}: ${CHURNERS} churners, ${WATCHERS} watchers, ${DURATION}s; ${authNote()}`,
+  );
   return { runId: newRunId() };
 }
 
@@ -82,20 +84,32 @@ export function watch(data) {
   for (let i = 0; i < CHURNERS; i++) userIds.push(ids.userIdOf(i));
   const lastMark = {};
 
-  withSocket({ baseUrl: BASE_URL, token: ids.tokenFor(index), sessionMs: (SUBSCRIBE_SECONDS + DURATION + SESSION_SECONDS + 10) * 1000 }, (client) => {
-    client.on(SERVER_EVENT.presenceChanged, (presence) => {
-      events.add(1);
-      const sentAt = presence && typeof presence.customStatus === 'string' && presence.customStatus.startsWith(MARK) ? Number(presence.customStatus.slice(MARK.length)) : NaN;
-      // An online/offline change may repeat an older customStatus: count each mark once.
-      if (!Number.isFinite(sentAt) || lastMark[presence.userId] === presence.customStatus) return;
-      lastMark[presence.userId] = presence.customStatus;
-      seen.add(1);
-      latency.add(Date.now() - sentAt);
-    });
-    client.on('connect', () => {
-      client.request(REQUEST.presenceSubscribe, { userIds }, (res) => check(res, { 'presence:subscribe succeeded': (r) => r && r.success === true }));
-    });
-  });
+  withSocket(
+    {
+      baseUrl: BASE_URL,
+      token: ids.tokenFor(index),
+      sessionMs: (SUBSCRIBE_SECONDS + DURATION + SESSION_SECONDS + 10) * 1000,
+    },
+    (client) => {
+      client.on(SERVER_EVENT.presenceChanged, (presence) => {
+        events.add(1);
+        const sentAt =
+          presence && typeof presence.customStatus === 'string' && presence.customStatus.startsWith(MARK)
+            ? Number(presence.customStatus.slice(MARK.length))
+            : NaN;
+        // An online/offline change may repeat an older customStatus: count each mark once.
+        if (!Number.isFinite(sentAt) || lastMark[presence.userId] === presence.customStatus) return;
+        lastMark[presence.userId] = presence.customStatus;
+        seen.add(1);
+        latency.add(Date.now() - sentAt);
+      });
+      client.on('connect', () => {
+        client.request(REQUEST.presenceSubscribe, { userIds }, (res) =>
+          check(res, { 'presence:subscribe succeeded': (r) => r && r.success === true }),
+        );
+      });
+    },
+  );
 }
 
 export function churn(data) {
@@ -106,14 +120,17 @@ export function churn(data) {
   withSocket({ baseUrl: BASE_URL, token: ids.tokenFor(index), sessionMs: SESSION_SECONDS * 1000 }, (client) => {
     client.on('connect', () => {
       for (let k = 0; k < STATUS_CHANGES; k++) {
-        client.setTimeout(() => {
-          const payload = { status: STATUSES[k % STATUSES.length], customStatus: `${MARK}${Date.now()}` };
-          client.request(REQUEST.presenceSetStatus, payload, (res) => {
-            if (!check(res, { 'presence:setStatus succeeded': (r) => r && r.success === true })) return;
-            sets.add(1);
-            expectedSeen.add(WATCHERS);
-          });
-        }, gap * (k + 1));
+        client.setTimeout(
+          () => {
+            const payload = { status: STATUSES[k % STATUSES.length], customStatus: `${MARK}${Date.now()}` };
+            client.request(REQUEST.presenceSetStatus, payload, (res) => {
+              if (!check(res, { 'presence:setStatus succeeded': (r) => r && r.success === true })) return;
+              sets.add(1);
+              expectedSeen.add(WATCHERS);
+            });
+          },
+          gap * (k + 1),
+        );
       }
     });
   });

@@ -1,8 +1,8 @@
 // Prisma runs offline here only on the WebAssembly schema engine with the pg driver adapter
 // (see docs/architecture.md, "Database"). The connection comes from DATABASE_URL.
 import path from 'node:path';
-import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { defineConfig } from 'prisma/config';
 
 // The schema's datasource reads env("DATABASE_URL"); commands that never connect (generate,
 // migrate diff) still need it defined.

@@ -3,7 +3,16 @@
 type Names<K extends string> = { readonly [key in K]: string };
 
 export declare const REQUEST: Names<
-  'roomCreate' | 'roomJoin' | 'messageSend' | 'messageHistory' | 'presenceSetStatus' | 'presenceSubscribe' | 'callInitiate' | 'callAccept' | 'callSignal' | 'callEnd'
+  | 'roomCreate'
+  | 'roomJoin'
+  | 'messageSend'
+  | 'messageHistory'
+  | 'presenceSetStatus'
+  | 'presenceSubscribe'
+  | 'callInitiate'
+  | 'callAccept'
+  | 'callSignal'
+  | 'callEnd'
 >;
 export declare const SERVER_EVENT: Names<
   'connected' | 'messageNew' | 'presenceChanged' | 'callIncoming' | 'callAccepted' | 'callSignal' | 'callEnded'

@@ -3,7 +3,14 @@ export declare const ENGINE: { OPEN: '0'; CLOSE: '1'; PING: '2'; PONG: '3'; MESS
 export declare const SOCKET: { CONNECT: '0'; DISCONNECT: '1'; EVENT: '2'; ACK: '3'; CONNECT_ERROR: '4' };
 
 export type Frame =
-  | { kind: 'open'; sid: string; pingInterval: number; pingTimeout: number; maxPayload: number | undefined; upgrades: string[] }
+  | {
+      kind: 'open';
+      sid: string;
+      pingInterval: number;
+      pingTimeout: number;
+      maxPayload: number | undefined;
+      upgrades: string[];
+    }
   | { kind: 'ping' | 'pong'; data: string }
   | { kind: 'close' | 'noop' | 'disconnect' }
   | { kind: 'connect'; sid: string }

@@ -15,7 +15,9 @@ export const SOCKET = { CONNECT: '0', DISCONNECT: '1', EVENT: '2', ACK: '3', CON
 
 /** The WebSocket URL of a Socket.IO server: http(s) becomes ws(s), path /socket.io/. */
 export function socketIoUrl(baseUrl) {
-  const base = String(baseUrl).replace(/\/+$/, '').replace(/^http(s?):\/\//i, 'ws$1://');
+  const base = String(baseUrl)
+    .replace(/\/+$/, '')
+    .replace(/^http(s?):\/\//i, 'ws$1://');
   return `${base}/socket.io/?EIO=4&transport=websocket`;
 }
 
@@ -83,7 +85,8 @@ export function parseFrame(raw) {
 function parseOpen(json, raw) {
   const data = parseJson(json);
   if (!isObject(data) || typeof data.sid !== 'string') return unsupported('open packet without sid', raw);
-  if (!Number.isFinite(data.pingInterval) || !Number.isFinite(data.pingTimeout)) return unsupported('open packet without ping timings', raw);
+  if (!Number.isFinite(data.pingInterval) || !Number.isFinite(data.pingTimeout))
+    return unsupported('open packet without ping timings', raw);
   return {
     kind: 'open',
     sid: data.sid,
@@ -105,13 +108,15 @@ function parseSocketPacket(packet, raw) {
   }
   if (type === SOCKET.CONNECT_ERROR) {
     const data = parseJson(body);
-    if (isObject(data) && typeof data.message === 'string') return { kind: 'connect_error', message: data.message, data: data.data };
+    if (isObject(data) && typeof data.message === 'string')
+      return { kind: 'connect_error', message: data.message, data: data.data };
     // Socket.IO v2-era servers sent a bare string; accept it rather than hide the refusal.
     if (typeof data === 'string') return { kind: 'connect_error', message: data, data: undefined };
     return unsupported('connect_error packet without message', raw);
   }
   if (type === SOCKET.DISCONNECT) return { kind: 'disconnect' };
-  if (type !== SOCKET.EVENT && type !== SOCKET.ACK) return unsupported(`socket.io packet type ${type} is not handled`, raw);
+  if (type !== SOCKET.EVENT && type !== SOCKET.ACK)
+    return unsupported(`socket.io packet type ${type} is not handled`, raw);
 
   const idMatch = /^\d+/.exec(body);
   const id = idMatch ? Number(idMatch[0]) : undefined;

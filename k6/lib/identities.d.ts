@@ -8,5 +8,10 @@ export interface Identities {
   userIdOf(index: number): string;
   tokenFor(index: number): string;
 }
-export declare function createIdentities(options: { tokens?: string[]; secret?: string; prefix: string; hmac: HmacSha256Base64Url }): Identities;
+export declare function createIdentities(options: {
+  tokens?: string[];
+  secret?: string;
+  prefix: string;
+  hmac: HmacSha256Base64Url;
+}): Identities;
 export declare function splitList(value: unknown): string[] | undefined;

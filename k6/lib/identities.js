@@ -20,7 +20,8 @@ export function createIdentities({ tokens, secret, prefix, hmac }) {
       }
     });
     const check = (index) => {
-      if (index < 0 || index >= tokens.length) throw new Error(`this scenario needs token #${index + 1} but TOKENS has ${tokens.length}`);
+      if (index < 0 || index >= tokens.length)
+        throw new Error(`this scenario needs token #${index + 1} but TOKENS has ${tokens.length}`);
     };
     return {
       preMinted: true,
@@ -48,6 +49,9 @@ export function createIdentities({ tokens, secret, prefix, hmac }) {
 /** `a, b ,c` → ['a','b','c']; empty → undefined. */
 export function splitList(value) {
   if (value === undefined || value === null) return undefined;
-  const items = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return items.length > 0 ? items : undefined;
 }

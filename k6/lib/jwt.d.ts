@@ -1,6 +1,13 @@
 // Types of jwt.js for the node test (tsc); k6 ignores this file.
 export type HmacSha256Base64Url = (secret: string, data: string) => string;
-export interface MintClaims { sub: string; name?: string; role?: string; phone?: string; expiresInSeconds?: number; nowSeconds?: number }
+export interface MintClaims {
+  sub: string;
+  name?: string;
+  role?: string;
+  phone?: string;
+  expiresInSeconds?: number;
+  nowSeconds?: number;
+}
 
 export declare function utf8Bytes(text: string): number[];
 export declare function utf8Decode(bytes: number[]): string;

@@ -15,18 +15,31 @@ export interface SessionState {
 }
 
 /** An ack as the wire has it: `{ success: true, ...result }` or `{ success: false, code, error }`. */
-export interface AckLike { success?: boolean; code?: string; error?: string; [key: string]: unknown }
+export interface AckLike {
+  success?: boolean;
+  code?: string;
+  error?: string;
+  [key: string]: unknown;
+}
 
 export interface Session {
   state: SessionState;
   receive(raw: unknown): Frame;
   on(event: string, callback: (...args: never[]) => void): void;
   emit(event: string, payload?: unknown): void;
-  request(event: string, payload: unknown, callback: (response: AckLike | undefined, info: { event: string; elapsedMs: number }) => void): number;
+  request(
+    event: string,
+    payload: unknown,
+    callback: (response: AckLike | undefined, info: { event: string; elapsedMs: number }) => void,
+  ): number;
   pendingRequests(): { id: number; event: string; ageMs: number }[];
   disconnect(): void;
   transportClosed(): void;
 }
 
-export declare function createSession(options: { send: (text: string) => void; auth?: object; now?: () => number }): Session;
+export declare function createSession(options: {
+  send: (text: string) => void;
+  auth?: object;
+  now?: () => number;
+}): Session;
 export declare function isNotAvailable(response: unknown): boolean;

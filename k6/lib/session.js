@@ -14,7 +14,16 @@ export function createSession({ send, auth, now = Date.now }) {
   const listeners = {};
   const pending = {};
   let nextId = 0;
-  const state = { handshake: undefined, sid: undefined, connected: false, connectError: undefined, pings: 0, unsupported: 0, startedAt: now(), connectedAt: undefined };
+  const state = {
+    handshake: undefined,
+    sid: undefined,
+    connected: false,
+    connectError: undefined,
+    pings: 0,
+    unsupported: 0,
+    startedAt: now(),
+    connectedAt: undefined,
+  };
 
   function fire(name, ...args) {
     for (const fn of listeners[name] || []) fn(...args);
@@ -98,7 +107,11 @@ export function createSession({ send, auth, now = Date.now }) {
     /** Requests still waiting for their ack: [{ id, event, ageMs }]. */
     pendingRequests() {
       const at = now();
-      return Object.keys(pending).map((id) => ({ id: Number(id), event: pending[id].event, ageMs: at - pending[id].sentAt }));
+      return Object.keys(pending).map((id) => ({
+        id: Number(id),
+        event: pending[id].event,
+        ageMs: at - pending[id].sentAt,
+      }));
     },
     /** Send `41` (leave "/"); the caller closes the WebSocket afterwards. */
     disconnect() {
@@ -114,5 +127,10 @@ export function createSession({ send, auth, now = Date.now }) {
 
 /** True when an ack says the server answers this request with "not built here" (bus: no handler). */
 export function isNotAvailable(response) {
-  return Boolean(response) && response.success === false && response.code === 'UNAVAILABLE' && /not available on this server/.test(String(response.error));
+  return (
+    Boolean(response) &&
+    response.success === false &&
+    response.code === 'UNAVAILABLE' &&
+    /not available on this server/.test(String(response.error))
+  );
 }

@@ -87,7 +87,11 @@ export function withSocket(options, body) {
   if (!session) fail(response ? `websocket upgrade failed (${response.status})` : 'websocket dial failed');
   const pending = session ? session.pendingRequests().length : 0;
   if (pending > 0) sioMetrics.unanswered.add(pending, tags);
-  return { connected: Boolean(session && session.state.connectedAt), connectError: failure, state: session && session.state };
+  return {
+    connected: Boolean(session && session.state.connectedAt),
+    connectError: failure,
+    state: session && session.state,
+  };
 }
 
 function makeClient(socket, session, tags) {

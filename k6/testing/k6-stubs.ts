@@ -115,6 +115,9 @@ export async function runWithK6Stubs(body: string, env: Record<string, string> =
     ${body}
     console.log(JSON.stringify(globalThis.__k6));
     process.exit(0);`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return JSON.parse(stdout) as K6Record;
 }

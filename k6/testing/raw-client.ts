@@ -1,7 +1,7 @@
 // Node-only test support: a raw WebSocket that speaks Socket.IO through k6/lib/framing.js only,
 // so a test proves the framing against a real server. Answers pings unless told not to.
 import { WebSocket } from 'ws';
-import { encodePong, parseFrame, type Frame } from '../lib/framing.js';
+import { encodePong, type Frame, parseFrame } from '../lib/framing.js';
 
 export type FrameOf<K extends Frame['kind']> = Extract<Frame, { kind: K }>;
 
@@ -38,7 +38,10 @@ export function openRaw(url: string, { autoPong = true } = {}): RawClient {
       const index = buffer.findIndex(test);
       if (index >= 0) return Promise.resolve(buffer.splice(index, 1)[0] as FrameOf<typeof kind>);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${kind} frame within 3 s; last frames: ${texts.slice(-5).join(' | ')}`)), 3000);
+        const timer = setTimeout(
+          () => reject(new Error(`no ${kind} frame within 3 s; last frames: ${texts.slice(-5).join(' | ')}`)),
+          3000,
+        );
         waiters.push({ test, resolve: (f) => (clearTimeout(timer), resolve(f as FrameOf<typeof kind>)) });
       });
     },

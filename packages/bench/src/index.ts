@@ -1,9 +1,9 @@
 // The load generator's building blocks, for other harnesses (e.g. an end-to-end smoke test).
-export { openSocket, localAddressFor, pooled, closeAll } from './load/clients.ts';
-export { runConnect, type ConnectOptions } from './load/connect-scenario.ts';
-export { runFanout, type FanoutOptions } from './load/fanout-scenario.ts';
-export { createSwitchboardDriver } from './load/switchboard-driver.ts';
+export { closeAll, localAddressFor, openSocket, pooled } from './load/clients.ts';
+export { type ConnectOptions, runConnect } from './load/connect-scenario.ts';
+export type { Delivered, Driver } from './load/driver.ts';
+export { type FanoutOptions, runFanout } from './load/fanout-scenario.ts';
 export { createRelayDriver } from './load/relay-driver.ts';
-export type { Driver, Delivered } from './load/driver.ts';
-export { SYSTEM_NAMES, type RunningSystem, type SystemName } from './load/system.ts';
+export { createSwitchboardDriver } from './load/switchboard-driver.ts';
+export { type RunningSystem, SYSTEM_NAMES, type SystemName } from './load/system.ts';
 export type { BenchResults, ScenarioResult } from './report/results.ts';

@@ -11,7 +11,7 @@ import { runFanout } from './load/fanout-scenario.ts';
 import type { RunningSystem, SystemName } from './load/system.ts';
 import { parseOptions } from './options.ts';
 import { renderChart } from './report/chart.ts';
-import { describeMachine, writeResults, type BenchResults } from './report/results.ts';
+import { type BenchResults, describeMachine, writeResults } from './report/results.ts';
 import { markdownTable, ratioTable } from './report/table.ts';
 import { startSocketioRedisNaive, startSocketioSingle } from './systems/baselines.ts';
 import { freshBenchDatabase } from './systems/database.ts';
@@ -26,14 +26,22 @@ const jwtSecret = `bench-${crypto.randomBytes(12).toString('hex')}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefixOf = (system: SystemName) => `bench:${nonce}:${system}:`;
 
-const results: BenchResults = { machine: describeMachine(), startedAt: new Date().toISOString(), mode: options.mode, scenarios: [], skipped: [] };
+const results: BenchResults = {
+  machine: describeMachine(),
+  startedAt: new Date().toISOString(),
+  mode: options.mode,
+  scenarios: [],
+  skipped: [],
+};
 let current: RunningSystem | undefined;
 process.once('SIGINT', () => {
   say('interrupted; stopping the running system');
   void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
 });
 
-say(`mode ${options.mode}, systems ${options.systems.join(', ')}, load average ${results.machine.loadAverageAtStart.join(' ')}`);
+say(
+  `mode ${options.mode}, systems ${options.systems.join(', ')}, load average ${results.machine.loadAverageAtStart.join(' ')}`,
+);
 const database = await freshBenchDatabase();
 say('fresh database ready');
 
@@ -41,7 +49,8 @@ async function start(system: SystemName): Promise<RunningSystem> {
   const shared = { jwtSecret, redisUrl, prefix: prefixOf(system), databaseUrl: database.url };
   if (system === 'socketio-single') return startSocketioSingle(jwtSecret);
   if (system === 'socketio-redis-naive') return startSocketioRedisNaive(shared);
-  if (!clusterRunnerExists()) throw new Error('packages/cli/dist/cluster.js does not exist: run `npm run build` (npm run bench does)');
+  if (!clusterRunnerExists())
+    throw new Error('packages/cli/dist/cluster.js does not exist: run `npm run build` (npm run bench does)');
   return startSwitchboard(shared);
 }
 
@@ -59,9 +68,13 @@ try {
     try {
       say(`${name}: connect (${options.connect.connections} sockets)`);
       results.scenarios.push(await runConnect(current, options.connect, nonce));
-      say(`${name}: fanout (${options.fanout.rooms} rooms × ${options.fanout.roomSize}, ${options.fanout.rate} msg/s for ${options.fanout.durationSec} s)`);
+      say(
+        `${name}: fanout (${options.fanout.rooms} rooms × ${options.fanout.roomSize}, ${options.fanout.rate} msg/s for ${options.fanout.durationSec} s)`,
+      );
       results.scenarios.push(await runFanout(current, options.fanout, nonce));
-      say(`${name}: fanout-burst (${options.burst.rooms} rooms × ${options.burst.roomSize}, ${options.burst.rate} msg/s for ${options.burst.durationSec} s)`);
+      say(
+        `${name}: fanout-burst (${options.burst.rooms} rooms × ${options.burst.roomSize}, ${options.burst.rate} msg/s for ${options.burst.durationSec} s)`,
+      );
       results.scenarios.push(await runFanout(current, options.burst, nonce, 'fanout-burst'));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -84,10 +97,19 @@ writeResults(path.resolve(REPO_ROOT, options.out), results);
 if (options.chart) {
   const chartFile = path.join(REPO_ROOT, 'docs', 'performance-chart.svg');
   fs.mkdirSync(path.dirname(chartFile), { recursive: true });
-  fs.writeFileSync(chartFile, renderChart(results.scenarios, `npm run bench${options.mode === 'quick' ? ' -- --quick' : ''} · ${results.startedAt.slice(0, 16)}Z`));
+  fs.writeFileSync(
+    chartFile,
+    renderChart(
+      results.scenarios,
+      `npm run bench${options.mode === 'quick' ? ' -- --quick' : ''} · ${results.startedAt.slice(0, 16)}Z`,
+    ),
+  );
 }
 
-process.stdout.write(`\n${markdownTable(results.scenarios)}\n\nRatios vs socketio-single:\n\n${ratioTable(results.scenarios)}\n`);
-for (const skip of results.skipped) process.stdout.write(`\nNOT RUN / FAILED: ${skip.system}: ${skip.reason.split('\n')[0]}\n`);
+process.stdout.write(
+  `\n${markdownTable(results.scenarios)}\n\nRatios vs socketio-single:\n\n${ratioTable(results.scenarios)}\n`,
+);
+for (const skip of results.skipped)
+  process.stdout.write(`\nNOT RUN / FAILED: ${skip.system}: ${skip.reason.split('\n')[0]}\n`);
 say(`wrote ${options.out}`);
 process.exit(results.skipped.length > 0 ? 1 : 0);

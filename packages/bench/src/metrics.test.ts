@@ -3,21 +3,25 @@
 // processes must show the counters moving.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { flushPrefix, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
 import type { Message } from '@switchboard/protocol';
-import { sampleValue, startInProcess, type Client, type InProcessSwitchboard } from './testing/in-process.ts';
+import { flushPrefix, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
+import { type Client, type InProcessSwitchboard, sampleValue, startInProcess } from './testing/in-process.ts';
 
 const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
 /** Alice creates a room with Bob, sends `count` messages, Bob receives them. */
 async function converse(alice: Client, bob: Client, count: number): Promise<void> {
-  const created = await alice.timeout(5000).emitWithAck('room:create', { type: 'group', name: 'metrics', memberIds: ['bob'] });
+  const created = await alice
+    .timeout(5000)
+    .emitWithAck('room:create', { type: 'group', name: 'metrics', memberIds: ['bob'] });
   assert.equal(created.success, true, JSON.stringify(created));
   if (!created.success) return;
   const received: Message[] = [];
   bob.on('message:new', (m) => received.push(m));
   for (let i = 0; i < count; i++) {
-    const sent = await alice.timeout(5000).emitWithAck('message:send', { roomId: created.room.id, content: `hello ${i}` });
+    const sent = await alice
+      .timeout(5000)
+      .emitWithAck('message:send', { roomId: created.room.id, content: `hello ${i}` });
     assert.equal(sent.success, true, JSON.stringify(sent));
   }
   await waitFor(() => received.length === count, { what: `${count} messages at bob` });
@@ -51,12 +55,17 @@ describe('metrics move under load (MemoryBus, embedded wiring)', () => {
     assert.equal(sampleValue(after, 'switchboard_errors_total', { code: 'INVALID_PAYLOAD' }), 1);
     assert.ok(sampleValue(after, 'process_resident_memory_bytes') > 0, 'process metrics are collected');
 
-    const stats = (await (await fetch(`${app.gatewayUrl}/api/stats`)).json()) as { connections: number; messagesPerSecond: number };
+    const stats = (await (await fetch(`${app.gatewayUrl}/api/stats`)).json()) as {
+      connections: number;
+      messagesPerSecond: number;
+    };
     assert.equal(stats.connections, 2);
     assert.ok(stats.messagesPerSecond > 0);
 
     bob.close();
-    await waitFor(async () => sampleValue(await scrape(app.gatewayUrl), 'switchboard_connections') === 1, { what: 'connections gauge to drop' });
+    await waitFor(async () => sampleValue(await scrape(app.gatewayUrl), 'switchboard_connections') === 1, {
+      what: 'connections gauge to drop',
+    });
   });
 
   test('messaging reports database latency and persisted messages', async () => {

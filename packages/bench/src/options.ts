@@ -1,6 +1,6 @@
-import { SYSTEM_NAMES, type SystemName } from './load/system.ts';
 import type { ConnectOptions } from './load/connect-scenario.ts';
 import type { FanoutOptions } from './load/fanout-scenario.ts';
+import { SYSTEM_NAMES, type SystemName } from './load/system.ts';
 
 export interface BenchOptions {
   mode: 'quick' | 'full';
@@ -48,7 +48,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       systems = names as SystemName[];
     } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  const sizes: Sizes = { connect: { ...SIZES[mode].connect }, fanout: { ...SIZES[mode].fanout }, burst: { ...SIZES[mode].burst } };
+  const sizes: Sizes = {
+    connect: { ...SIZES[mode].connect },
+    fanout: { ...SIZES[mode].fanout },
+    burst: { ...SIZES[mode].burst },
+  };
   for (const arg of overrides) {
     const [flag, raw] = arg.slice(2).split('=') as [string, string];
     const value = Number(raw);

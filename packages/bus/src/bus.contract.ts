@@ -43,7 +43,9 @@ export function busContract(name: string, makeBus: MakeBus): void {
     test('a request gets the reply its handler returned, with the caller context', async () => {
       const b = await bus();
       const svc = service('echo');
-      await b.handle(svc, { 'echo:it': async (payload, ctx) => ({ payload, userId: ctx.userId, requestId: ctx.requestId }) });
+      await b.handle(svc, {
+        'echo:it': async (payload, ctx) => ({ payload, userId: ctx.userId, requestId: ctx.requestId }),
+      });
       const result = await b.request(svc, 'echo:it', { text: 'hi', n: [1, 2] }, testContext('r-42'));
       assert.deepEqual(result, { payload: { text: 'hi', n: [1, 2] }, userId: 'user-1', requestId: 'r-42' });
     });
@@ -52,8 +54,12 @@ export function busContract(name: string, makeBus: MakeBus): void {
       const b = await bus();
       const svc = service('errors');
       await b.handle(svc, {
-        'deny:it': async () => { throw new AppError('FORBIDDEN', 'Not a member of this room'); },
-        'crash:it': async () => { throw new Error('secret database detail'); },
+        'deny:it': async () => {
+          throw new AppError('FORBIDDEN', 'Not a member of this room');
+        },
+        'crash:it': async () => {
+          throw new Error('secret database detail');
+        },
       });
       await assert.rejects(b.request(svc, 'deny:it', {}, testContext()), (e: unknown) => {
         assert.ok(e instanceof AppError);
@@ -61,7 +67,10 @@ export function busContract(name: string, makeBus: MakeBus): void {
         assert.equal(e.message, 'Not a member of this room');
         return true;
       });
-      await assert.rejects(b.request(svc, 'crash:it', {}, testContext()), { code: 'INTERNAL', message: 'Internal server error' });
+      await assert.rejects(b.request(svc, 'crash:it', {}, testContext()), {
+        code: 'INTERNAL',
+        message: 'Internal server error',
+      });
     });
 
     test('a command its service has no handler for is answered UNAVAILABLE', async () => {
@@ -78,9 +87,16 @@ export function busContract(name: string, makeBus: MakeBus): void {
       const b = await bus();
       const svc = service('slow');
       const release = deferred();
-      await b.handle(svc, { 'slow:it': async () => { await release.promise; return 'late'; } });
+      await b.handle(svc, {
+        'slow:it': async () => {
+          await release.promise;
+          return 'late';
+        },
+      });
       await assert.rejects(b.request(svc, 'slow:it', {}, testContext(), { timeoutMs: 150 }), { code: 'UNAVAILABLE' });
-      await assert.rejects(b.request(service('nobody'), 'any:thing', {}, testContext(), { timeoutMs: 150 }), { code: 'UNAVAILABLE' });
+      await assert.rejects(b.request(service('nobody'), 'any:thing', {}, testContext(), { timeoutMs: 150 }), {
+        code: 'UNAVAILABLE',
+      });
       release.resolve();
     });
 
@@ -122,7 +138,10 @@ export function busContract(name: string, makeBus: MakeBus): void {
       });
       const ns = Array.from({ length: 200 }, (_, i) => i);
       const results = await Promise.all(ns.map((n) => b.request(svc, 'square:it', { n }, testContext(`r-${n}`))));
-      assert.deepEqual(results, ns.map((n) => ({ n, square: n * n })));
+      assert.deepEqual(
+        results,
+        ns.map((n) => ({ n, square: n * n })),
+      );
     });
 
     test('close waits for running handlers, refuses new commands and leaves no timers', async () => {
@@ -135,7 +154,13 @@ export function busContract(name: string, makeBus: MakeBus): void {
       const release = deferred();
       let started = false;
       let finished = false;
-      await b.handle(svc, { 'work:it': async () => { started = true; await release.promise; finished = true; } });
+      await b.handle(svc, {
+        'work:it': async () => {
+          started = true;
+          await release.promise;
+          finished = true;
+        },
+      });
       await b.send(svc, 'work:it', {}, testContext());
       await waitFor(() => started, { what: 'handler started' });
       assert.equal(await b.depth(svc), 1, 'a command being handled still counts in the depth');

@@ -16,7 +16,13 @@ export interface RequestOptions {
  */
 export interface Bus {
   /** Send a command and wait for its reply. Errors thrown by the handler are re-thrown here as AppErrors. */
-  request<T = unknown>(service: string, command: string, payload: unknown, ctx: RequestContext, options?: RequestOptions): Promise<T>;
+  request<T = unknown>(
+    service: string,
+    command: string,
+    payload: unknown,
+    ctx: RequestContext,
+    options?: RequestOptions,
+  ): Promise<T>;
   /** Send a command without waiting for a reply (still processed at least once). */
   send(service: string, command: string, payload: unknown, ctx: RequestContext): Promise<void>;
   /** Consume a service's commands. One call per service per process. */

@@ -1,5 +1,5 @@
 import type { RequestContext } from '@switchboard/protocol';
-import { toAckFailure, type Logger } from '@switchboard/runtime';
+import { type Logger, toAckFailure } from '@switchboard/runtime';
 import type { BusReply, CommandHandlers } from './bus.ts';
 import { unknownCommand } from './replies.ts';
 
@@ -7,10 +7,22 @@ import { unknownCommand } from './replies.ts';
  * Run one command against a service's handlers and turn the outcome into a wire reply: never
  * throws. Unknown errors are logged with their stack and answered INTERNAL without it.
  */
-export async function runCommand(handlers: CommandHandlers, command: string, payload: unknown, ctx: RequestContext, log: Logger): Promise<BusReply> {
+export async function runCommand(
+  handlers: CommandHandlers,
+  command: string,
+  payload: unknown,
+  ctx: RequestContext,
+  log: Logger,
+): Promise<BusReply> {
   const handler = Object.hasOwn(handlers, command) ? handlers[command] : undefined;
   // Every line about a command carries who asked and from where, to follow one request across processes.
-  const fields = { command, requestId: ctx.requestId, userId: ctx.userId, socketId: ctx.socketId, gatewayId: ctx.gatewayId };
+  const fields = {
+    command,
+    requestId: ctx.requestId,
+    userId: ctx.userId,
+    socketId: ctx.socketId,
+    gatewayId: ctx.gatewayId,
+  };
   if (!handler) {
     log.debug(fields, 'command has no handler');
     return unknownCommand(command);

@@ -1,4 +1,4 @@
 export * from './bus.ts';
 export * from './memory-bus.ts';
-export * from './replies.ts';
 export * from './redis-bus.ts';
+export * from './replies.ts';

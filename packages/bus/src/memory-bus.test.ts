@@ -1,6 +1,6 @@
-import { MemoryBus } from './memory-bus.ts';
-import { busContract } from './bus.contract.ts';
 import { testLogger } from '@switchboard/testkit';
+import { busContract } from './bus.contract.ts';
+import { MemoryBus } from './memory-bus.ts';
 
 // One MemoryBus is one process's transport, so each test gets its own.
 busContract('MemoryBus', () => new MemoryBus({ timeoutMs: 2000, log: testLogger('memory-bus') }));

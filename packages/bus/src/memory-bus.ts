@@ -31,13 +31,27 @@ export class MemoryBus implements Bus {
     this.log = options.log ?? createLogger({ service: 'bus', level: 'silent' });
   }
 
-  async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
+  async request<T>(
+    service: string,
+    command: string,
+    payload: unknown,
+    ctx: RequestContext,
+    options: RequestOptions = {},
+  ): Promise<T> {
     // Checked before the deadline timer exists: a refused request must not leave a timer behind.
     if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const reply = await new Promise<BusReply>((resolve) => {
       const timer = setTimeout(() => resolve(unavailable(service)), timeoutMs);
-      this.enqueue(service, { command, payload, ctx, reply: (r) => { clearTimeout(timer); resolve(r); } });
+      this.enqueue(service, {
+        command,
+        payload,
+        ctx,
+        reply: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
     });
     return replyToResult<T>(reply);
   }

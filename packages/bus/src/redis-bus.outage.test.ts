@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { Writable } from 'node:stream';
@@ -22,7 +22,9 @@ async function freePort(): Promise<number> {
 
 let server: ChildProcess | undefined;
 async function startRedis(port: number): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await waitFor(() => output.includes('Ready to accept connections'), { what: 'redis-server ready' });
@@ -37,7 +39,12 @@ const lines: Array<{ msg: string }> = [];
 const log = createLogger({
   service: 'outage',
   level: 'info',
-  destination: new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } }),
+  destination: new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  }),
 });
 const connections: Redis[] = [];
 let bus: RedisBus | undefined;
@@ -60,11 +67,20 @@ test('after Redis crashes and restarts empty, the bus logs once and answers agai
   assert.deepEqual(await bus.request('svc', 'ping:it', { n: 1 }, testContext()), { n: 1 });
 
   await killRedis();
-  await assert.rejects(bus.request('svc', 'ping:it', { n: 2 }, testContext(), { timeoutMs: 300 }), { code: 'UNAVAILABLE' });
+  await assert.rejects(bus.request('svc', 'ping:it', { n: 2 }, testContext(), { timeoutMs: 300 }), {
+    code: 'UNAVAILABLE',
+  });
 
   await startRedis(port);
   // The stream and its group are gone with the old Redis: the consumer recreates them and goes on.
-  await waitFor(() => bus!.request('svc', 'ping:it', { n: 3 }, testContext(), { timeoutMs: 500 }).then(() => true, () => false), { timeoutMs: 15_000, what: 'bus answering again' });
+  await waitFor(
+    () =>
+      bus!.request('svc', 'ping:it', { n: 3 }, testContext(), { timeoutMs: 500 }).then(
+        () => true,
+        () => false,
+      ),
+    { timeoutMs: 15_000, what: 'bus answering again' },
+  );
   assert.deepEqual(await bus.request('svc', 'ping:it', { n: 4 }, testContext()), { n: 4 });
 
   if (process.env.TEST_LOG) console.error(lines.map((l) => JSON.stringify(l)).join('\n'));

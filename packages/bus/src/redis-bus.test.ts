@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  flushPrefix,
+  TEST_REDIS_URL,
+  TSX_ARGS,
+  testLogger,
+  testPrefix,
+  testRedis,
+  waitFor,
+} from '@switchboard/testkit';
 import { Redis } from 'ioredis';
-import { flushPrefix, TEST_REDIS_URL, testLogger, testPrefix, testRedis, TSX_ARGS, waitFor } from '@switchboard/testkit';
 import { busContract, testContext } from './bus.contract.ts';
+import { RedisBus, type RedisBusOptions } from './redis-bus.ts';
 import { busKeys } from './redis-keys.ts';
 import { ensureGroup, pruneIdleConsumers, readGroup } from './stream-commands.ts';
-import { RedisBus, type RedisBusOptions } from './redis-bus.ts';
 
 const prefix = testPrefix('redis-bus');
 const keys = busKeys(prefix);
@@ -22,7 +30,16 @@ function makeBus(overrides: Partial<RedisBusOptions> = {}): RedisBus {
   const redis = testRedis();
   const subscriber = testRedis();
   connections.push(redis, subscriber);
-  const bus = new RedisBus({ redis, subscriber, prefix, consumer: `consumer-${++serial}`, log: testLogger('redis-bus'), timeoutMs: 2000, claimIdleMs: 300, ...overrides });
+  const bus = new RedisBus({
+    redis,
+    subscriber,
+    prefix,
+    consumer: `consumer-${++serial}`,
+    log: testLogger('redis-bus'),
+    timeoutMs: 2000,
+    claimIdleMs: 300,
+    ...overrides,
+  });
   buses.push(bus);
   return bus;
 }
@@ -40,11 +57,17 @@ busContract('RedisBus', () => makeBus());
 function startStuckConsumer(service: string): { child: ChildProcess; saw: (line: string) => Promise<void> } {
   const fixture = fileURLToPath(new URL('./test-fixtures/stuck-consumer.ts', import.meta.url));
   const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-  const child = spawn(process.execPath, [...TSX_ARGS, fixture, prefix, service, '500'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...TSX_ARGS, fixture, prefix, service, '500'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const saw = (line: string) => waitFor(() => output.split('\n').includes(line), { timeoutMs: 15_000, what: `fixture to print ${line}` }).then(() => undefined);
+  const saw = (line: string) =>
+    waitFor(() => output.split('\n').includes(line), { timeoutMs: 15_000, what: `fixture to print ${line}` }).then(
+      () => undefined,
+    );
   return { child, saw };
 }
 
@@ -81,7 +104,20 @@ describe('RedisBus delivery', () => {
 
     // The same command (same id) twice in the stream, as a redelivery would present it; the second
     // arrives while the first may still be running, the case a stalled consumer's reclaim creates.
-    const fields = ['id', 'cmd-dup-1', 'command', 'count:it', 'payload', '{}', 'ctx', JSON.stringify(testContext()), 'deadline', String(Date.now() + 5000), 'replyTo', channel];
+    const fields = [
+      'id',
+      'cmd-dup-1',
+      'command',
+      'count:it',
+      'payload',
+      '{}',
+      'ctx',
+      JSON.stringify(testContext()),
+      'deadline',
+      String(Date.now() + 5000),
+      'replyTo',
+      channel,
+    ];
     await admin.xadd(keys.stream(service), '*', ...fields);
     await admin.xadd(keys.stream(service), '*', ...fields);
 
@@ -117,7 +153,20 @@ describe('RedisBus delivery', () => {
     const bus = makeBus();
     await bus.handle(service, { 'ping:it': async () => 'pong' });
     await admin.xadd(keys.stream(service), '*', 'garbage', 'yes');
-    await admin.xadd(keys.stream(service), '*', 'id', 'x', 'command', 'ping:it', 'payload', '{not json', 'ctx', '{}', 'deadline', '0');
+    await admin.xadd(
+      keys.stream(service),
+      '*',
+      'id',
+      'x',
+      'command',
+      'ping:it',
+      'payload',
+      '{not json',
+      'ctx',
+      '{}',
+      'deadline',
+      '0',
+    );
     assert.equal(await bus.request(service, 'ping:it', {}, testContext()), 'pong');
     await waitFor(async () => (await bus.depth(service)) === 0, { what: 'malformed entries acked' });
   });
@@ -136,11 +185,21 @@ describe('RedisBus delivery', () => {
     assert.deepEqual(await bus.request(service, 'ping:it', { n: 1 }, testContext()), { n: 1 });
 
     const clients = (await admin.call('CLIENT', 'LIST')) as string;
-    const ids = clients.split('\n').filter((line) => line.includes(`name=${tag}`)).map((line) => /id=(\d+)/.exec(line)![1]!);
+    const ids = clients
+      .split('\n')
+      .filter((line) => line.includes(`name=${tag}`))
+      .map((line) => /id=(\d+)/.exec(line)![1]!);
     assert.equal(ids.length, 3, 'main, subscriber and blocking reader connections');
     for (const id of ids) await admin.call('CLIENT', 'KILL', 'ID', id);
 
-    await waitFor(() => bus.request(service, 'ping:it', { n: 2 }, testContext(), { timeoutMs: 500 }).then((r) => r !== undefined, () => false), { timeoutMs: 10_000, what: 'bus answering again' });
+    await waitFor(
+      () =>
+        bus.request(service, 'ping:it', { n: 2 }, testContext(), { timeoutMs: 500 }).then(
+          (r) => r !== undefined,
+          () => false,
+        ),
+      { timeoutMs: 10_000, what: 'bus answering again' },
+    );
     await bus.send(service, 'ping:it', { n: 3 }, testContext());
     await waitFor(async () => (await bus.depth(service)) === 0, { what: 'queue drained after reconnect' });
   });
@@ -156,7 +215,10 @@ describe('RedisBus delivery', () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(await pruneIdleConsumers(admin, stream, 'prune', 30), 1);
     const left = (await admin.call('XINFO', 'CONSUMERS', stream, 'prune')) as unknown[][];
-    assert.deepEqual(left.map((c) => c[1]), ['holder']);
+    assert.deepEqual(
+      left.map((c) => c[1]),
+      ['holder'],
+    );
   });
 
   test('two prefixes on the same Redis never hear each other', async () => {
@@ -166,12 +228,19 @@ describe('RedisBus delivery', () => {
     const theirs = makeBus({ prefix: otherPrefix, consumer: 'same-name' });
     await mine.handle(service, { 'who:it': async () => 'mine' });
     await theirs.handle(service, { 'who:it': async () => 'theirs' });
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? theirs : mine).request(service, 'who:it', {}, testContext())));
-    assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => (i % 2 ? 'theirs' : 'mine')));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? theirs : mine).request(service, 'who:it', {}, testContext())),
+    );
+    assert.deepEqual(
+      results,
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? 'theirs' : 'mine')),
+    );
 
     const silentPrefix = testPrefix('redis-bus-silent');
     const silent = makeBus({ prefix: silentPrefix });
-    await assert.rejects(silent.request(service, 'who:it', {}, testContext(), { timeoutMs: 300 }), { code: 'UNAVAILABLE' });
+    await assert.rejects(silent.request(service, 'who:it', {}, testContext(), { timeoutMs: 300 }), {
+      code: 'UNAVAILABLE',
+    });
     await Promise.all([theirs.close(), silent.close()]);
     await flushPrefix(admin, otherPrefix);
     await flushPrefix(admin, silentPrefix);

@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { RequestContext } from '@switchboard/protocol';
 import { AppError, errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
+import type { Redis } from 'ioredis';
 import type { Bus, BusReply, CommandHandlers, RequestOptions } from './bus.ts';
-import { busKeys, type BusKeys } from './redis-keys.ts';
-import { ReplyChannel } from './reply-channel.ts';
+import { type BusKeys, busKeys } from './redis-keys.ts';
 import { replyToResult, unavailable } from './replies.ts';
+import { ReplyChannel } from './reply-channel.ts';
 import { groupDepth } from './stream-commands.ts';
 import { StreamConsumer } from './stream-consumer.ts';
-import { encodeEntry, type CommandEntry } from './stream-entry.ts';
+import { type CommandEntry, encodeEntry } from './stream-entry.ts';
 
 export interface RedisBusOptions {
   /** Commands that never block: XADD, XACK, XAUTOCLAIM, PUBLISH, done markers. */
@@ -57,7 +57,13 @@ export class RedisBus implements Bus {
     this.replies = new ReplyChannel(o.subscriber, this.keys.replyChannel(o.consumer), this.log);
   }
 
-  async request<T>(service: string, command: string, payload: unknown, ctx: RequestContext, options: RequestOptions = {}): Promise<T> {
+  async request<T>(
+    service: string,
+    command: string,
+    payload: unknown,
+    ctx: RequestContext,
+    options: RequestOptions = {},
+  ): Promise<T> {
     this.assertOpen();
     const started = performance.now();
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '@switchboard/runtime';
+import type { Redis } from 'ioredis';
 import type { BusReply } from './bus.ts';
 import { decodeReplyMessage } from './stream-entry.ts';
 

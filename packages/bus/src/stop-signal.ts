@@ -35,7 +35,10 @@ export class StopSignal {
 export class Backoff {
   private attempt = 0;
 
-  constructor(private readonly baseMs = 100, private readonly maxMs = 5000) {}
+  constructor(
+    private readonly baseMs = 100,
+    private readonly maxMs = 5000,
+  ) {}
 
   /** Delay before the next retry; true on the first failure of a streak (log once). */
   fail(): { delayMs: number; first: boolean } {

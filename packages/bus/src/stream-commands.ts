@@ -37,23 +37,56 @@ export async function ensureGroup(redis: Redis, stream: string, group: string): 
  * XREADGROUP on one stream. `from` is '>' for new entries (blocking up to `blockMs`), or an id
  * to re-read this consumer's own pending entries after it (no blocking).
  */
-export async function readGroup(redis: Redis, stream: string, group: string, consumer: string, count: number, from: string, blockMs: number): Promise<RawEntry[]> {
+export async function readGroup(
+  redis: Redis,
+  stream: string,
+  group: string,
+  consumer: string,
+  count: number,
+  from: string,
+  blockMs: number,
+): Promise<RawEntry[]> {
   const block = from === '>' ? ['BLOCK', blockMs] : [];
-  const reply = await redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, ...block, 'STREAMS', stream, from);
+  const reply = await redis.call(
+    'XREADGROUP',
+    'GROUP',
+    group,
+    consumer,
+    'COUNT',
+    count,
+    ...block,
+    'STREAMS',
+    stream,
+    from,
+  );
   if (!Array.isArray(reply)) return [];
   const first: unknown = reply[0];
   return Array.isArray(first) ? parseEntries(first[1]) : [];
 }
 
 /** XAUTOCLAIM: take over entries idle longer than `minIdleMs` (their consumer is presumed dead). */
-export async function autoClaim(redis: Redis, stream: string, group: string, consumer: string, minIdleMs: number, cursor: string, count: number): Promise<{ next: string; entries: RawEntry[] }> {
+export async function autoClaim(
+  redis: Redis,
+  stream: string,
+  group: string,
+  consumer: string,
+  minIdleMs: number,
+  cursor: string,
+  count: number,
+): Promise<{ next: string; entries: RawEntry[] }> {
   const reply = await redis.call('XAUTOCLAIM', stream, group, consumer, minIdleMs, cursor, 'COUNT', count);
   if (!Array.isArray(reply) || typeof reply[0] !== 'string') return { next: '0-0', entries: [] };
   return { next: reply[0], entries: parseEntries(reply[1]) };
 }
 
 /** Reset the idle time of entries this consumer is still working on, so nobody reclaims them. */
-export async function touchEntries(redis: Redis, stream: string, group: string, consumer: string, ids: string[]): Promise<void> {
+export async function touchEntries(
+  redis: Redis,
+  stream: string,
+  group: string,
+  consumer: string,
+  ids: string[],
+): Promise<void> {
   if (ids.length === 0) return;
   await redis.call('XCLAIM', stream, group, consumer, 0, ...ids, 'JUSTID');
 }

@@ -1,11 +1,19 @@
-import type { Redis } from 'ioredis';
 import { errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
+import type { Redis } from 'ioredis';
 import type { CommandHandlers } from './bus.ts';
 import { runCommand } from './command-runner.ts';
 import type { BusKeys } from './redis-keys.ts';
-import { autoClaim, ensureGroup, groupDepth, pruneIdleConsumers, readGroup, touchEntries, type RawEntry } from './stream-commands.ts';
-import { decodeEntry, encodeReplyMessage, serializeReply } from './stream-entry.ts';
 import { Backoff, StopSignal } from './stop-signal.ts';
+import {
+  autoClaim,
+  ensureGroup,
+  groupDepth,
+  pruneIdleConsumers,
+  type RawEntry,
+  readGroup,
+  touchEntries,
+} from './stream-commands.ts';
+import { decodeEntry, encodeReplyMessage, serializeReply } from './stream-entry.ts';
 
 export interface StreamConsumerOptions {
   service: string;
@@ -98,7 +106,15 @@ export class StreamConsumer {
       }
       try {
         const from = ownPendingFrom ?? '>';
-        const entries = await readGroup(this.o.blocking, this.stream, this.group, this.o.consumer, this.free, from, this.o.blockMs);
+        const entries = await readGroup(
+          this.o.blocking,
+          this.stream,
+          this.group,
+          this.o.consumer,
+          this.free,
+          from,
+          this.o.blockMs,
+        );
         if (this.stop.isStopped) break; // read as we closed: left pending, redelivered elsewhere
         if (ownPendingFrom !== undefined) ownPendingFrom = entries.at(-1)?.streamId;
         for (const entry of entries) this.dispatch(entry);
@@ -121,7 +137,10 @@ export class StreamConsumer {
         await this.keepAlive();
         await this.reclaim();
         await this.pruneConsumers();
-        this.o.metrics?.busQueueDepth.set({ stream: this.o.service }, await groupDepth(this.o.redis, this.stream, this.group));
+        this.o.metrics?.busQueueDepth.set(
+          { stream: this.o.service },
+          await groupDepth(this.o.redis, this.stream, this.group),
+        );
         if (backoff.succeed()) this.log.info('bus reclaim recovered');
       } catch (error) {
         if (this.stop.isStopped) break;
@@ -144,7 +163,13 @@ export class StreamConsumer {
     const now = Date.now();
     const stale = [...this.inFlight].filter(([, f]) => now - f.touchedAt > this.o.claimIdleMs / 3);
     if (stale.length === 0) return;
-    await touchEntries(this.o.redis, this.stream, this.group, this.o.consumer, stale.map(([id]) => id));
+    await touchEntries(
+      this.o.redis,
+      this.stream,
+      this.group,
+      this.o.consumer,
+      stale.map(([id]) => id),
+    );
     const running = stale.flatMap(([, f]) => (f.runningKey ? [f.runningKey] : []));
     await Promise.all(running.map((key) => this.o.redis.pexpire(key, this.o.claimIdleMs)));
     for (const [, f] of stale) f.touchedAt = now;
@@ -156,7 +181,12 @@ export class StreamConsumer {
   private async pruneConsumers(): Promise<void> {
     if (Date.now() - this.lastPrune < 60_000) return;
     this.lastPrune = Date.now();
-    const pruned = await pruneIdleConsumers(this.o.redis, this.stream, this.group, Math.max(3_600_000, this.o.claimIdleMs * 20));
+    const pruned = await pruneIdleConsumers(
+      this.o.redis,
+      this.stream,
+      this.group,
+      Math.max(3_600_000, this.o.claimIdleMs * 20),
+    );
     if (pruned > 0) this.log.info({ pruned }, 'bus removed idle consumers');
   }
 
@@ -164,7 +194,15 @@ export class StreamConsumer {
     let cursor = '0-0';
     do {
       if (this.free <= 0 || this.stop.isStopped) return;
-      const { next, entries } = await autoClaim(this.o.redis, this.stream, this.group, this.o.consumer, this.o.claimIdleMs, cursor, this.free);
+      const { next, entries } = await autoClaim(
+        this.o.redis,
+        this.stream,
+        this.group,
+        this.o.consumer,
+        this.o.claimIdleMs,
+        cursor,
+        this.free,
+      );
       if (this.stop.isStopped) return;
       const fresh = entries.filter((e) => !this.inFlight.has(e.streamId));
       if (fresh.length > 0) this.log.info({ count: fresh.length }, 'bus reclaimed entries');
@@ -222,7 +260,13 @@ export class StreamConsumer {
    * the hot path. Redis runs a connection's commands in order, so a redelivery never finds the
    * entry acked without its reply stored.
    */
-  private async answer(replyTo: string | undefined, id: string, replyJson: string, streamId: string, doneKey?: string): Promise<void> {
+  private async answer(
+    replyTo: string | undefined,
+    id: string,
+    replyJson: string,
+    streamId: string,
+    doneKey?: string,
+  ): Promise<void> {
     const pipeline = this.o.redis.pipeline();
     if (doneKey) pipeline.set(doneKey, replyJson, 'PX', this.o.doneTtlMs);
     if (replyTo) pipeline.publish(replyTo, encodeReplyMessage(id, replyJson));

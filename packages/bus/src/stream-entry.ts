@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { RequestContext } from '@switchboard/protocol';
+import { z } from 'zod';
 import type { BusReply } from './bus.ts';
 
 /** A command as it travels in a stream entry: JSON payload and context, reply channel for requests. */
@@ -43,11 +43,16 @@ const ReplyMessageSchema = z.object({ id: z.string(), reply: BusReplySchema });
 /** Flat field/value list for XADD. */
 export function encodeEntry(entry: CommandEntry): string[] {
   const fields = [
-    'id', entry.id,
-    'command', entry.command,
-    'payload', JSON.stringify(entry.payload ?? null),
-    'ctx', JSON.stringify(entry.ctx),
-    'deadline', String(entry.deadline),
+    'id',
+    entry.id,
+    'command',
+    entry.command,
+    'payload',
+    JSON.stringify(entry.payload ?? null),
+    'ctx',
+    JSON.stringify(entry.ctx),
+    'deadline',
+    String(entry.deadline),
   ];
   if (entry.replyTo) fields.push('replyTo', entry.replyTo);
   return fields;
@@ -61,7 +66,8 @@ export function decodeEntry(fields: readonly string[] | null): DecodedEntry {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
   const parsed = EntryFieldsSchema.safeParse(record);
-  if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   try {
     const ctx = RequestContextSchema.safeParse(JSON.parse(parsed.data.ctx));
     if (!ctx.success) return { ok: false, reason: 'ctx is not a request context' };

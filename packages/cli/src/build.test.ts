@@ -10,9 +10,9 @@ import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import ts from 'typescript';
 import { REPO_ROOT } from '@switchboard/db';
 import { buildProjects } from '@switchboard/testkit';
+import ts from 'typescript';
 import { serviceEntry } from './cluster/child-command.ts';
 
 interface Manifest {

@@ -7,10 +7,10 @@ import { migrateDeploy, REPO_ROOT } from '@switchboard/db';
 import { loadConfigOrExit } from '@switchboard/host';
 import { errorMessage } from '@switchboard/runtime';
 import { childCommand } from './cluster/child-command.ts';
-import { ClusterRunnerSchema, planProcesses, type ClusterRunnerConfig, type ProcessPlan } from './cluster/config.ts';
+import { type ClusterRunnerConfig, ClusterRunnerSchema, type ProcessPlan, planProcesses } from './cluster/config.ts';
 import { nginxArgs, writeNginxConfig } from './cluster/nginx-config.ts';
 import { checkNginx, checkPortsFree, checkRedis, ensureDatabase, redactUrlForLog } from './cluster/preflight.ts';
-import { ProcessGroup, type ManagedChild } from './cluster/process-group.ts';
+import { type ManagedChild, ProcessGroup } from './cluster/process-group.ts';
 import { waitUntilReady } from './cluster/readiness.ts';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -22,10 +22,12 @@ async function preflight(config: ClusterRunnerConfig, plans: ProcessPlan[]): Pro
   const problems: string[] = [];
   const nginx = checkNginx();
   if (nginx) problems.push(nginx);
-  problems.push(...(await checkPortsFree([
-    { port: config.PORT, host: '0.0.0.0', owner: 'nginx (PORT)' },
-    ...plans.map((p) => ({ port: p.port, host: '127.0.0.1', owner: p.name })),
-  ])));
+  problems.push(
+    ...(await checkPortsFree([
+      { port: config.PORT, host: '0.0.0.0', owner: 'nginx (PORT)' },
+      ...plans.map((p) => ({ port: p.port, host: '127.0.0.1', owner: p.name })),
+    ])),
+  );
   const redis = await checkRedis(config.REDIS_URL);
   if (redis) problems.push(redis);
   const database = await ensureDatabase(config.DATABASE_URL, say);
@@ -36,7 +38,11 @@ async function preflight(config: ClusterRunnerConfig, plans: ProcessPlan[]): Pro
   }
 }
 
-async function writeState(config: ClusterRunnerConfig, nginxChild: ManagedChild, children: { plan: ProcessPlan; child: ManagedChild }[]): Promise<string> {
+async function writeState(
+  config: ClusterRunnerConfig,
+  nginxChild: ManagedChild,
+  children: { plan: ProcessPlan; child: ManagedChild }[],
+): Promise<string> {
   const dir = path.resolve(config.CLUSTER_STATE_DIR);
   await fs.mkdir(dir, { recursive: true });
   const file = path.join(dir, 'pids.json');
@@ -44,7 +50,12 @@ async function writeState(config: ClusterRunnerConfig, nginxChild: ManagedChild,
     supervisor: process.pid,
     port: config.PORT,
     nginx: nginxChild.process.pid,
-    processes: children.map(({ plan, child }) => ({ name: plan.name, kind: plan.kind, pid: child.process.pid, port: plan.port })),
+    processes: children.map(({ plan, child }) => ({
+      name: plan.name,
+      kind: plan.kind,
+      pid: child.process.pid,
+      port: plan.port,
+    })),
   };
   await fs.writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
   return file;
@@ -74,11 +85,15 @@ async function main(): Promise<void> {
 
   let ready = false;
   let startupFailure: string | undefined;
-  const group = new ProcessGroup(['nginx', ...plans.map((p) => p.name)], (line) => process.stdout.write(`${line}\n`), (child, code, signal) => {
-    const how = signal ? `signal ${signal}` : `code ${code}`;
-    if (!ready) startupFailure = `${child.spec.name} exited during start-up (${how})`;
-    say(`${child.spec.name} (pid ${child.process.pid}) exited unexpectedly (${how}); the others keep running`);
-  });
+  const group = new ProcessGroup(
+    ['nginx', ...plans.map((p) => p.name)],
+    (line) => process.stdout.write(`${line}\n`),
+    (child, code, signal) => {
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      if (!ready) startupFailure = `${child.spec.name} exited during start-up (${how})`;
+      say(`${child.spec.name} (pid ${child.process.pid}) exited unexpectedly (${how}); the others keep running`);
+    },
+  );
 
   // Extra flags for every Node process (e.g. --max-old-space-size=512, --cpu-prof): NODE_OPTIONS refuses some.
   const nodeArgs = (process.env.CLUSTER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
@@ -88,18 +103,32 @@ async function main(): Promise<void> {
       name: plan.name,
       ...childCommand(plan, nodeArgs),
       // Children write to a pipe, so they cannot see the terminal: decide for them.
-      env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'), ...plan.env },
+      env: {
+        ...process.env,
+        LOG_FORMAT: process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+        ...plan.env,
+      },
       cwd: REPO_ROOT,
       stopSignal: 'SIGTERM',
     }),
   }));
-  const nginx = group.start({ name: 'nginx', command: 'nginx', args: nginxArgs(prefix, confPath), env: process.env, cwd: prefix, stopSignal: 'SIGQUIT' });
+  const nginx = group.start({
+    name: 'nginx',
+    command: 'nginx',
+    args: nginxArgs(prefix, confPath),
+    env: process.env,
+    cwd: prefix,
+    stopSignal: 'SIGQUIT',
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string, exitCode: number) => {
     stopping ??= (async () => {
       say(`stopping (${reason})`);
-      await group.stop(started.map((s) => s.child), CHILD_GRACE_MS);
+      await group.stop(
+        started.map((s) => s.child),
+        CHILD_GRACE_MS,
+      );
       await group.stop([nginx], 5000);
       await fs.rm(prefix, { recursive: true, force: true });
       say('stopped');
@@ -121,7 +150,9 @@ async function main(): Promise<void> {
   }
   ready = true;
   const stateFile = await writeState(config, nginx, started);
-  say(`pids in ${stateFile}: ${started.map((s) => `${s.plan.name}=${s.child.process.pid}`).join(' ')} nginx=${nginx.process.pid}`);
+  say(
+    `pids in ${stateFile}: ${started.map((s) => `${s.plan.name}=${s.child.process.pid}`).join(' ')} nginx=${nginx.process.pid}`,
+  );
   say(`Switchboard cluster ready on http://localhost:${config.PORT}`);
   say(`mint a token: npm run token -- <userId> --name <name>${config.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}`);
 }

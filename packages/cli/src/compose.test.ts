@@ -7,15 +7,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parse } from 'yaml';
 import { REPO_ROOT } from '@switchboard/db';
 import { ClusterConfigSchema } from '@switchboard/host';
-import { createMetrics } from '@switchboard/runtime';
-import { ENV_DOCS } from '@switchboard/runtime';
+import { createMetrics, ENV_DOCS } from '@switchboard/runtime';
 import { buildProjects } from '@switchboard/testkit';
+import { parse } from 'yaml';
 import { serviceEntry } from './cluster/child-command.ts';
-import { ClusterRunnerSchema, CLUSTER_SERVICES, planProcesses } from './cluster/config.ts';
-import { writeNginxConfig, nginxArgs } from './cluster/nginx-config.ts';
+import { CLUSTER_SERVICES, ClusterRunnerSchema, planProcesses } from './cluster/config.ts';
+import { nginxArgs, writeNginxConfig } from './cluster/nginx-config.ts';
 
 interface ComposeService {
   image?: string;
@@ -32,10 +31,17 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as { services
 const services = compose.services;
 const composeNginx = read('nginx/nginx.compose.conf');
 const template = read('nginx/nginx.conf.template');
-const serviceFolders = fs.readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const serviceFolders = fs
+  .readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 const workspaces = ['packages', 'services'].flatMap((root) =>
-  fs.readdirSync(path.join(REPO_ROOT, root), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${root}/${d.name}`));
+  fs
+    .readdirSync(path.join(REPO_ROOT, root), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `${root}/${d.name}`),
+);
 
 /** Containers that run our image with a service entry point (not migrate, not third-party). */
 const switchboardContainers = Object.entries(services).filter(([, s]) => s.command?.[0]?.startsWith('services/'));
@@ -44,11 +50,17 @@ const folderOf = (s: ComposeService) => s.command![0]!.split('/')[1]!;
 function upstreams(conf: string): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const match of conf.matchAll(/upstream\s+(\S+)\s*\{([^}]*)\}/g)) {
-    result.set(match[1]!, [...match[2]!.matchAll(/^\s*server\s+([^\s;]+)/gm)].map((m) => m[1]!));
+    result.set(
+      match[1]!,
+      [...match[2]!.matchAll(/^\s*server\s+([^\s;]+)/gm)].map((m) => m[1]!),
+    );
   }
   return result;
 }
-const locations = (conf: string) => [...conf.matchAll(/^\s*location\s+([^{]+?)\s*\{\s*\n([^}]*?)\}/gm)].map((m) => `${m[1]} -> ${/proxy_pass\s+([^;]+)/.exec(m[2]!)?.[1] ?? 'return'}`);
+const locations = (conf: string) =>
+  [...conf.matchAll(/^\s*location\s+([^{]+?)\s*\{\s*\n([^}]*?)\}/gm)].map(
+    (m) => `${m[1]} -> ${/proxy_pass\s+([^;]+)/.exec(m[2]!)?.[1] ?? 'return'}`,
+  );
 
 // The entry points compose and the Dockerfile name are build output: build (incrementally) first.
 before(() => buildProjects());
@@ -59,10 +71,17 @@ describe('docker-compose.yml', () => {
     assert.deepEqual([...run].sort(), [...serviceFolders].sort());
     for (const [name, s] of switchboardContainers) {
       assert.equal(s.command![0], serviceEntry(folderOf(s)), `${name} runs the compiled entry point`);
-      assert.ok(fs.existsSync(path.join(REPO_ROOT, s.command![0]!)), `${name}: ${s.command![0]} exists after npm run build`);
+      assert.ok(
+        fs.existsSync(path.join(REPO_ROOT, s.command![0]!)),
+        `${name}: ${s.command![0]} exists after npm run build`,
+      );
       assert.equal(s.build?.dockerfile, 'services/Dockerfile', `${name} is built from services/Dockerfile`);
     }
-    for (const folder of serviceFolders) assert.ok(fs.existsSync(path.join(REPO_ROOT, 'services', folder, 'src', 'main.ts')), `services/${folder}/src/main.ts exists`);
+    for (const folder of serviceFolders)
+      assert.ok(
+        fs.existsSync(path.join(REPO_ROOT, 'services', folder, 'src', 'main.ts')),
+        `services/${folder}/src/main.ts exists`,
+      );
     const migrate = services.migrate!.command!;
     assert.deepEqual(migrate, ['packages/cli/dist/migrate.js']);
     assert.ok(fs.existsSync(path.join(REPO_ROOT, migrate[0]!)), `${migrate[0]} exists after npm run build`);
@@ -72,32 +91,42 @@ describe('docker-compose.yml', () => {
     const gateways = switchboardContainers.filter(([, s]) => folderOf(s) === 'gateway').map(([name]) => name);
     assert.deepEqual(gateways.sort(), ['gateway-1', 'gateway-2']);
     for (const service of CLUSTER_SERVICES) assert.equal(folderOf(services[service]!), service);
-    for (const infra of ['redis', 'postgres', 'migrate', 'nginx', 'prometheus']) assert.ok(services[infra], `${infra} is in compose`);
+    for (const infra of ['redis', 'postgres', 'migrate', 'nginx', 'prometheus'])
+      assert.ok(services[infra], `${infra} is in compose`);
   });
 
   test('sets only environment variables that ENV_DOCS documents, and what each process requires', () => {
     for (const [name, s] of [...switchboardContainers, ['migrate', services.migrate!] as const]) {
-      for (const key of Object.keys(s.environment ?? {})) assert.ok(key in ENV_DOCS, `${name} sets ${key}, which is not in ENV_DOCS`);
+      for (const key of Object.keys(s.environment ?? {}))
+        assert.ok(key in ENV_DOCS, `${name} sets ${key}, which is not in ENV_DOCS`);
     }
     for (const [name, s] of switchboardContainers) {
-      for (const key of ['REDIS_URL', 'DATABASE_URL', 'JWT_SECRET', 'SERVICE_PORT']) assert.ok(s.environment?.[key], `${name} sets ${key}`);
+      for (const key of ['REDIS_URL', 'DATABASE_URL', 'JWT_SECRET', 'SERVICE_PORT'])
+        assert.ok(s.environment?.[key], `${name} sets ${key}`);
     }
-    const gatewayIds = switchboardContainers.filter(([, s]) => folderOf(s) === 'gateway').map(([name, s]) => [name, s.environment?.GATEWAY_ID]);
+    const gatewayIds = switchboardContainers
+      .filter(([, s]) => folderOf(s) === 'gateway')
+      .map(([name, s]) => [name, s.environment?.GATEWAY_ID]);
     for (const [name, id] of gatewayIds) assert.equal(id, name, 'each gateway reports its container name as serverId');
   });
 
   test('gives every container an environment its process accepts (unset ${VARS} at their defaults)', () => {
     // `${X:-default}` → default; `${X:?message}` and `${X}` → a value the operator must supply.
     const interpolate = (value: string) =>
-      value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_m, _name: string, op?: string, arg?: string) => (op === '-' ? arg ?? '' : 'operator-supplied-value-0123456789'));
+      value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_m, _name: string, op?: string, arg?: string) =>
+        op === '-' ? (arg ?? '') : 'operator-supplied-value-0123456789',
+      );
     for (const [name, s] of switchboardContainers) {
       const env = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
       const result = ClusterConfigSchema.safeParse(env);
-      assert.ok(result.success, `${name}: ${result.success ? '' : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      assert.ok(
+        result.success,
+        `${name}: ${result.success ? '' : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
   });
 
-  test('starts services only after Redis, Postgres and the migration, with the image\'s healthcheck', () => {
+  test("starts services only after Redis, Postgres and the migration, with the image's healthcheck", () => {
     for (const [name, s] of switchboardContainers) {
       const deps = s.depends_on as Record<string, { condition: string }>;
       assert.equal(deps.redis?.condition, 'service_healthy', name);
@@ -105,7 +134,11 @@ describe('docker-compose.yml', () => {
       assert.equal(deps.migrate?.condition, 'service_completed_successfully', name);
       assert.equal(s.healthcheck, undefined, `${name} keeps the Dockerfile's HEALTHCHECK`);
     }
-    assert.deepEqual(services.migrate!.healthcheck, { disable: true }, 'the one-shot migration has no /readyz to probe');
+    assert.deepEqual(
+      services.migrate!.healthcheck,
+      { disable: true },
+      'the one-shot migration has no /readyz to probe',
+    );
     const nginxDeps = Object.keys(services.nginx!.depends_on as Record<string, unknown>).sort();
     assert.deepEqual(nginxDeps, switchboardContainers.map(([name]) => name).sort());
   });
@@ -114,10 +147,17 @@ describe('docker-compose.yml', () => {
 describe('nginx configs', () => {
   test('the compose config points every upstream at a compose service on its SERVICE_PORT', () => {
     const ups = upstreams(composeNginx);
-    const expected = new Map<string, string[]>([['gateways', ['gateway-1', 'gateway-2']], ...CLUSTER_SERVICES.map((s) => [s.replace('-', '_'), [s]] as [string, string[]])]);
+    const expected = new Map<string, string[]>([
+      ['gateways', ['gateway-1', 'gateway-2']],
+      ...CLUSTER_SERVICES.map((s) => [s.replace('-', '_'), [s]] as [string, string[]]),
+    ]);
     assert.deepEqual([...ups.keys()].sort(), [...expected.keys()].sort());
     for (const [upstream, servers] of ups) {
-      assert.deepEqual(servers.map((s) => s.split(':')[0]).sort(), expected.get(upstream)!.sort(), `upstream ${upstream}`);
+      assert.deepEqual(
+        servers.map((s) => s.split(':')[0]).sort(),
+        expected.get(upstream)!.sort(),
+        `upstream ${upstream}`,
+      );
       for (const server of servers) {
         const [host, port] = server.split(':');
         assert.equal(services[host!]?.environment?.SERVICE_PORT, port, `${server}: ${host} listens on ${port}`);
@@ -137,7 +177,9 @@ describe('nginx configs', () => {
   });
 
   test('Prometheus scrapes every Switchboard container on its SERVICE_PORT', () => {
-    const prometheus = parse(read('prometheus/prometheus.yml')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    const prometheus = parse(read('prometheus/prometheus.yml')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
     const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
     const expected = switchboardContainers.map(([name, s]) => `${name}:${s.environment!.SERVICE_PORT}`).sort();
     assert.deepEqual(targets, expected);
@@ -146,7 +188,9 @@ describe('nginx configs', () => {
   test('the alert rules are loaded and name only metrics the code exports', async () => {
     const prometheus = parse(read('prometheus/prometheus.yml')) as { rule_files: string[] };
     assert.deepEqual(prometheus.rule_files, ['/etc/prometheus/alerts.yml']);
-    assert.ok(services.prometheus!.volumes!.some((v) => v.startsWith('./prometheus/alerts.yml:/etc/prometheus/alerts.yml')));
+    assert.ok(
+      services.prometheus!.volumes!.some((v) => v.startsWith('./prometheus/alerts.yml:/etc/prometheus/alerts.yml')),
+    );
     const rules = parse(read('prometheus/alerts.yml')) as { groups: { rules: { alert: string; expr: string }[] }[] };
     const exprs = rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
     assert.ok(exprs.length >= 5);
@@ -164,14 +208,21 @@ describe('the cluster runner', () => {
     for (const prefix of prefixes) fs.rmSync(prefix, { recursive: true, force: true });
   });
 
-  test('gives every process its own port, distinct from nginx\'s', () => {
+  test("gives every process its own port, distinct from nginx's", () => {
     const config = ClusterRunnerSchema.parse({ PORT: '9000', GATEWAYS: '3' });
     const plans = planProcesses(config);
     const ports = [config.PORT, ...plans.map((p) => p.port)];
     assert.equal(new Set(ports).size, ports.length);
-    assert.deepEqual(plans.filter((p) => p.kind === 'gateway').map((p) => p.env.GATEWAY_ID), ['gateway-1', 'gateway-2', 'gateway-3']);
-    assert.deepEqual(plans.filter((p) => p.kind === 'service').map((p) => p.service), [...CLUSTER_SERVICES]);
-    for (const plan of plans) for (const key of Object.keys(plan.env)) assert.ok(key in ENV_DOCS, `${key} is documented`);
+    assert.deepEqual(
+      plans.filter((p) => p.kind === 'gateway').map((p) => p.env.GATEWAY_ID),
+      ['gateway-1', 'gateway-2', 'gateway-3'],
+    );
+    assert.deepEqual(
+      plans.filter((p) => p.kind === 'service').map((p) => p.service),
+      [...CLUSTER_SERVICES],
+    );
+    for (const plan of plans)
+      for (const key of Object.keys(plan.env)) assert.ok(key in ENV_DOCS, `${key} is documented`);
   });
 
   test('renders an nginx config that `nginx -t` accepts', async () => {

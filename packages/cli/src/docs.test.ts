@@ -19,12 +19,14 @@ describe('configuration docs', () => {
 
   test('the README table lists every variable of ENV_DOCS', () => {
     const table = readme.slice(readme.indexOf(README_TABLE_START), readme.indexOf(README_TABLE_END));
-    for (const name of Object.keys(ENV_DOCS)) assert.ok(table.includes(`| \`${name}\` |`), `README.md lacks ${name}: ${REGENERATE}`);
+    for (const name of Object.keys(ENV_DOCS))
+      assert.ok(table.includes(`| \`${name}\` |`), `README.md lacks ${name}: ${REGENERATE}`);
     assert.ok(table.includes(renderConfigTable()), `README.md's table is out of date: ${REGENERATE}`);
   });
 
   test('docs/configuration.md lists every variable and is what ENV_DOCS generates', () => {
-    for (const name of Object.keys(ENV_DOCS)) assert.ok(configuration.includes(`| \`${name}\` |`), `docs/configuration.md lacks ${name}: ${REGENERATE}`);
+    for (const name of Object.keys(ENV_DOCS))
+      assert.ok(configuration.includes(`| \`${name}\` |`), `docs/configuration.md lacks ${name}: ${REGENERATE}`);
     assert.equal(configuration, renderConfigurationDoc(), `docs/configuration.md is out of date: ${REGENERATE}`);
   });
 });

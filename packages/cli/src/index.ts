@@ -1,3 +1,4 @@
 // What other packages (tests, benchmarks) use of the command-line tools.
-export { clusterPorts, findFreeClusterPort } from './cluster/ports.ts';
+
 export { childCommand, serviceEntry } from './cluster/child-command.ts';
+export { clusterPorts, findFreeClusterPort } from './cluster/ports.ts';

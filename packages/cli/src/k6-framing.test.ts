@@ -6,31 +6,55 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
-import { WebSocket } from 'ws';
+import { pathToFileURL } from 'node:url';
 import { MemoryBus } from '@switchboard/bus';
 import { REPO_ROOT } from '@switchboard/db';
 import { ioBroadcaster } from '@switchboard/gateway';
+import type { RunningService } from '@switchboard/host';
 import { start as startMessaging } from '@switchboard/messaging';
 import { start as startPresence } from '@switchboard/presence';
-import { AUTH_ERRORS, CLIENT_SIGNALS, isClientSignalName, isRequestName, REQUESTS, SERVER_EVENTS } from '@switchboard/protocol';
-import type { RunningService } from '@switchboard/host';
+import {
+  AUTH_ERRORS,
+  CLIENT_SIGNALS,
+  isClientSignalName,
+  isRequestName,
+  REQUESTS,
+  SERVER_EVENTS,
+} from '@switchboard/protocol';
 import { createMetrics, createTokenVerifier, DEV_JWT_SECRET, signToken } from '@switchboard/runtime';
-import { createTestDatabase, testLogger, waitFor, type TestDatabase } from '@switchboard/testkit';
-import { startTestGateway, TEST_SECRET, type TestGateway } from '../../../services/gateway/src/test-harness.ts';
+import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
+import { Decoder, Encoder, type Packet, PacketType } from 'socket.io-parser';
+import { WebSocket } from 'ws';
 import { CLIENT_SIGNAL, REQUEST, SERVER_EVENT } from '../../../k6/lib/events.js';
-import { encodeAck, encodeConnect, encodeDisconnect, encodeEvent, encodePong, encodeRequest, parseFrame, socketIoUrl } from '../../../k6/lib/framing.js';
+import {
+  encodeAck,
+  encodeConnect,
+  encodeDisconnect,
+  encodeEvent,
+  encodePong,
+  encodeRequest,
+  parseFrame,
+  socketIoUrl,
+} from '../../../k6/lib/framing.js';
 import { createIdentities, DEV_JWT_SECRET as K6_DEV_SECRET, splitList } from '../../../k6/lib/identities.js';
-import { base64UrlFromBytes, bytesFromBase64Url, decodeClaims, mintToken, utf8Bytes, utf8Decode } from '../../../k6/lib/jwt.js';
-import { createSession, isNotAvailable, type AckLike } from '../../../k6/lib/session.js';
-import { loadWithK6Stubs, runWithK6Stubs, type K6Record } from '../../../k6/testing/k6-stubs.ts';
+import {
+  base64UrlFromBytes,
+  bytesFromBase64Url,
+  decodeClaims,
+  mintToken,
+  utf8Bytes,
+  utf8Decode,
+} from '../../../k6/lib/jwt.js';
+import { type AckLike, createSession, isNotAvailable } from '../../../k6/lib/session.js';
+import { type K6Record, loadWithK6Stubs, runWithK6Stubs } from '../../../k6/testing/k6-stubs.ts';
 import { openRaw, type RawClient } from '../../../k6/testing/raw-client.ts';
+import { startTestGateway, TEST_SECRET, type TestGateway } from '../../../services/gateway/src/test-harness.ts';
 
 const K6_DIR = path.join(REPO_ROOT, 'k6');
 const SCENARIOS = ['connect.js', 'chat-fanout.js', 'presence-churn.js', 'call-signaling.js'];
-const totalOf = (record: K6Record) => (metric: string) => record.samples.filter((s) => s.metric === metric).reduce((sum, s) => sum + s.value, 0);
+const totalOf = (record: K6Record) => (metric: string) =>
+  record.samples.filter((s) => s.metric === metric).reduce((sum, s) => sum + s.value, 0);
 const hmac = (secret: string, data: string) => crypto.createHmac('sha256', secret).update(data).digest('base64url');
 
 function sioDecode(wire: string): Packet {
@@ -48,29 +72,71 @@ describe('k6 framing (Engine.IO v4 / Socket.IO v5)', () => {
 
   test('encodings equal what socket.io-parser produces, and it decodes them back', () => {
     const payload = { roomId: 'r1', content: 'héllo "q" 🚀' };
-    assert.equal(encodeRequest(12, 'message:send', payload), wire({ type: PacketType.EVENT, nsp: '/', data: ['message:send', payload], id: 12 }));
-    assert.equal(encodeEvent('typing:start', { roomId: 'r1' }), wire({ type: PacketType.EVENT, nsp: '/', data: ['typing:start', { roomId: 'r1' }] }));
-    assert.equal(encodeConnect({ token: 't.k.n' }), wire({ type: PacketType.CONNECT, nsp: '/', data: { token: 't.k.n' } }));
+    assert.equal(
+      encodeRequest(12, 'message:send', payload),
+      wire({ type: PacketType.EVENT, nsp: '/', data: ['message:send', payload], id: 12 }),
+    );
+    assert.equal(
+      encodeEvent('typing:start', { roomId: 'r1' }),
+      wire({ type: PacketType.EVENT, nsp: '/', data: ['typing:start', { roomId: 'r1' }] }),
+    );
+    assert.equal(
+      encodeConnect({ token: 't.k.n' }),
+      wire({ type: PacketType.CONNECT, nsp: '/', data: { token: 't.k.n' } }),
+    );
     assert.equal(encodeAck(3, [{ ok: 1 }]), wire({ type: PacketType.ACK, nsp: '/', data: [{ ok: 1 }], id: 3 }));
     assert.equal(encodeDisconnect(), '41');
     assert.equal(encodePong(), '3');
-    assert.deepEqual(sioDecode(encodeRequest(0, 'room:join', { roomId: 'x' }).slice(1)), { type: PacketType.EVENT, nsp: '/', id: 0, data: ['room:join', { roomId: 'x' }] });
+    assert.deepEqual(sioDecode(encodeRequest(0, 'room:join', { roomId: 'x' }).slice(1)), {
+      type: PacketType.EVENT,
+      nsp: '/',
+      id: 0,
+      data: ['room:join', { roomId: 'x' }],
+    });
     assert.throws(() => encodeRequest(-1, 'room:join', {}), /non-negative integer/);
     assert.throws(() => encodeEvent('', {}), /non-empty/);
   });
 
   test('server packets from socket.io-parser parse into tagged frames', () => {
-    assert.deepEqual(parseFrame(wire({ type: PacketType.CONNECT, nsp: '/', data: { sid: 'abc' } })), { kind: 'connect', sid: 'abc' });
-    assert.deepEqual(parseFrame(wire({ type: PacketType.CONNECT_ERROR, nsp: '/', data: { message: 'nope', data: { a: 1 } } })), { kind: 'connect_error', message: 'nope', data: { a: 1 } });
-    assert.deepEqual(parseFrame(wire({ type: PacketType.EVENT, nsp: '/', data: ['message:new', { seq: 1 }] })), { kind: 'event', event: 'message:new', args: [{ seq: 1 }] });
-    assert.deepEqual(parseFrame(wire({ type: PacketType.EVENT, nsp: '/', data: ['ask', 1, 2], id: 5 })), { kind: 'event', event: 'ask', args: [1, 2], id: 5 });
-    assert.deepEqual(parseFrame(wire({ type: PacketType.ACK, nsp: '/', data: [{ success: true }], id: 123 })), { kind: 'ack', id: 123, args: [{ success: true }] });
+    assert.deepEqual(parseFrame(wire({ type: PacketType.CONNECT, nsp: '/', data: { sid: 'abc' } })), {
+      kind: 'connect',
+      sid: 'abc',
+    });
+    assert.deepEqual(
+      parseFrame(wire({ type: PacketType.CONNECT_ERROR, nsp: '/', data: { message: 'nope', data: { a: 1 } } })),
+      { kind: 'connect_error', message: 'nope', data: { a: 1 } },
+    );
+    assert.deepEqual(parseFrame(wire({ type: PacketType.EVENT, nsp: '/', data: ['message:new', { seq: 1 }] })), {
+      kind: 'event',
+      event: 'message:new',
+      args: [{ seq: 1 }],
+    });
+    assert.deepEqual(parseFrame(wire({ type: PacketType.EVENT, nsp: '/', data: ['ask', 1, 2], id: 5 })), {
+      kind: 'event',
+      event: 'ask',
+      args: [1, 2],
+      id: 5,
+    });
+    assert.deepEqual(parseFrame(wire({ type: PacketType.ACK, nsp: '/', data: [{ success: true }], id: 123 })), {
+      kind: 'ack',
+      id: 123,
+      args: [{ success: true }],
+    });
     assert.deepEqual(parseFrame('41'), { kind: 'disconnect' });
   });
 
   test('engine.io packets: open with timings, ping (with and without probe), close, noop', () => {
-    const open = parseFrame('0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
-    assert.deepEqual(open, { kind: 'open', sid: 's1', pingInterval: 25000, pingTimeout: 20000, maxPayload: 1000000, upgrades: [] });
+    const open = parseFrame(
+      '0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}',
+    );
+    assert.deepEqual(open, {
+      kind: 'open',
+      sid: 's1',
+      pingInterval: 25000,
+      pingTimeout: 20000,
+      maxPayload: 1000000,
+      upgrades: [],
+    });
     assert.deepEqual(parseFrame('2'), { kind: 'ping', data: '' });
     assert.deepEqual(parseFrame('3probe'), { kind: 'pong', data: 'probe' });
     assert.deepEqual(parseFrame('1'), { kind: 'close' });
@@ -78,7 +144,20 @@ describe('k6 framing (Engine.IO v4 / Socket.IO v5)', () => {
   });
 
   test('anything else is reported as unsupported, never thrown', () => {
-    for (const raw of ['', '9', '0{"sid":1}', '0not json', '40/admin,{"sid":"x"}', '451-["bin",{"_placeholder":true,"num":0}]', '42{"not":"array"}', '42[1]', '43[1]', '44{}', undefined, 42]) {
+    for (const raw of [
+      '',
+      '9',
+      '0{"sid":1}',
+      '0not json',
+      '40/admin,{"sid":"x"}',
+      '451-["bin",{"_placeholder":true,"num":0}]',
+      '42{"not":"array"}',
+      '42[1]',
+      '43[1]',
+      '44{}',
+      undefined,
+      42,
+    ]) {
       const frame = parseFrame(raw);
       assert.equal(frame.kind, 'unsupported', `${JSON.stringify(raw)} → ${JSON.stringify(frame)}`);
     }
@@ -86,7 +165,10 @@ describe('k6 framing (Engine.IO v4 / Socket.IO v5)', () => {
 
   test('socketIoUrl turns an http base URL into the websocket transport URL', () => {
     assert.equal(socketIoUrl('http://127.0.0.1:8080/'), 'ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket');
-    assert.equal(socketIoUrl('https://chat.example.org'), 'wss://chat.example.org/socket.io/?EIO=4&transport=websocket');
+    assert.equal(
+      socketIoUrl('https://chat.example.org'),
+      'wss://chat.example.org/socket.io/?EIO=4&transport=websocket',
+    );
     assert.equal(socketIoUrl('ws://h:1'), 'ws://h:1/socket.io/?EIO=4&transport=websocket');
   });
 });
@@ -107,15 +189,28 @@ describe('k6 JWT minting', () => {
   });
 
   test('a minted token verifies with the gateway verifier, claims intact', () => {
-    const token = mintToken({ sub: 'u-1', name: 'Zoë 🚀', role: 'admin', phone: '+1 (555) 010-2030' }, 'k6-secret', hmac);
-    assert.deepEqual(createTokenVerifier({ secret: 'k6-secret' }).verify(token), { userId: 'u-1', name: 'Zoë 🚀', role: 'admin', phone: '+15550102030' });
+    const token = mintToken(
+      { sub: 'u-1', name: 'Zoë 🚀', role: 'admin', phone: '+1 (555) 010-2030' },
+      'k6-secret',
+      hmac,
+    );
+    assert.deepEqual(createTokenVerifier({ secret: 'k6-secret' }).verify(token), {
+      userId: 'u-1',
+      name: 'Zoë 🚀',
+      role: 'admin',
+      phone: '+15550102030',
+    });
     assert.equal(decodeClaims(token).sub, 'u-1');
   });
 
   test('an expired or foreign-signed token is refused with the exact messages', () => {
     const verifier = createTokenVerifier({ secret: 'k6-secret' });
-    assert.throws(() => verifier.verify(mintToken({ sub: 'u', expiresInSeconds: -10 }, 'k6-secret', hmac)), { message: AUTH_ERRORS.tokenExpired });
-    assert.throws(() => verifier.verify(mintToken({ sub: 'u' }, 'other-secret', hmac)), { message: AUTH_ERRORS.invalidToken });
+    assert.throws(() => verifier.verify(mintToken({ sub: 'u', expiresInSeconds: -10 }, 'k6-secret', hmac)), {
+      message: AUTH_ERRORS.tokenExpired,
+    });
+    assert.throws(() => verifier.verify(mintToken({ sub: 'u' }, 'other-secret', hmac)), {
+      message: AUTH_ERRORS.invalidToken,
+    });
     assert.throws(() => mintToken({ sub: '' }, 'k6-secret', hmac), /needs a sub/);
   });
 
@@ -135,19 +230,28 @@ describe('k6 JWT minting', () => {
 });
 
 describe('k6 scripts agree with the protocol', () => {
-  const scripts = fs.readdirSync(K6_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).map((f) => path.join(K6_DIR, f));
+  const scripts = fs
+    .readdirSync(K6_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => path.join(K6_DIR, f));
 
   test('every event name in k6/lib/events.js exists in @switchboard/protocol', () => {
     for (const name of Object.values(REQUEST)) assert.ok(isRequestName(name), `${name} is not in REQUESTS`);
-    for (const name of Object.values(SERVER_EVENT)) assert.ok((SERVER_EVENTS as readonly string[]).includes(name), `${name} is not in SERVER_EVENTS`);
-    for (const name of Object.values(CLIENT_SIGNAL)) assert.ok(isClientSignalName(name), `${name} is not in CLIENT_SIGNALS`);
+    for (const name of Object.values(SERVER_EVENT))
+      assert.ok((SERVER_EVENTS as readonly string[]).includes(name), `${name} is not in SERVER_EVENTS`);
+    for (const name of Object.values(CLIENT_SIGNAL))
+      assert.ok(isClientSignalName(name), `${name} is not in CLIENT_SIGNALS`);
   });
 
   test('no k6 script spells an event name outside lib/events.js', () => {
     const names = [...Object.keys(REQUESTS), ...SERVER_EVENTS, ...Object.keys(CLIENT_SIGNALS)];
     for (const file of scripts.filter((f) => !f.endsWith(path.join('lib', 'events.js')))) {
       const text = fs.readFileSync(file, 'utf8');
-      for (const name of names) assert.ok(!text.includes(`'${name}'`) && !text.includes(`"${name}"`), `${path.relative(REPO_ROOT, file)} spells '${name}'`);
+      for (const name of names)
+        assert.ok(
+          !text.includes(`'${name}'`) && !text.includes(`"${name}"`),
+          `${path.relative(REPO_ROOT, file)} spells '${name}'`,
+        );
     }
   });
 
@@ -160,12 +264,16 @@ describe('k6 scripts agree with the protocol', () => {
       assert.ok(exports.includes('setup'), `${file} exports setup`);
       const scenarios = Object.entries(options.scenarios ?? {});
       assert.ok(scenarios.length > 0, `${file} has scenarios`);
-      for (const [name, scenario] of scenarios) assert.ok(exports.includes(scenario.exec ?? 'default'), `${file}: scenario ${name} runs an exported function`);
+      for (const [name, scenario] of scenarios)
+        assert.ok(exports.includes(scenario.exec ?? 'default'), `${file}: scenario ${name} runs an exported function`);
       const thresholds = Object.keys(options.thresholds ?? {});
       assert.ok(thresholds.length > 0, `${file} has thresholds`);
       for (const key of thresholds) {
         const metric = key.replace(/\{.*$/, '');
-        assert.ok(metric === 'checks' || loaded.metrics.includes(metric), `${file}: threshold on undefined metric ${metric}`);
+        assert.ok(
+          metric === 'checks' || loaded.metrics.includes(metric),
+          `${file}: threshold on undefined metric ${metric}`,
+        );
       }
     }
   });
@@ -225,7 +333,10 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
     const accepted = await client.next('connect');
     const connected = await client.next('event', (f) => f.event === SERVER_EVENT.connected);
     const hello = connected.args[0] as { userId: string; socketId: string; serverId: string; rooms: string[] };
-    assert.deepEqual([hello.userId, hello.socketId, hello.serverId, hello.rooms], ['carol', accepted.sid, 'gw-test', []]);
+    assert.deepEqual(
+      [hello.userId, hello.socketId, hello.serverId, hello.rooms],
+      ['carol', accepted.sid, 'gw-test', []],
+    );
   });
 
   test('requests carry ack ids; acks come back as 43<id>; a room message fans out to the other member', async () => {
@@ -241,10 +352,17 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
     assert.equal(((await alice.next('ack', (f) => f.id === 8)).args[0] as AckLike).success, true);
     const delivered = await bob.next('event', (f) => f.event === SERVER_EVENT.messageNew);
     const message = delivered.args[0] as { roomId: string; senderId: string; seq: number; content: string };
-    assert.deepEqual([message.roomId, message.senderId, message.seq, JSON.parse(message.content).sentAt], [room.id, 'alice', 1, sentAt]);
+    assert.deepEqual(
+      [message.roomId, message.senderId, message.seq, JSON.parse(message.content).sentAt],
+      [room.id, 'alice', 1, sentAt],
+    );
 
     alice.send(encodeRequest(9, REQUEST.messageSend, { roomId: room.id, content: '' }));
-    assert.deepEqual((await alice.next('ack', (f) => f.id === 9)).args[0], { success: false, code: 'INVALID_PAYLOAD', error: 'Message content is required' });
+    assert.deepEqual((await alice.next('ack', (f) => f.id === 9)).args[0], {
+      success: false,
+      code: 'INVALID_PAYLOAD',
+      error: 'Message content is required',
+    });
   });
 
   test('a call request on a server without calls is recognised as "not built"', async () => {
@@ -295,7 +413,8 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
   });
 
   test("call-signaling.js's probe recognises a server without calls, and its VUs then do nothing", async () => {
-    const record = await runWithK6Stubs(`
+    const record = await runWithK6Stubs(
+      `
       const calls = await import(${JSON.stringify(pathToFileURL(path.join(K6_DIR, 'call-signaling.js')).href)});
       const { identities } = await import(${JSON.stringify(pathToFileURL(path.join(K6_DIR, 'lib', 'config.js')).href)});
       globalThis.__k6.extra = {};
@@ -303,8 +422,14 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
       await until(() => globalThis.__k6.extra.probe);
       globalThis.__k6.extra.callsBuilt = calls.callsBuiltFrom(globalThis.__k6.extra.probe);
       calls.default({ runId: 't1', callsBuilt: false });
-      await untilClosed(1);`, { BASE_URL: gw.url, JWT_SECRET: TEST_SECRET });
-    assert.deepEqual(record.extra?.probe, { success: false, code: 'UNAVAILABLE', error: 'call:initiate is not available on this server' });
+      await untilClosed(1);`,
+      { BASE_URL: gw.url, JWT_SECRET: TEST_SECRET },
+    );
+    assert.deepEqual(record.extra?.probe, {
+      success: false,
+      code: 'UNAVAILABLE',
+      error: 'call:initiate is not available on this server',
+    });
     assert.equal(record.extra?.callsBuilt, false);
     assert.equal(record.dials, 1, 'only the probe opened a socket');
   });
@@ -319,23 +444,47 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
       });
       await untilClosed(2);`);
     const connectChecks = record.checks.filter((c) => c.name === 'socket.io connect accepted');
-    assert.deepEqual(connectChecks.map((c) => [c.ok, c.tags.error]), [[false, AUTH_ERRORS.invalidToken], [true, undefined]]);
+    assert.deepEqual(
+      connectChecks.map((c) => [c.ok, c.tags.error]),
+      [
+        [false, AUTH_ERRORS.invalidToken],
+        [true, undefined],
+      ],
+    );
     const samples = (metric: string) => record.samples.filter((s) => s.metric === metric);
-    assert.deepEqual(samples('sio_connect_failed').map((s) => s.value), [1, 0]);
+    assert.deepEqual(
+      samples('sio_connect_failed').map((s) => s.value),
+      [1, 0],
+    );
     assert.equal(samples('sio_connect_ms').length, 1);
-    assert.deepEqual(samples('sio_ack_failed').map((s) => [s.value, s.tags.event]), [[0, REQUEST.roomCreate]]);
+    assert.deepEqual(
+      samples('sio_ack_failed').map((s) => [s.value, s.tags.event]),
+      [[0, REQUEST.roomCreate]],
+    );
     assert.equal(samples('sio_ack_ms')[0]?.tags.event, REQUEST.roomCreate);
   });
 
-  test("chat-fanout.js (emulated k6/ws): createRooms, then member VUs count every delivery, and a message sent before they connected as lost", async () => {
+  test('chat-fanout.js (emulated k6/ws): createRooms, then member VUs count every delivery, and a message sent before they connected as lost', async () => {
     const runId = `t${Date.now()}`;
     const script = JSON.stringify(pathToFileURL(path.join(K6_DIR, 'chat-fanout.js')).href);
-    const env = { BASE_URL: gw.url, JWT_SECRET: TEST_SECRET, ROOMS: '1', ROOM_SIZE: '2', RATE: '5', WARMUP_SECONDS: '1', SEND_SECONDS: '1', DRAIN_SECONDS: '0.5' };
-    const setup = await runWithK6Stubs(`
+    const env = {
+      BASE_URL: gw.url,
+      JWT_SECRET: TEST_SECRET,
+      ROOMS: '1',
+      ROOM_SIZE: '2',
+      RATE: '5',
+      WARMUP_SECONDS: '1',
+      SEND_SECONDS: '1',
+      DRAIN_SECONDS: '0.5',
+    };
+    const setup = await runWithK6Stubs(
+      `
       const fanout = await import(${script});
       const { identities } = await import(${JSON.stringify(pathToFileURL(path.join(K6_DIR, 'lib', 'config.js')).href)});
       fanout.createRooms(identities(${JSON.stringify(runId)}, 'fanout'), ${JSON.stringify(runId)}, (rooms) => (globalThis.__k6.extra = { rooms }));
-      await untilClosed(1);`, env);
+      await untilClosed(1);`,
+      env,
+    );
     const roomId = (setup.extra?.rooms as string[])[0] ?? assert.fail('createRooms created no room');
 
     // The owner (identity #2, as setup() uses) posts before any member VU is connected.
@@ -343,51 +492,83 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
     owner.send(encodeRequest(1, REQUEST.messageSend, { roomId, content: 'before anyone listened' }));
     assert.equal(((await owner.next('ack', (f) => f.id === 1)).args[0] as AckLike).success, true);
 
-    const record = await runWithK6Stubs(`
+    const record = await runWithK6Stubs(
+      `
       const fanout = await import(${script});
       const data = { runId: ${JSON.stringify(runId)}, rooms: [${JSON.stringify(roomId)}] };
       for (const vu of [1, 2]) {
         globalThis.__exec.vu.idInTest = vu;
         fanout.default(data);
       }
-      await untilClosed(2);`, env);
+      await untilClosed(2);`,
+      env,
+    );
     const total = totalOf(record);
     const sent = total('sb_fanout_sent');
     assert.ok(sent > 0, 'the sender VU sent');
     // Both VUs expected the early message; only the receiver expected the sender's messages.
     assert.deepEqual(
-      { expected: total('sb_fanout_expected'), delivered: total('sb_fanout_delivered'), lost: total('sb_fanout_lost'), duplicates: total('sb_fanout_duplicates') },
+      {
+        expected: total('sb_fanout_expected'),
+        delivered: total('sb_fanout_delivered'),
+        lost: total('sb_fanout_lost'),
+        duplicates: total('sb_fanout_duplicates'),
+      },
       { expected: sent + 2, delivered: sent, lost: 2, duplicates: 0 },
     );
     assert.equal(record.samples.filter((s) => s.metric === 'sb_fanout_latency_ms').length, sent);
-    assert.ok(record.checks.filter((c) => c.name === 'room:join succeeded').length === 2 && record.checks.every((c) => c.name === 'fan-out tallied' || c.ok));
+    assert.ok(
+      record.checks.filter((c) => c.name === 'room:join succeeded').length === 2 &&
+        record.checks.every((c) => c.name === 'fan-out tallied' || c.ok),
+    );
   });
 
   test("connect.js's iteration (emulated k6/ws) records the handshake and the connection", async () => {
     const env = { BASE_URL: gw.url, JWT_SECRET: TEST_SECRET, HOLD_SECONDS: '0' };
-    const record = await runWithK6Stubs(`
+    const record = await runWithK6Stubs(
+      `
       const storm = await import(${JSON.stringify(pathToFileURL(path.join(K6_DIR, 'connect.js')).href)});
       storm.default({ runId: 'c1' });
-      await untilClosed(1);`, env);
+      await untilClosed(1);`,
+      env,
+    );
     assert.equal(totalOf(record)('sb_connects'), 1);
     assert.equal(record.samples.filter((s) => s.metric === 'sb_connect_handshake_ms').length, 1);
-    assert.deepEqual(record.checks.map((c) => [c.name, c.ok]), [['socket.io connect accepted', true]]);
+    assert.deepEqual(
+      record.checks.map((c) => [c.name, c.ok]),
+      [['socket.io connect accepted', true]],
+    );
   });
 
   test("presence-churn.js's watcher sees each status change of a churner (emulated k6/ws, real presence service)", async () => {
-    const env = { BASE_URL: gw.url, JWT_SECRET: TEST_SECRET, CHURNERS: '1', WATCHERS: '1', DURATION: '0', SESSION_SECONDS: '1', STATUS_CHANGES: '2', OFFLINE_SECONDS: '0' };
-    const record = await runWithK6Stubs(`
+    const env = {
+      BASE_URL: gw.url,
+      JWT_SECRET: TEST_SECRET,
+      CHURNERS: '1',
+      WATCHERS: '1',
+      DURATION: '0',
+      SESSION_SECONDS: '1',
+      STATUS_CHANGES: '2',
+      OFFLINE_SECONDS: '0',
+    };
+    const record = await runWithK6Stubs(
+      `
       const churn = await import(${JSON.stringify(pathToFileURL(path.join(K6_DIR, 'presence-churn.js')).href)});
       const data = { runId: ${JSON.stringify(`t${Date.now()}`)} };
       churn.watch(data);
       await until(() => globalThis.__k6.checks.some((c) => c.name === 'presence:subscribe succeeded'));
       churn.churn(data);
       await untilClosed(1);
-      await until(() => total('sb_presence_seen') >= total('sb_presence_sets'));`, env);
+      await until(() => total('sb_presence_seen') >= total('sb_presence_sets'));`,
+      env,
+    );
     const total = totalOf(record);
     assert.deepEqual([total('sb_presence_sets'), total('sb_presence_expected'), total('sb_presence_seen')], [2, 2, 2]);
     assert.equal(record.samples.filter((s) => s.metric === 'sb_presence_latency_ms').length, 2);
-    assert.ok(record.checks.every((c) => c.ok), JSON.stringify(record.checks.filter((c) => !c.ok)));
+    assert.ok(
+      record.checks.every((c) => c.ok),
+      JSON.stringify(record.checks.filter((c) => !c.ok)),
+    );
   });
 
   test('session.js (the k6 client core) connects, requests, emits and leaves over a real socket', async () => {
@@ -400,7 +581,9 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
     assert.ok((await connected).elapsedMs >= 0);
     assert.equal((await hello).userId, 'alice-s');
 
-    const response = await new Promise<AckLike | undefined>((resolve) => session.request(REQUEST.roomCreate, { type: 'group', memberIds: ['bob-s'] }, resolve));
+    const response = await new Promise<AckLike | undefined>((resolve) =>
+      session.request(REQUEST.roomCreate, { type: 'group', memberIds: ['bob-s'] }, resolve),
+    );
     const roomId = (response?.room as { id: string }).id;
     assert.deepEqual(session.pendingRequests(), []);
     session.emit(CLIENT_SIGNAL.typingStart, { roomId });
@@ -409,7 +592,9 @@ describe('k6 library and scenarios against a real gateway, messaging and presenc
 
     const before = gw.gateway.io.of('/').sockets.size;
     session.disconnect();
-    await waitFor(() => gw.gateway.io.of('/').sockets.size === before - 1, { what: 'the server to drop the socket after 41' });
+    await waitFor(() => gw.gateway.io.of('/').sockets.size === before - 1, {
+      what: 'the server to drop the socket after 41',
+    });
     assert.equal(session.state.connected, false);
     ws.terminate();
   });

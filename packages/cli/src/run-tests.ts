@@ -36,8 +36,9 @@ function findTests(dir: string, out: string[] = []): string[] {
 }
 
 const filter = process.argv.slice(2);
-const all = [...findTests(path.join(REPO_ROOT, 'packages')), ...findTests(path.join(REPO_ROOT, 'services'))]
-  .filter((f) => filter.length === 0 || filter.some((needle) => f.includes(needle)));
+const all = [...findTests(path.join(REPO_ROOT, 'packages')), ...findTests(path.join(REPO_ROOT, 'services'))].filter(
+  (f) => filter.length === 0 || filter.some((needle) => f.includes(needle)),
+);
 const e2e = all.filter((f) => f.startsWith(path.join('packages', 'e2e')));
 const rest = all.filter((f) => !e2e.includes(f));
 

@@ -20,7 +20,9 @@ const run = (args: string[], env: Record<string, string> = {}) => {
 describe('npm run token', () => {
   test('signs with JWT_SECRET and carries name, role and a normalised phone', () => {
     const secret = 'a-test-secret-of-some-length';
-    const result = run(['alice', '--name', 'Alice', '--role', 'admin', '--phone', '+1 (555) 010-2030'], { JWT_SECRET: secret });
+    const result = run(['alice', '--name', 'Alice', '--role', 'admin', '--phone', '+1 (555) 010-2030'], {
+      JWT_SECRET: secret,
+    });
     assert.equal(result.status, 0, result.stderr);
     const principal = createTokenVerifier({ secret }).verify(result.stdout.trim());
     assert.deepEqual(principal, { userId: 'alice', name: 'Alice', role: 'admin', phone: '+15550102030' });

@@ -5,13 +5,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { MemoryBus } from '@switchboard/bus';
-import { createMemoryRateLimiter, ioBroadcaster, startGateway, type RunningGateway } from '@switchboard/gateway';
+import { createMemoryRateLimiter, ioBroadcaster, type RunningGateway, startGateway } from '@switchboard/gateway';
 import type { RunningService } from '@switchboard/host';
 import { service as messaging } from '@switchboard/messaging';
-import { socketRooms, type Message } from '@switchboard/protocol';
+import { type Message, socketRooms } from '@switchboard/protocol';
 import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken } from '@switchboard/runtime';
-import { createTestDatabase, testLogger, waitFor, type TestDatabase } from '@switchboard/testkit';
-import { createClient, memoryCursorStorage, type ClientOptions, type SwitchboardClient } from './index.ts';
+import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
+import { type ClientOptions, createClient, memoryCursorStorage, type SwitchboardClient } from './index.ts';
 
 const SECRET = 'client-sdk-test-secret';
 
@@ -37,18 +37,33 @@ describe('SwitchboardClient against a running Switchboard', () => {
   before(async () => {
     database = await createTestDatabase('client_sdk');
     const config = BaseConfigSchema.parse({
-      JWT_SECRET: SECRET, LOG_LEVEL: 'silent', RATE_LIMIT_WRITE: '100000', RATE_LIMIT_READ: '100000', SHUTDOWN_GRACE_MS: '0',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_WRITE: '100000',
+      RATE_LIMIT_READ: '100000',
+      SHUTDOWN_GRACE_MS: '0',
     });
     const verifier = createTokenVerifier({ secret: SECRET });
     bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
     httpServer = http.createServer();
     gateway = await startGateway({
-      config, log: testLogger('gateway'), metrics: createMetrics('gateway'), bus, verifier, httpServer,
-      gatewayId: 'gw-sdk', rateLimiter: createMemoryRateLimiter(),
+      config,
+      log: testLogger('gateway'),
+      metrics: createMetrics('gateway'),
+      bus,
+      verifier,
+      httpServer,
+      gatewayId: 'gw-sdk',
+      rateLimiter: createMemoryRateLimiter(),
     });
     messagingService = await messaging.start({
-      config, log: testLogger('messaging'), metrics: createMetrics('messaging'), bus, db: database.db,
-      broadcaster: ioBroadcaster(gateway.io), verifier,
+      config,
+      log: testLogger('messaging'),
+      metrics: createMetrics('messaging'),
+      bus,
+      db: database.db,
+      broadcaster: ioBroadcaster(gateway.io),
+      verifier,
     });
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
@@ -101,7 +116,9 @@ describe('SwitchboardClient against a running Switchboard', () => {
 
   test('a client that lost its connection gets every message it missed exactly once, in order', async () => {
     const alice = await member('alice-2');
-    const bob = await member('bob-2', { socketOptions: { reconnectionDelay: 1000, reconnectionDelayMax: 1000, randomizationFactor: 0 } });
+    const bob = await member('bob-2', {
+      socketOptions: { reconnectionDelay: 1000, reconnectionDelayMax: 1000, randomizationFactor: 0 },
+    });
     const room = await alice.client.createRoom({ type: 'group', name: 'reconnect', memberIds: ['bob-2'] });
     for (const i of range(1, 5)) await alice.client.sendMessage({ roomId: room.id, content: `before ${i}` });
     await waitFor(() => seqsIn(bob, room.id).length === 5, { what: 'first five' });
@@ -131,7 +148,10 @@ describe('SwitchboardClient against a running Switchboard', () => {
     const again = await alice.client.sendMessage({ roomId: room.id, content: 'only once', clientMessageId });
     assert.equal(again.id, sent.id);
     const { messages } = await alice.client.history({ roomId: room.id, afterSeq: 0 });
-    assert.deepEqual(messages.filter((m) => m.clientMessageId === clientMessageId).map((m) => m.id), [sent.id]);
+    assert.deepEqual(
+      messages.filter((m) => m.clientMessageId === clientMessageId).map((m) => m.id),
+      [sent.id],
+    );
     assert.equal(messages.length, 1);
   });
 
@@ -179,9 +199,10 @@ describe('SwitchboardClient against a running Switchboard', () => {
   test('requests reject with the ack code as a SwitchboardError', async () => {
     const alice = await member('alice-5');
     await assert.rejects(alice.client.joinRoom('no-such-room'), { name: 'SwitchboardError', code: 'NOT_FOUND' });
-    await assert.rejects(
-      alice.client.request('message:send', { roomId: 'no-such-room', content: '   ' }),
-      { name: 'SwitchboardError', code: 'INVALID_PAYLOAD', message: 'Message content is required' },
-    );
+    await assert.rejects(alice.client.request('message:send', { roomId: 'no-such-room', content: '   ' }), {
+      name: 'SwitchboardError',
+      code: 'INVALID_PAYLOAD',
+      message: 'Message content is required',
+    });
   });
 });

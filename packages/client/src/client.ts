@@ -1,13 +1,18 @@
 import type {
-  Message, MessageHistoryResult, RequestPayload, Room, RoomJoinResult, ServerEventName,
+  Message,
+  MessageHistoryResult,
+  RequestPayload,
+  Room,
+  RoomJoinResult,
+  ServerEventName,
   ServerToClientEvents,
 } from '@switchboard/protocol';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { DeliveryEngine } from './delivery.ts';
-import { rejoinRooms, syncRooms, type RecoveryDeps } from './recovery.ts';
-import { createRequester, type ClientSocket, type RequestFn, type RequestOptions } from './request.ts';
-import { DEFAULT_SEND_RETRY, sendWithRetry, type RetryPolicy, type SendMessageInput } from './send.ts';
-import { memoryCursorStorage, type CursorStorage } from './storage.ts';
+import { type RecoveryDeps, rejoinRooms, syncRooms } from './recovery.ts';
+import { type ClientSocket, createRequester, type RequestFn, type RequestOptions } from './request.ts';
+import { DEFAULT_SEND_RETRY, type RetryPolicy, type SendMessageInput, sendWithRetry } from './send.ts';
+import { type CursorStorage, memoryCursorStorage } from './storage.ts';
 
 export interface ClientOptions {
   /** Server origin, e.g. `https://chat.example.com` (path `/socket.io/`). */
@@ -77,7 +82,10 @@ export class SwitchboardClient {
       auth: (cb) => {
         Promise.resolve()
           .then(getToken)
-          .then((token) => cb({ token }), () => cb({}));
+          .then(
+            (token) => cb({ token }),
+            () => cb({}),
+          );
       },
     }) as ClientSocket;
     this.request = createRequester(this.socket, options.requestTimeoutMs ?? 10_000);
@@ -204,7 +212,8 @@ export class SwitchboardClient {
       this.isSynced = false;
       // The server closed us on purpose (graceful shutdown, rebalancing): socket.io does not
       // reconnect by itself in that case, but another replica will take us.
-      if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.connect(), 200 + Math.random() * 800);
+      if (reason === 'io server disconnect' && !this.closed)
+        setTimeout(() => this.connect(), 200 + Math.random() * 800);
     });
   }
 
@@ -212,7 +221,11 @@ export class SwitchboardClient {
   private async recover(restored: string[], attempt = 1): Promise<void> {
     const generation = ++this.generation;
     for (const roomId of restored) this.track(roomId);
-    const deps: RecoveryDeps = { request: this.request, engine: this.engine, onError: (e, r) => this.reportError(e, r) };
+    const deps: RecoveryDeps = {
+      request: this.request,
+      engine: this.engine,
+      onError: (e, r) => this.reportError(e, r),
+    };
     try {
       const lost = await rejoinRooms(deps, [...this.rooms], restored);
       for (const roomId of lost) {
@@ -225,9 +238,13 @@ export class SwitchboardClient {
       // Keep trying on this connection (e.g. messaging restarting): until re-joined, the socket
       // is not in its rooms and would hear nothing live. A new connection starts its own recovery.
       if (generation === this.generation && this.socket.connected && !this.closed) {
-        setTimeout(() => {
-          if (generation === this.generation && this.socket.connected && !this.closed) void this.recover(restored, attempt + 1);
-        }, Math.min(250 * 2 ** attempt, 10_000));
+        setTimeout(
+          () => {
+            if (generation === this.generation && this.socket.connected && !this.closed)
+              void this.recover(restored, attempt + 1);
+          },
+          Math.min(250 * 2 ** attempt, 10_000),
+        );
       }
       return;
     }

@@ -5,7 +5,15 @@ import { waitFor } from '@switchboard/testkit';
 import { DeliveryEngine, type FillResult } from './delivery.ts';
 
 function msg(roomId: string, seq: number, targetUserId?: string): Message {
-  return { id: `${roomId}-${seq}`, roomId, seq, senderId: 'u1', content: `m${seq}`, createdAt: new Date(0).toISOString(), ...(targetUserId ? { targetUserId } : {}) };
+  return {
+    id: `${roomId}-${seq}`,
+    roomId,
+    seq,
+    senderId: 'u1',
+    content: `m${seq}`,
+    createdAt: new Date(0).toISOString(),
+    ...(targetUserId ? { targetUserId } : {}),
+  };
 }
 
 /** Every engine a test made, closed after it even when an assertion failed (no stray timers). */
@@ -105,8 +113,14 @@ describe('DeliveryEngine', () => {
     const h = harness({ r: all }, 10);
     h.engine.fillNow('r');
     await waitFor(() => h.seqs('r').length === 25, { what: 'all pages' });
-    assert.deepEqual(h.seqs('r'), all.map((m) => m.seq));
-    assert.deepEqual(h.fills.map((f) => f.afterSeq), [0, 10, 20]);
+    assert.deepEqual(
+      h.seqs('r'),
+      all.map((m) => m.seq),
+    );
+    assert.deepEqual(
+      h.fills.map((f) => f.afterSeq),
+      [0, 10, 20],
+    );
   });
 
   test('retries a failed fill and still delivers everything once', async () => {

@@ -210,7 +210,8 @@ export class DeliveryEngine {
     // After many failures in a row, wait for the next gap or fillNow (e.g. the reconnect's sync).
     if (room.failures >= MAX_FAILURES) return;
     if (room.again || room.buffer.size > 0) {
-      const backoff = room.failures === 0 ? this.gapDelayMs : Math.min(this.gapDelayMs * 2 ** room.failures, this.maxRetryDelayMs);
+      const backoff =
+        room.failures === 0 ? this.gapDelayMs : Math.min(this.gapDelayMs * 2 ** room.failures, this.maxRetryDelayMs);
       if (!room.timer) this.schedule(roomId, room, backoff);
     }
   }

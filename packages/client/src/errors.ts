@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorCode } from '@switchboard/protocol';
+import { type ErrorCode, isErrorCode } from '@switchboard/protocol';
 
 /** A failed request: `code` is the server's ack code, or UNAVAILABLE for timeouts and lost connections. */
 export class SwitchboardError extends Error {

@@ -12,11 +12,11 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { MemoryBus } from '@switchboard/bus';
 import { REPO_ROOT } from '@switchboard/db';
-import { createMemoryRateLimiter, ioBroadcaster, startGateway, type RunningGateway } from '@switchboard/gateway';
+import { createMemoryRateLimiter, ioBroadcaster, type RunningGateway, startGateway } from '@switchboard/gateway';
 import type { RunningService } from '@switchboard/host';
 import { service as messaging } from '@switchboard/messaging';
 import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken } from '@switchboard/runtime';
-import { buildProjects, createTestDatabase, testLogger, type TestDatabase } from '@switchboard/testkit';
+import { buildProjects, createTestDatabase, type TestDatabase, testLogger } from '@switchboard/testkit';
 import { bundleForBrowser, findChromium, openInChromium } from './testing/browser.ts';
 import { packAndInstall, type ScratchInstall } from './testing/scratch-install.ts';
 

@@ -1,5 +1,5 @@
-import { SwitchboardError } from './errors.ts';
 import type { DeliveryEngine } from './delivery.ts';
+import { SwitchboardError } from './errors.ts';
 import type { RequestFn } from './request.ts';
 
 /** The server's limit on rooms per `sync` request (protocol SyncPayload). */
@@ -30,7 +30,8 @@ export async function rejoinRooms(deps: RecoveryDeps, wanted: string[], restored
           await deps.request('room:join', { roomId });
         } catch (error) {
           deps.onError(error, roomId);
-          if (error instanceof SwitchboardError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) lost.push(roomId);
+          if (error instanceof SwitchboardError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND'))
+            lost.push(roomId);
         }
       }),
   );
@@ -49,7 +50,11 @@ export async function syncRooms(deps: RecoveryDeps, roomIds: string[]): Promise<
       const rooms = Object.fromEntries(chunk.map((roomId) => [roomId, deps.engine.track(roomId)]));
       const result = await deps.request('sync', { rooms });
       for (const [roomId, afterSeq] of Object.entries(rooms)) {
-        deps.engine.applyFill(roomId, afterSeq, result.messages.filter((m) => m.roomId === roomId));
+        deps.engine.applyFill(
+          roomId,
+          afterSeq,
+          result.messages.filter((m) => m.roomId === roomId),
+        );
       }
       const progressed = chunk.some((roomId) => deps.engine.track(roomId) !== rooms[roomId]);
       if (!result.hasMore || !progressed) break;

@@ -1,4 +1,10 @@
-import type { ClientToServerEvents, RequestName, RequestPayload, RequestResult, ServerToClientEvents } from '@switchboard/protocol';
+import type {
+  ClientToServerEvents,
+  RequestName,
+  RequestPayload,
+  RequestResult,
+  ServerToClientEvents,
+} from '@switchboard/protocol';
 import type { Socket } from 'socket.io-client';
 import { SwitchboardError, settleAck } from './errors.ts';
 
@@ -9,7 +15,11 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export type RequestFn = <E extends RequestName>(event: E, payload: RequestPayload<E>, options?: RequestOptions) => Promise<RequestResult<E>>;
+export type RequestFn = <E extends RequestName>(
+  event: E,
+  payload: RequestPayload<E>,
+  options?: RequestOptions,
+) => Promise<RequestResult<E>>;
 
 /** The untyped face of the socket, used only inside this module (the public signature is typed). */
 interface RawSocket {
@@ -44,7 +54,8 @@ export function createRequester(socket: ClientSocket, defaultTimeoutMs: number):
         () => finish(() => reject(new SwitchboardError('UNAVAILABLE', `No answer to ${event} within ${timeoutMs} ms`))),
         timeoutMs,
       );
-      const lost = () => finish(() => reject(new SwitchboardError('UNAVAILABLE', 'Connection lost before the server answered')));
+      const lost = () =>
+        finish(() => reject(new SwitchboardError('UNAVAILABLE', 'Connection lost before the server answered')));
       const send = () => {
         raw.once('disconnect', lost);
         raw.emit(event, payload, (ack) => {

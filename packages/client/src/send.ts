@@ -21,7 +21,12 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_SEND_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 4000, timeoutMs: 10_000 };
+export const DEFAULT_SEND_RETRY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 250,
+  maxDelayMs: 4000,
+  timeoutMs: 10_000,
+};
 
 function newClientMessageId(): string {
   // randomUUID needs a secure context in browsers; getRandomValues works everywhere.
@@ -59,5 +64,7 @@ export async function sendWithRetry(
       await sleep(backoff / 2 + Math.random() * (backoff / 2));
     }
   }
-  throw lastError instanceof SwitchboardError ? lastError : new SwitchboardError('UNAVAILABLE', 'Message could not be sent');
+  throw lastError instanceof SwitchboardError
+    ? lastError
+    : new SwitchboardError('UNAVAILABLE', 'Message could not be sent');
 }

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
-export { PrismaClient, Prisma } from './generated/prisma/client.ts';
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
 
 export type Db = PrismaClient;
@@ -25,7 +25,9 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
 /** `select`, `insert`, `update`, `delete`, `begin`, `commit`… — a label with few values. */
 export function statementKind(sql: string): string {
   const word = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toLowerCase() ?? 'other';
-  return ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'with'].includes(word) ? word : 'other';
+  return ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'with'].includes(word)
+    ? word
+    : 'other';
 }
 
 /** Readiness probe. */

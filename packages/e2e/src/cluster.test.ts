@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { serviceEntry } from '@switchboard/cli';
 import { signToken } from '@switchboard/runtime';
-import { connectClient, type ConnectOptions, type E2eClient } from './client.ts';
-import { startCluster, type RunningCluster } from './cluster-harness.ts';
+import { type ConnectOptions, connectClient, type E2eClient } from './client.ts';
+import { type RunningCluster, startCluster } from './cluster-harness.ts';
 
 /** One address per /24: ip_hash spreads these over the gateways (ENVIRONMENT.md). */
 const ADDRESSES = [1, 2, 3, 4, 5, 6].map((n) => `127.0.${n}.1`);
@@ -49,7 +49,8 @@ describe('the cluster through nginx', () => {
   });
 
   test('the supervisor and every child run compiled JS with plain node (no tsx loader)', async () => {
-    const commandLine = async (pid: number) => (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).slice(1);
+    const commandLine = async (pid: number) =>
+      (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).slice(1);
     assert.deepEqual(await commandLine(cluster.supervisorPid), [path.join('packages', 'cli', 'dist', 'cluster.js')]);
     for (const child of cluster.processes) {
       const service = child.kind === 'gateway' ? 'gateway' : child.name;
@@ -70,14 +71,19 @@ describe('the cluster through nginx', () => {
       const connected = client.connected();
       assert.equal(connected.userId, `transport-${transports[0]}`);
       assert.equal(connected.socketId, client.socket.id);
-      assert.ok(gatewayIds.includes(connected.serverId), `serverId ${connected.serverId} is one of ${gatewayIds.join(', ')}`);
+      assert.ok(
+        gatewayIds.includes(connected.serverId),
+        `serverId ${connected.serverId} is one of ${gatewayIds.join(', ')}`,
+      );
       assert.ok(Array.isArray(connected.rooms));
       assert.equal(client.socket.io.engine.transport.name, transports[0]);
     }
   });
 
   test('a bad token is refused with the exact handshake error', async () => {
-    await assert.rejects(connectClient(cluster.url, 'not-a-jwt', { reconnection: false }), { message: 'Authentication error: Invalid token' });
+    await assert.rejects(connectClient(cluster.url, 'not-a-jwt', { reconnection: false }), {
+      message: 'Authentication error: Invalid token',
+    });
   });
 
   test('clients bound to 127.0.1.1 … 127.0.6.1 land on both gateways', async () => {
@@ -107,14 +113,22 @@ describe('the cluster through nginx', () => {
 
     const history = await b.client.request('message:history', { roomId });
     assert.equal(history.success, true, JSON.stringify(history));
-    if (history.success) assert.deepEqual(history.messages.map((m) => m.content), ['hello from the other gateway']);
+    if (history.success)
+      assert.deepEqual(
+        history.messages.map((m) => m.content),
+        ['hello from the other gateway'],
+      );
   });
 
   test('errors follow the ack contract: NOT_FOUND, INVALID_PAYLOAD, FORBIDDEN', async () => {
     const owner = await connect('acl-owner', { localAddress: '127.0.1.1' });
     const stranger = await connect('acl-stranger', { localAddress: '127.0.2.1' });
 
-    assert.deepEqual(await owner.request('room:join', { roomId: 'no-such-room' }), { success: false, code: 'NOT_FOUND', error: 'Room not found' });
+    assert.deepEqual(await owner.request('room:join', { roomId: 'no-such-room' }), {
+      success: false,
+      code: 'NOT_FOUND',
+      error: 'Room not found',
+    });
 
     // Group and topic rooms are open to anyone; a visit room is members-only.
     const created = await owner.request('room:create', { type: 'visit', name: 'private' });
@@ -122,8 +136,16 @@ describe('the cluster through nginx', () => {
     if (!created.success) return;
     const roomId = created.room.id;
 
-    assert.deepEqual(await owner.request('message:send', { roomId }), { success: false, code: 'INVALID_PAYLOAD', error: 'Message content is required' });
-    assert.deepEqual(await owner.request('message:send', 'not an object'), { success: false, code: 'INVALID_PAYLOAD', error: 'Payload must be an object' });
+    assert.deepEqual(await owner.request('message:send', { roomId }), {
+      success: false,
+      code: 'INVALID_PAYLOAD',
+      error: 'Message content is required',
+    });
+    assert.deepEqual(await owner.request('message:send', 'not an object'), {
+      success: false,
+      code: 'INVALID_PAYLOAD',
+      error: 'Payload must be an object',
+    });
     const badType = await owner.request('room:create', { type: 'castle' });
     assert.equal(badType.success, false);
     if (!badType.success) {
@@ -162,7 +184,11 @@ describe('the cluster through nginx', () => {
 
   test('when a gateway is killed, its clients reconnect through nginx to the other and keep working', async () => {
     const { a: victim, b: survivor, spread } = await pairAcrossGateways('crash');
-    const created = await victim.client.request('room:create', { type: 'group', name: 'crash', memberIds: [survivor.userId] });
+    const created = await victim.client.request('room:create', {
+      type: 'group',
+      name: 'crash',
+      memberIds: [survivor.userId],
+    });
     assert.equal(created.success, true, JSON.stringify(created));
     if (!created.success) return;
     const roomId = created.room.id;
@@ -174,16 +200,31 @@ describe('the cluster through nginx', () => {
     const reconnected = stranded.map((s) => s.client.nextConnected(20_000));
     cluster.kill(doomed.pid);
     const rejoined = await Promise.all(reconnected);
-    assert.deepEqual(rejoined.map((c) => c.serverId), stranded.map(() => survivor.serverId), 'every client of the dead gateway moved to the live one');
-    assert.deepEqual(rejoined.map((c) => c.userId), stranded.map((s) => s.userId));
+    assert.deepEqual(
+      rejoined.map((c) => c.serverId),
+      stranded.map(() => survivor.serverId),
+      'every client of the dead gateway moved to the live one',
+    );
+    assert.deepEqual(
+      rejoined.map((c) => c.userId),
+      stranded.map((s) => s.userId),
+    );
 
     // The reconnected client is fully served: it re-joins, sends, and receives.
     assert.equal((await victim.client.request('room:join', { roomId })).success, true);
-    const toSurvivor = survivor.client.next('message:new', 10_000, (m) => m.roomId === roomId && m.senderId === victim.userId);
+    const toSurvivor = survivor.client.next(
+      'message:new',
+      10_000,
+      (m) => m.roomId === roomId && m.senderId === victim.userId,
+    );
     assert.equal((await victim.client.request('message:send', { roomId, content: 'still here' })).success, true);
     assert.equal((await toSurvivor).content, 'still here');
     // The victim's own message also comes back to it; wait for the survivor's.
-    const toVictim = victim.client.next('message:new', 10_000, (m) => m.roomId === roomId && m.senderId === survivor.userId);
+    const toVictim = victim.client.next(
+      'message:new',
+      10_000,
+      (m) => m.roomId === roomId && m.senderId === survivor.userId,
+    );
     assert.equal((await survivor.client.request('message:send', { roomId, content: 'welcome back' })).success, true);
     assert.equal((await toVictim).content, 'welcome back');
   });

@@ -2,14 +2,14 @@
 // DATA_DIR), one process. Two users create a room, join, chat and read history; after a
 // restart on the same data directory the history is still there.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { findFreeClusterPort } from '@switchboard/cli';
-import { DEV_JWT_SECRET, signToken } from '@switchboard/runtime';
 import { REPO_ROOT } from '@switchboard/db';
+import { DEV_JWT_SECRET, signToken } from '@switchboard/runtime';
 import { TSX_ARGS } from '@switchboard/testkit';
 import { connectClient } from './index.ts';
 
@@ -19,9 +19,19 @@ interface Embedded {
 }
 
 async function startEmbedded(dataDir: string, port: number, pgPort: number): Promise<Embedded> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(pgPort),
+    LOG_LEVEL: 'warn',
+  };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET']) delete env[name];
-  const child: ChildProcess = spawn(process.execPath, [...TSX_ARGS, 'packages/cli/src/embedded.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...TSX_ARGS, 'packages/cli/src/embedded.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 60_000);
@@ -81,7 +91,11 @@ describe('npm start (embedded mode)', () => {
       assert.equal((await delivered).content, 'dinner at 7');
       const history = await b.request('message:history', { roomId });
       assert.ok(history.success);
-      if (history.success) assert.deepEqual(history.messages.map((m) => [m.seq, m.content]), [[1, 'dinner at 7']]);
+      if (history.success)
+        assert.deepEqual(
+          history.messages.map((m) => [m.seq, m.content]),
+          [[1, 'dinner at 7']],
+        );
       a.close();
       b.close();
       const health = await fetch(`${server.url}/readyz`);
@@ -99,7 +113,11 @@ describe('npm start (embedded mode)', () => {
       assert.deepEqual(b.connected().rooms, [roomId], 'memberships put the socket back in the room');
       const history = await b.request('message:history', { roomId });
       assert.ok(history.success);
-      if (history.success) assert.deepEqual(history.messages.map((m) => m.content), ['dinner at 7']);
+      if (history.success)
+        assert.deepEqual(
+          history.messages.map((m) => m.content),
+          ['dinner at 7'],
+        );
       b.close();
     } finally {
       assert.equal(await server.stop(), 0);

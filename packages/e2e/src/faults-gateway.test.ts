@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { createClient, type ClientOptions, type SwitchboardClient } from '@switchboard/client';
+import { type ClientOptions, createClient, type SwitchboardClient } from '@switchboard/client';
 import type { Message } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
-import { startCluster, type RunningCluster } from './cluster-harness.ts';
+import { type RunningCluster, startCluster } from './cluster-harness.ts';
 
 /** One source address per /24: nginx's ip_hash spreads these over the gateways. */
 const ADDRESSES = [1, 2, 3, 4, 5, 6].map((n) => `127.0.${n}.1`);
@@ -43,8 +43,17 @@ describe('SIGKILL of a member’s gateway while messages flow', () => {
   /** An SDK client bound to a source address (so we know which gateway nginx picks). */
   async function member(userId: string, localAddress: string): Promise<Member> {
     const agent = new http.Agent({ localAddress, keepAlive: true });
-    const socketOptions = { agent, localAddress, reconnectionDelay: 100, reconnectionDelayMax: 1000 } as unknown as ClientOptions['socketOptions'];
-    const client = createClient({ url: cluster.url, token: signToken(cluster.jwtSecret, userId, { name: userId }), socketOptions });
+    const socketOptions = {
+      agent,
+      localAddress,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 1000,
+    } as unknown as ClientOptions['socketOptions'];
+    const client = createClient({
+      url: cluster.url,
+      token: signToken(cluster.jwtSecret, userId, { name: userId }),
+      socketOptions,
+    });
     const m: Member = { client, seen: [], servers: [], agent, live: 0 };
     client.on('message:new', () => void (m.live += 1));
     members.push(m);
@@ -91,18 +100,31 @@ describe('SIGKILL of a member’s gateway while messages flow', () => {
     };
     await Promise.all([sender(), sender(), sender(), sender()]);
     assert.ok(killed, 'the gateway was killed mid-burst');
-    t.diagnostic(`acked ${acked.length}/${BURST}; failed: ${failed.map((e) => (e as { code?: string }).code ?? String(e)).join(', ') || 'none'}`);
+    t.diagnostic(
+      `acked ${acked.length}/${BURST}; failed: ${failed.map((e) => (e as { code?: string }).code ?? String(e)).join(', ') || 'none'}`,
+    );
     // Alice's own gateway survives, so each of her sends is acked.
     assert.equal(acked.length, BURST);
 
     const maxSeq = Math.max(...acked.map((m) => m.seq));
-    await waitFor(() => (bob.client.cursors()[room.id] ?? 0) >= maxSeq, { timeoutMs: 60_000, what: `bob reaches seq ${maxSeq}` });
+    await waitFor(() => (bob.client.cursors()[room.id] ?? 0) >= maxSeq, {
+      timeoutMs: 60_000,
+      what: `bob reaches seq ${maxSeq}`,
+    });
     const bobSeqs = bob.seen.filter((m) => m.roomId === room.id).map((m) => m.seq);
-    assert.deepEqual(bobSeqs, Array.from({ length: bobSeqs.length }, (_, i) => i + 1), 'in seq order, no gaps, no repeats');
+    assert.deepEqual(
+      bobSeqs,
+      Array.from({ length: bobSeqs.length }, (_, i) => i + 1),
+      'in seq order, no gaps, no repeats',
+    );
     const bobIds = new Set(bob.seen.map((m) => m.id));
     assert.equal(bobIds.size, bob.seen.length, 'no message delivered twice');
     const missing = acked.filter((m) => !bobIds.has(m.id));
-    assert.deepEqual(missing.map((m) => m.seq), [], 'every acked message reached bob');
+    assert.deepEqual(
+      missing.map((m) => m.seq),
+      [],
+      'every acked message reached bob',
+    );
     t.diagnostic(`bob: ${bob.live} messages live, ${bob.seen.length - bob.live} recovered by sync/fill`);
     assert.ok(bob.live < BURST, 'bob missed messages live (the recovery path was exercised)');
     assert.ok(bob.servers.length >= 2, 'bob reconnected');

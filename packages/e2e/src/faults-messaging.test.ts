@@ -3,16 +3,16 @@
 // retries unanswered sends with the same clientMessageId. Afterwards every acked message is
 // stored exactly once, seqs are gapless, and the other member got each once, in order.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { childCommand } from '@switchboard/cli';
 import { createClient, type SwitchboardClient } from '@switchboard/client';
 import type { Message } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
-import { createTestDatabase, testRedis, waitFor, type TestDatabase } from '@switchboard/testkit';
-import { startCluster, type RunningCluster } from './cluster-harness.ts';
+import { createTestDatabase, type TestDatabase, testRedis, waitFor } from '@switchboard/testkit';
+import { type RunningCluster, startCluster } from './cluster-harness.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BURST = 200;
@@ -49,7 +49,9 @@ describe('SIGKILL of a messaging process mid-burst', () => {
     spare.stdout!.on('data', (c: Buffer) => void (spareOutput += c.toString()));
     spare.stderr!.on('data', (c: Buffer) => void (spareOutput += c.toString()));
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, {
-      timeoutMs: 60_000, intervalMs: 200, what: `spare messaging ready\n${spareOutput}`,
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: `spare messaging ready\n${spareOutput}`,
     });
   });
 
@@ -103,7 +105,10 @@ describe('SIGKILL of a messaging process mid-burst', () => {
       while (next <= BURST) {
         const clientMessageId = `burst-${next++}`;
         try {
-          acked.set(clientMessageId, await alice.sendMessage({ roomId: room.id, content: clientMessageId, clientMessageId }));
+          acked.set(
+            clientMessageId,
+            await alice.sendMessage({ roomId: room.id, content: clientMessageId, clientMessageId }),
+          );
         } catch (error) {
           failed.push(`${clientMessageId}: ${(error as Error).message}`);
         }
@@ -124,20 +129,39 @@ describe('SIGKILL of a messaging process mid-burst', () => {
     // wait until none is pending, so a late duplicate would be visible below.
     const stream = `${cluster.redisPrefix}bus:cmd:messaging`;
     await waitFor(async () => Number(((await redis.xpending(stream, 'messaging')) as [number])[0]) === 0, {
-      timeoutMs: 60_000, intervalMs: 500, what: 'no messaging command pending',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      what: 'no messaging command pending',
     });
 
     const stored = await allMessages(alice, room.id);
     const byClientId = new Map<string, number>();
-    for (const m of stored) byClientId.set(m.clientMessageId ?? '?', (byClientId.get(m.clientMessageId ?? '?') ?? 0) + 1);
-    assert.deepEqual([...byClientId].filter(([, n]) => n > 1), [], 'no clientMessageId stored twice');
+    for (const m of stored)
+      byClientId.set(m.clientMessageId ?? '?', (byClientId.get(m.clientMessageId ?? '?') ?? 0) + 1);
+    assert.deepEqual(
+      [...byClientId].filter(([, n]) => n > 1),
+      [],
+      'no clientMessageId stored twice',
+    );
     assert.equal(stored.length, BURST);
-    assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: BURST }, (_, i) => i + 1), 'gapless seqs');
+    assert.deepEqual(
+      stored.map((m) => m.seq),
+      Array.from({ length: BURST }, (_, i) => i + 1),
+      'gapless seqs',
+    );
     const storedIds = new Set(stored.map((m) => m.id));
-    assert.deepEqual([...acked.values()].filter((m) => !storedIds.has(m.id)).map((m) => m.clientMessageId), [], 'every acked message is stored');
+    assert.deepEqual(
+      [...acked.values()].filter((m) => !storedIds.has(m.id)).map((m) => m.clientMessageId),
+      [],
+      'every acked message is stored',
+    );
 
     await waitFor(() => (bob.cursors()[room.id] ?? 0) >= BURST, { timeoutMs: 60_000, what: 'bob has everything' });
-    assert.deepEqual(bobSeen.map((m) => m.seq), Array.from({ length: BURST }, (_, i) => i + 1), 'bob: once each, in order');
+    assert.deepEqual(
+      bobSeen.map((m) => m.seq),
+      Array.from({ length: BURST }, (_, i) => i + 1),
+      'bob: once each, in order',
+    );
     assert.equal(new Set(bobSeen.map((m) => m.id)).size, BURST);
   });
 });

@@ -8,11 +8,16 @@ import type { Message } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
 import { connectClient, type E2eClient } from './client.ts';
-import { startCluster, type RunningCluster } from './cluster-harness.ts';
+import { type RunningCluster, startCluster } from './cluster-harness.ts';
 
 /** `{"__proto__": …}` as an own key, the way JSON.parse (and so the server's parser) builds it. */
 const pollution = (extra: Record<string, unknown>) =>
-  Object.assign(JSON.parse('{"__proto__": {"polluted": "yes", "isAdmin": true}, "constructor": {"prototype": {"polluted": "yes"}}}'), extra);
+  Object.assign(
+    JSON.parse(
+      '{"__proto__": {"polluted": "yes", "isAdmin": true}, "constructor": {"prototype": {"polluted": "yes"}}}',
+    ),
+    extra,
+  );
 
 /** JSON text nested `depth` objects deep (socket.io-client cannot even encode this: it recurses). */
 const nestedJson = (depth: number) => `${'{"a":'.repeat(depth)}"bottom"${'}'.repeat(depth)}`;
@@ -24,7 +29,10 @@ let rawAckId = 900_000;
  */
 function rawRequest(client: E2eClient, event: string, payloadJson: string): Promise<Record<string, unknown>> {
   const id = ++rawAckId;
-  const socket = client.socket as unknown as { acks: Record<number, (...args: unknown[]) => void>; io: { engine: { write(data: string): void } } };
+  const socket = client.socket as unknown as {
+    acks: Record<number, (...args: unknown[]) => void>;
+    io: { engine: { write(data: string): void } };
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ack to raw ${event}`)), 10_000);
     socket.acks[id] = (response) => {
@@ -58,7 +66,9 @@ describe('hostile payloads through nginx', () => {
 
   test('malformed payloads of every kind are answered INVALID_PAYLOAD naming the problem', async () => {
     const mallory = await raw('mallory-1');
-    const { room } = (await mallory.request('room:create', { type: 'group', name: 'target' })) as unknown as { room: { id: string } };
+    const { room } = (await mallory.request('room:create', { type: 'group', name: 'target' })) as unknown as {
+      room: { id: string };
+    };
     const cases: Array<[string, unknown, RegExp]> = [
       ['message:send', 'just a string', /object/i],
       ['message:send', ['an', 'array'], /object/i],
@@ -68,7 +78,11 @@ describe('hostile payloads through nginx', () => {
       ['message:send', { roomId: room.id, content: 12 }, /content/i],
       ['message:send', { roomId: room.id, content: 'x'.repeat(200_000) }, /content/i],
       ['message:send', { roomId: 'r'.repeat(100_000), content: 'long id' }, /roomId/],
-      ['message:send', { roomId: room.id, content: 'x', attachments: [{ name: 'a', type: 't', size: -1, url: 'nope' }] }, /attachments/],
+      [
+        'message:send',
+        { roomId: room.id, content: 'x', attachments: [{ name: 'a', type: 't', size: -1, url: 'nope' }] },
+        /attachments/,
+      ],
       ['room:create', { type: 'castle' }, /type/],
       ['room:create', { type: 'group', memberIds: 'everyone' }, /memberIds/],
       ['message:history', { roomId: room.id, limit: 1e9 }, /limit/],
@@ -83,7 +97,11 @@ describe('hostile payloads through nginx', () => {
       assert.equal(ack.code, 'INVALID_PAYLOAD', `${event}: ${ack.error}`);
       assert.match(ack.error, expected, `${event}: ${ack.error}`);
     }
-    const deep = await rawRequest(mallory, 'message:send', `{"roomId":${JSON.stringify(room.id)},"content":${nestedJson(10_000)}}`);
+    const deep = await rawRequest(
+      mallory,
+      'message:send',
+      `{"roomId":${JSON.stringify(room.id)},"content":${nestedJson(10_000)}}`,
+    );
     assert.equal(deep.code, 'INVALID_PAYLOAD', JSON.stringify(deep));
     assert.match(String(deep.error), /content/i);
     const deepRoot = await rawRequest(mallory, 'room:create', nestedJson(10_000));
@@ -96,7 +114,9 @@ describe('hostile payloads through nginx', () => {
   test('prototype-pollution keys are inert: nothing is polluted and access control still holds', async () => {
     const mallory = await raw('mallory-2');
     const owner = await raw('owner-2');
-    const privateRoom = (await owner.request('room:create', { type: 'visit', name: 'clinic' })) as unknown as { room: { id: string } };
+    const privateRoom = (await owner.request('room:create', { type: 'visit', name: 'clinic' })) as unknown as {
+      room: { id: string };
+    };
 
     const created = await mallory.request('room:create', pollution({ type: 'group', name: 'polluted' }));
     assert.equal(created.success, true, JSON.stringify(created));
@@ -128,8 +148,13 @@ describe('hostile payloads through nginx', () => {
       const bystander = await raw(`bystander-${transports[0]}`, [...transports]);
       const attacker = await raw(`attacker-${transports[0]}`, [...transports]);
       const closed = new Promise<string>((resolve) => attacker.socket.once('disconnect', (reason) => resolve(reason)));
-      const answer = attacker.request('message:send', { roomId: 'any', content: 'x'.repeat(1_200_000) }, 15_000).catch(() => 'no ack');
-      const outcome = await Promise.race([closed, answer.then((a) => (typeof a === 'string' ? a : `ack ${JSON.stringify(a).slice(0, 120)}`))]);
+      const answer = attacker
+        .request('message:send', { roomId: 'any', content: 'x'.repeat(1_200_000) }, 15_000)
+        .catch(() => 'no ack');
+      const outcome = await Promise.race([
+        closed,
+        answer.then((a) => (typeof a === 'string' ? a : `ack ${JSON.stringify(a).slice(0, 120)}`)),
+      ]);
       t.diagnostic(`${transports[0]}: ${outcome}`);
       // Either the server drops the oversized frame with the connection, or it answers a clear error.
       if (outcome.startsWith('ack')) assert.match(outcome, /INVALID_PAYLOAD/);

@@ -1,2 +1,2 @@
-export * from './cluster-harness.ts';
 export * from './client.ts';
+export * from './cluster-harness.ts';

@@ -7,23 +7,25 @@ import { after, before, describe, test } from 'node:test';
 import { signToken } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
 import { connectClient, type E2eClient } from './client.ts';
-import { startCluster, type ClusterProcess, type RunningCluster } from './cluster-harness.ts';
-import { delta, parsePrometheusText, sumOf, type Sample } from './prometheus-text.ts';
+import { type ClusterProcess, type RunningCluster, startCluster } from './cluster-harness.ts';
 import { fix, mapAddressesToGateways, record, requestJson } from './presence-helpers.ts';
+import { delta, parsePrometheusText, type Sample, sumOf } from './prometheus-text.ts';
 
 describe('prometheus text parser', () => {
   test('reads names, escaped labels, special values and timestamps; skips comments', () => {
-    const samples = parsePrometheusText([
-      '# HELP x_total A counter',
-      '# TYPE x_total counter',
-      'x_total{event="message:send",service="gateway"} 4',
-      'x_total{event="a\\"b\\\\c\\nd"} 1 1700000000000',
-      'up 1',
-      'h_bucket{le="+Inf"} +Inf',
-      'nan_gauge NaN',
-      'lag_seconds{service="gateway"} Nan', // prom-client's spelling
-      '',
-    ].join('\n'));
+    const samples = parsePrometheusText(
+      [
+        '# HELP x_total A counter',
+        '# TYPE x_total counter',
+        'x_total{event="message:send",service="gateway"} 4',
+        'x_total{event="a\\"b\\\\c\\nd"} 1 1700000000000',
+        'up 1',
+        'h_bucket{le="+Inf"} +Inf',
+        'nan_gauge NaN',
+        'lag_seconds{service="gateway"} Nan', // prom-client's spelling
+        '',
+      ].join('\n'),
+    );
     assert.equal(samples.length, 6);
     assert.ok(Number.isNaN(samples[5]!.value));
     assert.deepEqual(samples[0], { name: 'x_total', labels: { event: 'message:send', service: 'gateway' }, value: 4 });
@@ -34,7 +36,10 @@ describe('prometheus text parser', () => {
     assert.equal(sumOf(samples, 'x_total'), 5);
     assert.equal(sumOf(samples, 'x_total', { event: 'message:send' }), 4);
     assert.equal(sumOf(samples, 'x_total', { event: 'nope' }), 0);
-    assert.equal(delta(samples, parsePrometheusText('x_total{event="message:send"} 7'), 'x_total', { event: 'message:send' }), 3);
+    assert.equal(
+      delta(samples, parsePrometheusText('x_total{event="message:send"} 7'), 'x_total', { event: 'message:send' }),
+      3,
+    );
   });
 
   test('refuses malformed lines', () => {
@@ -76,7 +81,8 @@ describe('/metrics of every cluster process moves under load through nginx', () 
     await waitFor(async () => done((last = await scrape(p))), SETTLE).catch(() => undefined);
     return last;
   };
-  const moved = (name: string, after: Sample[], metric: string, labels: Record<string, string> = {}) => delta(baseline.get(name)!, after, metric, labels);
+  const moved = (name: string, after: Sample[], metric: string, labels: Record<string, string> = {}) =>
+    delta(baseline.get(name)!, after, metric, labels);
 
   before(async () => {
     cluster = await startCluster({ gateways: 2 });
@@ -84,7 +90,10 @@ describe('/metrics of every cluster process moves under load through nginx', () 
     assert.equal(byGateway.size, 2, `every probe address landed on one gateway: ${JSON.stringify([...byGateway])}`);
     // Baseline once the probes are gone, so the connections gauge is back to zero.
     for (const g of cluster.gateways) {
-      await waitFor(async () => sumOf(await scrape(g), 'switchboard_connections') === 0, { ...SETTLE, what: `${g.name} probes disconnected` });
+      await waitFor(async () => sumOf(await scrape(g), 'switchboard_connections') === 0, {
+        ...SETTLE,
+        what: `${g.name} probes disconnected`,
+      });
     }
     for (const p of cluster.processes) baseline.set(p.name, await scrape(p));
 
@@ -95,11 +104,18 @@ describe('/metrics of every cluster process moves under load through nginx', () 
         assert.equal(client.connected().serverId, gatewayId);
         return client;
       };
-      onGateway.set(gatewayId, { sender: await connect(`${gatewayId}-sender`, addresses[0]!), other: await connect(`${gatewayId}-other`, addresses.at(-1)!) });
+      onGateway.set(gatewayId, {
+        sender: await connect(`${gatewayId}-sender`, addresses[0]!),
+        other: await connect(`${gatewayId}-other`, addresses.at(-1)!),
+      });
     }
     const first = [...onGateway.values()][0]!;
     const userIds = [...onGateway.keys()].flatMap((g) => [`${g}-sender`, `${g}-other`]);
-    const created = await first.sender.request('room:create', { type: 'group', name: 'metrics', memberIds: userIds.slice(1) });
+    const created = await first.sender.request('room:create', {
+      type: 'group',
+      name: 'metrics',
+      memberIds: userIds.slice(1),
+    });
     assert.equal(created.success, true, JSON.stringify(created));
     if (!created.success) return;
     roomId = created.room.id;
@@ -120,7 +136,11 @@ describe('/metrics of every cluster process moves under load through nginx', () 
       assert.deepEqual(await other.request('presence:setStatus', { status: 'busy' }), { success: true });
       const located = await sender.request('location:update', fix({ latitude: 52.5, longitude: 13.4 }));
       assert.equal(located.success, true, JSON.stringify(located));
-      assert.deepEqual(await sender.request('message:send', 'not an object'), { success: false, code: 'INVALID_PAYLOAD', error: 'Payload must be an object' });
+      assert.deepEqual(await sender.request('message:send', 'not an object'), {
+        success: false,
+        code: 'INVALID_PAYLOAD',
+        error: 'Payload must be an object',
+      });
       const call = await sender.request('call:initiate', { recipientId: `${gatewayId}-other`, callType: 'audio' });
       assert.equal(call.success, false);
       if (!call.success) assert.equal(call.code, 'UNAVAILABLE');
@@ -129,7 +149,10 @@ describe('/metrics of every cluster process moves under load through nginx', () 
     const unread = await first.sender.request('notification:getUnreadCount', {});
     assert.equal(unread.success, false);
     if (!unread.success) assert.equal(unread.code, 'UNAVAILABLE');
-    await waitFor(() => arrived.filter((m) => m.roomId === roomId).length === 2 * N, { ...SETTLE, what: `${2 * N} messages at one member` });
+    await waitFor(() => arrived.filter((m) => m.roomId === roomId).length === 2 * N, {
+      ...SETTLE,
+      what: `${2 * N} messages at one member`,
+    });
   });
 
   after(async () => {
@@ -138,7 +161,10 @@ describe('/metrics of every cluster process moves under load through nginx', () 
   });
 
   test('every process serves Prometheus text with process metrics on its own port; nginx exposes no /metrics', async () => {
-    assert.deepEqual(cluster.processes.map((p) => p.name).sort(), [...cluster.gateways.map((g) => g.name), ...SERVICES].sort());
+    assert.deepEqual(
+      cluster.processes.map((p) => p.name).sort(),
+      [...cluster.gateways.map((g) => g.name), ...SERVICES].sort(),
+    );
     for (const p of cluster.processes) {
       const samples = await scrape(p);
       assert.ok(sumOf(samples, 'process_cpu_seconds_total') > 0, `${p.name} process_cpu_seconds_total`);
@@ -165,27 +191,43 @@ describe('/metrics of every cluster process moves under load through nginx', () 
         'call:initiate acks': moved(name, after, 'switchboard_ack_seconds_count', { event: 'call:initiate' }),
         INVALID_PAYLOAD: moved(name, after, 'switchboard_errors_total', { code: 'INVALID_PAYLOAD' }),
         UNAVAILABLE: moved(name, after, 'switchboard_errors_total', { code: 'UNAVAILABLE' }),
-        'bus message:send': moved(name, after, 'switchboard_bus_request_seconds_count', { service: 'messaging', command: 'message:send' }),
-        'bus call:initiate': moved(name, after, 'switchboard_bus_request_seconds_count', { service: 'call-signaling', command: 'call:initiate' }),
-        'bus session:open': moved(name, after, 'switchboard_bus_request_seconds_count', { service: 'messaging', command: 'session:open' }),
+        'bus message:send': moved(name, after, 'switchboard_bus_request_seconds_count', {
+          service: 'messaging',
+          command: 'message:send',
+        }),
+        'bus call:initiate': moved(name, after, 'switchboard_bus_request_seconds_count', {
+          service: 'call-signaling',
+          command: 'call:initiate',
+        }),
+        'bus session:open': moved(name, after, 'switchboard_bus_request_seconds_count', {
+          service: 'messaging',
+          command: 'session:open',
+        }),
       };
-      assert.deepEqual(got, {
-        connections: 2,
-        'message:send in': N + 1, // N good + the bad payload: counted on arrival
-        'room:join in': 2,
-        'presence:subscribe in': 1,
-        'presence:setStatus in': 1,
-        'location:update in': 1,
-        'call:initiate in': 1,
-        'message:send acks': N + 1,
-        'call:initiate acks': 1,
-        INVALID_PAYLOAD: 1,
-        UNAVAILABLE: name === first ? 2 : 1, // + notification:getUnreadCount on the first
-        'bus message:send': N, // the bad payload never reaches the bus
-        'bus call:initiate': 1,
-        'bus session:open': 2,
-      }, `${name} (first gateway: ${first})`);
-      assert.ok(moved(name, after, 'switchboard_ack_seconds_sum', { event: 'message:send' }) > 0, `${name} ack latency sum`);
+      assert.deepEqual(
+        got,
+        {
+          connections: 2,
+          'message:send in': N + 1, // N good + the bad payload: counted on arrival
+          'room:join in': 2,
+          'presence:subscribe in': 1,
+          'presence:setStatus in': 1,
+          'location:update in': 1,
+          'call:initiate in': 1,
+          'message:send acks': N + 1,
+          'call:initiate acks': 1,
+          INVALID_PAYLOAD: 1,
+          UNAVAILABLE: name === first ? 2 : 1, // + notification:getUnreadCount on the first
+          'bus message:send': N, // the bad payload never reaches the bus
+          'bus call:initiate': 1,
+          'bus session:open': 2,
+        },
+        `${name} (first gateway: ${first})`,
+      );
+      assert.ok(
+        moved(name, after, 'switchboard_ack_seconds_sum', { event: 'message:send' }) > 0,
+        `${name} ack latency sum`,
+      );
     }
   });
 
@@ -205,20 +247,36 @@ describe('/metrics of every cluster process moves under load through nginx', () 
     assert.ok(moved('messaging', after, 'switchboard_db_query_seconds_sum') > 0);
     // Every SQL statement is timed by kind, not only the batches.
     for (const operation of ['select', 'insert', 'update']) {
-      assert.ok(moved('messaging', after, 'switchboard_db_query_seconds_count', { operation }) > 0, `messaging db ${operation}`);
+      assert.ok(
+        moved('messaging', after, 'switchboard_db_query_seconds_count', { operation }) > 0,
+        `messaging db ${operation}`,
+      );
     }
     // Services count broadcasts (one per message), gateways count deliveries per socket.
     assert.equal(moved('messaging', after, 'switchboard_events_out_total', { event: 'message:new' }), 2 * N);
     for (const gateway of cluster.gateways) {
-      assert.ok(moved(gateway.name, await scrape(proc(gateway.name)), 'switchboard_events_out_total', { event: 'message:new' }) > 0, `${gateway.name} delivered message:new`);
+      assert.ok(
+        moved(gateway.name, await scrape(proc(gateway.name)), 'switchboard_events_out_total', {
+          event: 'message:new',
+        }) > 0,
+        `${gateway.name} delivered message:new`,
+      );
     }
   });
 
   test('presence: bus commands handled for subscribe, setStatus, location and session open', async () => {
-    const handled = (s: Sample[], command: string) => moved('presence', s, 'switchboard_bus_handled_total', { command, outcome: 'ok' });
-    const after = await scrapeUntil(proc('presence'), (s) => handled(s, 'location:update') >= 2 && handled(s, 'session:open') >= 4);
+    const handled = (s: Sample[], command: string) =>
+      moved('presence', s, 'switchboard_bus_handled_total', { command, outcome: 'ok' });
+    const after = await scrapeUntil(
+      proc('presence'),
+      (s) => handled(s, 'location:update') >= 2 && handled(s, 'session:open') >= 4,
+    );
     assert.deepEqual(
-      { subscribe: handled(after, 'presence:subscribe'), setStatus: handled(after, 'presence:setStatus'), location: handled(after, 'location:update') },
+      {
+        subscribe: handled(after, 'presence:subscribe'),
+        setStatus: handled(after, 'presence:setStatus'),
+        location: handled(after, 'location:update'),
+      },
       { subscribe: 2, setStatus: 2, location: 2 },
     );
     // session:open arrives by bus.send; the probes' late ones may still land after the baseline.
@@ -227,11 +285,19 @@ describe('/metrics of every cluster process moves under load through nginx', () 
 
   test('call-signaling and notification (no handlers yet): the bus counts the refused commands as command="unknown", outcome="UNAVAILABLE"', async () => {
     // stream-consumer.ts labels a command without a handler "unknown" (bounded label values).
-    for (const [name, want] of [['call-signaling', 2], ['notification', 1]] as const) {
-      const refused = (s: Sample[]) => moved(name, s, 'switchboard_bus_handled_total', { command: 'unknown', outcome: 'UNAVAILABLE' });
+    for (const [name, want] of [
+      ['call-signaling', 2],
+      ['notification', 1],
+    ] as const) {
+      const refused = (s: Sample[]) =>
+        moved(name, s, 'switchboard_bus_handled_total', { command: 'unknown', outcome: 'UNAVAILABLE' });
       const after = await scrapeUntil(proc(name), (s) => refused(s) >= want);
       assert.equal(refused(after), want, `${name} refused commands`);
-      assert.equal(moved(name, after, 'switchboard_bus_handled_total', { outcome: 'ok' }), 0, `${name} handled nothing`);
+      assert.equal(
+        moved(name, after, 'switchboard_bus_handled_total', { outcome: 'ok' }),
+        0,
+        `${name} handled nothing`,
+      );
     }
   });
 

@@ -10,7 +10,11 @@ export const PROBE_ADDRESSES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => `127.0
  * ip_hash is deterministic for a fixed set of live gateways, so one probe connection per address
  * tells where every later client from that address goes. Returns gateway id → its addresses.
  */
-export async function mapAddressesToGateways(url: string, token: string, addresses = PROBE_ADDRESSES): Promise<Map<string, string[]>> {
+export async function mapAddressesToGateways(
+  url: string,
+  token: string,
+  addresses = PROBE_ADDRESSES,
+): Promise<Map<string, string[]>> {
   const byGateway = new Map<string, string[]>();
   for (const localAddress of addresses) {
     const probe = await connectClient(url, token, { localAddress, reconnection: false });
@@ -34,7 +38,12 @@ export interface JsonResponse {
 }
 
 /** A JSON request through nginx, with a Bearer token when given. */
-export async function requestJson(url: string, method: 'GET' | 'POST' | 'DELETE', token: string | undefined, body?: unknown): Promise<JsonResponse> {
+export async function requestJson(
+  url: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  token: string | undefined,
+  body?: unknown,
+): Promise<JsonResponse> {
   const response = await fetch(url, {
     method,
     headers: {

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Presence } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
 import { sleep, waitFor } from '@switchboard/testkit';
-import { connectClient, type ConnectOptions, type E2eClient } from './client.ts';
-import { startCluster, type RunningCluster } from './cluster-harness.ts';
+import { type ConnectOptions, connectClient, type E2eClient } from './client.ts';
+import { type RunningCluster, startCluster } from './cluster-harness.ts';
 import { fix, mapAddressesToGateways, northOf, PROBE_ADDRESSES, record, requestJson } from './presence-helpers.ts';
 
 /** Small, so the crash test is quick; the gateways derive their heartbeat interval from it too. */
@@ -27,7 +27,8 @@ describe('presence and location through nginx, clients on both gateways', () => 
   let onA: string[];
   let onB: string[];
 
-  const token = (userId: string, role?: string) => signToken(cluster.jwtSecret, userId, { name: `User ${userId}`, ...(role ? { role } : {}) });
+  const token = (userId: string, role?: string) =>
+    signToken(cluster.jwtSecret, userId, { name: `User ${userId}`, ...(role ? { role } : {}) });
   const connect = async (userId: string, localAddress: string, options: ConnectOptions & { role?: string } = {}) => {
     const { role, ...rest } = options;
     const client = await connectClient(cluster.url, token(userId, role), { localAddress, ...rest });
@@ -42,7 +43,11 @@ describe('presence and location through nginx, clients on both gateways', () => 
   };
   /** A group room of `owner` with `members`, every socket joined to it (so room broadcasts reach it). */
   const shareRoom = async (owner: E2eClient, members: { userId: string; client: E2eClient }[], name: string) => {
-    const created = await owner.request('room:create', { type: 'group', name, memberIds: members.map((m) => m.userId) });
+    const created = await owner.request('room:create', {
+      type: 'group',
+      name,
+      memberIds: members.map((m) => m.userId),
+    });
     assert.equal(created.success, true, JSON.stringify(created));
     if (!created.success) throw new Error('unreachable');
     for (const client of [owner, ...members.map((m) => m.client)]) {
@@ -59,7 +64,11 @@ describe('presence and location through nginx, clients on both gateways', () => 
       env: { PRESENCE_OFFLINE_AFTER_MS: String(OFFLINE_AFTER_MS), LOCATION_RATE_BURST: '100' },
     });
     const byGateway = await mapAddressesToGateways(cluster.url, token('address-probe'));
-    assert.equal(byGateway.size, 2, `${PROBE_ADDRESSES.length} addresses all landed on one gateway: ${JSON.stringify([...byGateway])}`);
+    assert.equal(
+      byGateway.size,
+      2,
+      `${PROBE_ADDRESSES.length} addresses all landed on one gateway: ${JSON.stringify([...byGateway])}`,
+    );
     const [first, second] = [...byGateway] as [[string, string[]], [string, string[]]];
     [gatewayA, onA] = first;
     [gatewayB, onB] = second;
@@ -110,7 +119,10 @@ describe('presence and location through nginx, clients on both gateways', () => 
 
     const set = await user.request('presence:setStatus', { status: 'busy', customStatus: 'In a meeting' });
     assert.deepEqual(set, { success: true });
-    const change = await waitFor(() => changes.find((c) => c.userId === userId && c.status === 'busy'), { ...WAIT, what: 'busy' });
+    const change = await waitFor(() => changes.find((c) => c.userId === userId && c.status === 'busy'), {
+      ...WAIT,
+      what: 'busy',
+    });
     assert.equal(change.customStatus, 'In a meeting');
     const seen = await presenceOf(watcher, userId);
     assert.equal(seen.status, 'busy');
@@ -120,7 +132,10 @@ describe('presence and location through nginx, clients on both gateways', () => 
     await connect(userId, onB[1] ?? onB[0]!);
     await sleep(QUIET_MS);
     const again = await presenceOf(watcher, userId);
-    assert.deepEqual({ status: again.status, customStatus: again.customStatus }, { status: 'busy', customStatus: 'In a meeting' });
+    assert.deepEqual(
+      { status: again.status, customStatus: again.customStatus },
+      { status: 'busy', customStatus: 'In a meeting' },
+    );
   });
 
   test('a location via REST and via the socket reaches a room member on the other gateway and a supervisor, and no one else', async () => {
@@ -133,7 +148,8 @@ describe('presence and location through nginx, clients on both gateways', () => 
     const toMember = record(member, 'location:update');
     const toSupervisor = record(supervisor, 'location:update');
     const toOutsider = record(outsider, 'location:update');
-    const arrived = (seen: typeof toMember, latitude: number) => seen.find((e) => e.userId === moverId && e.latitude === latitude);
+    const arrived = (seen: typeof toMember, latitude: number) =>
+      seen.find((e) => e.userId === moverId && e.latitude === latitude);
 
     const viaRest = fix({ latitude: 52.52, longitude: 13.405 }, { accuracy: 5, battery: 80 });
     const posted = await requestJson(`${cluster.url}/api/location`, 'POST', token(moverId), viaRest);
@@ -148,7 +164,10 @@ describe('presence and location through nginx, clients on both gateways', () => 
     const ack = await mover.request('location:update', viaSocket);
     assert.equal(ack.success, true, JSON.stringify(ack));
     if (ack.success) assert.deepEqual(ack.rooms, [roomId]);
-    const gotSocket = await waitFor(() => arrived(toMember, viaSocket.latitude), { ...WAIT, what: 'socket fix at the member' });
+    const gotSocket = await waitFor(() => arrived(toMember, viaSocket.latitude), {
+      ...WAIT,
+      what: 'socket fix at the member',
+    });
     assert.deepEqual(gotSocket, { userId: moverId, name: `User ${moverId}`, ...viaSocket, accuracy: null });
     await waitFor(() => arrived(toSupervisor, viaSocket.latitude), { ...WAIT, what: 'socket fix at the supervisor' });
 
@@ -185,19 +204,30 @@ describe('presence and location through nginx, clients on both gateways', () => 
       assert.equal(badAck.code, 'INVALID_PAYLOAD');
       assert.match(badAck.error, /^longitude: /);
     }
-    const future = await client.request('location:update', { latitude: 10, longitude: 10, timestamp: new Date(Date.now() + 3_600_000).toISOString() });
+    const future = await client.request('location:update', {
+      latitude: 10,
+      longitude: 10,
+      timestamp: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     assert.equal(future.success, false);
     if (!future.success) {
       assert.equal(future.code, 'INVALID_PAYLOAD');
       assert.match(future.error, /^timestamp: .*future/);
     }
-    assert.deepEqual(await client.request('location:update', 'not an object'), { success: false, code: 'INVALID_PAYLOAD', error: 'Payload must be an object' });
+    assert.deepEqual(await client.request('location:update', 'not an object'), {
+      success: false,
+      code: 'INVALID_PAYLOAD',
+      error: 'Payload must be an object',
+    });
 
     // None of the refused fixes was broadcast: the first fix the supervisor sees is the good one.
     const good = fix({ latitude: 11, longitude: 11 });
     assert.equal((await client.request('location:update', good)).success, true);
     await waitFor(() => seen.find((e) => e.userId === userId), { ...WAIT, what: 'the good fix' });
-    assert.deepEqual(seen.filter((e) => e.userId === userId).map((e) => e.latitude), [11]);
+    assert.deepEqual(
+      seen.filter((e) => e.userId === userId).map((e) => e.latitude),
+      [11],
+    );
   });
 
   test('a danger-zone geofence is violated once per crossing: in once, boundary jitter nothing, out and in once more', async () => {
@@ -210,7 +240,10 @@ describe('presence and location through nginx, clients on both gateways', () => 
     const radiusMeters = 100;
 
     const created = await requestJson(`${cluster.url}/api/geofences`, 'POST', token(walkerId), {
-      name: 'Excavation pit', kind: 'danger', roomId, shape: { type: 'circle', center, radiusMeters },
+      name: 'Excavation pit',
+      kind: 'danger',
+      roomId,
+      shape: { type: 'circle', center, radiusMeters },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const geofenceId = (created.body.geofence as { id: string }).id;
@@ -232,7 +265,8 @@ describe('presence and location through nginx, clients on both gateways', () => 
     await waitFor(() => ofFence(toSupervisor)[0], { ...WAIT, what: 'the first violation at the supervisor' });
 
     // Around the boundary, within the hysteresis margin: still the same crossing.
-    for (const meters of [radiusMeters + 10, radiusMeters - 10, radiusMeters + 15, radiusMeters - 5]) await moveTo(meters);
+    for (const meters of [radiusMeters + 10, radiusMeters - 10, radiusMeters + 15, radiusMeters - 5])
+      await moveTo(meters);
     await sleep(QUIET_MS);
     assert.equal(ofFence(toMate).length, 1, 'boundary jitter raises nothing');
 
@@ -241,8 +275,14 @@ describe('presence and location through nginx, clients on both gateways', () => 
     await waitFor(() => ofFence(toMate).length >= 2, { ...WAIT, what: 'the second violation' });
     await waitFor(() => ofFence(toSupervisor).length >= 2, { ...WAIT, what: 'the second violation at the supervisor' });
     await sleep(QUIET_MS);
-    assert.deepEqual(ofFence(toMate).map((v) => v.transition), ['entered', 'entered']);
-    assert.deepEqual(ofFence(toSupervisor).map((v) => v.transition), ['entered', 'entered']);
+    assert.deepEqual(
+      ofFence(toMate).map((v) => v.transition),
+      ['entered', 'entered'],
+    );
+    assert.deepEqual(
+      ofFence(toSupervisor).map((v) => v.transition),
+      ['entered', 'entered'],
+    );
   });
 
   // Last: it leaves the cluster with one gateway.
@@ -253,16 +293,26 @@ describe('presence and location through nginx, clients on both gateways', () => 
     // No reconnection: the user's only device dies with its gateway.
     const victim = await connect(victimId, onA[0]!, { reconnection: false });
     assert.equal(victim.connected().serverId, gatewayA);
-    await waitFor(async () => (await presenceOf(watcher, victimId)).status === 'online', { ...WAIT, what: 'victim online' });
+    await waitFor(async () => (await presenceOf(watcher, victimId)).status === 'online', {
+      ...WAIT,
+      what: 'victim online',
+    });
 
     const doomed = cluster.gateways.find((g) => g.name === gatewayA);
     assert.ok(doomed, `gateway ${gatewayA} is in the cluster state`);
-    const offline = watcher.next('presence:changed', OFFLINE_AFTER_MS + 15_000, (c) => c.userId === victimId && c.status === 'offline');
+    const offline = watcher.next(
+      'presence:changed',
+      OFFLINE_AFTER_MS + 15_000,
+      (c) => c.userId === victimId && c.status === 'offline',
+    );
     const killedAt = Date.now();
     cluster.kill(doomed.pid);
     await offline;
     const elapsed = Date.now() - killedAt;
-    assert.ok(elapsed <= OFFLINE_AFTER_MS + OFFLINE_SLACK_MS, `offline after ${elapsed} ms, bound ${OFFLINE_AFTER_MS} ms + ${OFFLINE_SLACK_MS} ms slack`);
+    assert.ok(
+      elapsed <= OFFLINE_AFTER_MS + OFFLINE_SLACK_MS,
+      `offline after ${elapsed} ms, bound ${OFFLINE_AFTER_MS} ms + ${OFFLINE_SLACK_MS} ms slack`,
+    );
     assert.equal((await presenceOf(watcher, victimId)).status, 'offline', 'no stale online left');
   });
 });

@@ -1,3 +1,3 @@
-export * from './service.ts';
 export * from './run-process.ts';
+export * from './service.ts';
 export * from './shutdown.ts';

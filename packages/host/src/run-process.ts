@@ -1,12 +1,24 @@
 import http from 'node:http';
 import os from 'node:os';
-import { z } from 'zod';
 import { RedisBus } from '@switchboard/bus';
 import { createDb, pingDb } from '@switchboard/db';
 import {
-  BaseConfigSchema, ConfigError, createHttpApp, createLogger, createMetrics, createRedis, createRedisBroadcaster,
-  countingBroadcaster, createTokenVerifier, finishHttpApp, listen, parseEnv, postgresUrl, type Logger,
+  BaseConfigSchema,
+  ConfigError,
+  countingBroadcaster,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  createRedis,
+  createRedisBroadcaster,
+  createTokenVerifier,
+  finishHttpApp,
+  type Logger,
+  listen,
+  parseEnv,
+  postgresUrl,
 } from '@switchboard/runtime';
+import { z } from 'zod';
 import type { ServiceModule } from './service.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -56,8 +68,18 @@ async function startServiceProcess(module: ServiceModule, config: ClusterConfig,
   const redis = createRedis(config.REDIS_URL, log, `${module.name}:main`);
   const busRedis = createRedis(config.REDIS_URL, log, `${module.name}:bus`);
   const busSubscriber = createRedis(config.REDIS_URL, log, `${module.name}:bus-sub`);
-  const db = createDb(config.DATABASE_URL, { onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds) });
-  const bus = new RedisBus({ redis: busRedis, subscriber: busSubscriber, prefix: config.REDIS_PREFIX, consumer: consumerName(module.name), log, metrics, timeoutMs: config.BUS_TIMEOUT_MS });
+  const db = createDb(config.DATABASE_URL, {
+    onQuery: (operation, seconds) => metrics.dbLatency.observe({ operation }, seconds),
+  });
+  const bus = new RedisBus({
+    redis: busRedis,
+    subscriber: busSubscriber,
+    prefix: config.REDIS_PREFIX,
+    consumer: consumerName(module.name),
+    log,
+    metrics,
+    timeoutMs: config.BUS_TIMEOUT_MS,
+  });
   const broadcaster = countingBroadcaster(createRedisBroadcaster(redis, config.REDIS_PREFIX), metrics.eventsOut);
   const verifier = createTokenVerifier({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY });
 

@@ -8,7 +8,11 @@ export const AUTH_ERRORS = {
 } as const;
 
 /** Claims Switchboard reads from a verified JWT. `role` is free text; `admin` is special. */
-const ClaimText = (max: number) => z.string().max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+const ClaimText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 export const JwtClaimsSchema = z.object({
   sub: ClaimText(128).pipe(z.string().min(1)),
   name: ClaimText(200).optional(),

@@ -23,17 +23,36 @@ export const INTERNAL_COMMANDS = {
   statsGet: 'stats:get',
 } as const;
 
-export interface RoomsOfUserResult { roomIds: string[] }
+export interface RoomsOfUserResult {
+  roomIds: string[];
+}
 
-export interface StatsGetResult { rooms: number; activeRooms?: number }
+export interface StatsGetResult {
+  rooms: number;
+  activeRooms?: number;
+}
 
 /** `unread`: per room in `rooms`, the user's unread message count. */
-export interface SessionOpenResult { rooms: string[]; unread?: Record<string, number> }
-export interface SessionOpenPayload { socketId: string; gatewayId: string }
+export interface SessionOpenResult {
+  rooms: string[];
+  unread?: Record<string, number>;
+}
+export interface SessionOpenPayload {
+  socketId: string;
+  gatewayId: string;
+}
 /** One socket of a gateway and its user, so presence can rebuild its state after losing Redis. */
-export interface HeartbeatSocket { socketId: string; userId: string }
+export interface HeartbeatSocket {
+  socketId: string;
+  userId: string;
+}
 /**
  * `sockets` (optional, additive) repeats `socketIds` with each socket's user: with it, presence
  * re-creates socket→user state after a Redis restart from the next heartbeat alone.
  */
-export interface GatewayHeartbeatPayload { gatewayId: string; socketIds: string[]; intervalMs: number; sockets?: HeartbeatSocket[] }
+export interface GatewayHeartbeatPayload {
+  gatewayId: string;
+  socketIds: string[];
+  intervalMs: number;
+  sockets?: HeartbeatSocket[];
+}

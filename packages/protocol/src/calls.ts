@@ -21,7 +21,26 @@ export const CallQualityPayload = z.object({
   bitrate: z.number().min(0).optional(),
 });
 
-export interface CallInitiateResult { callId: string }
-export interface CallEvent { callId: string; from?: string; to?: string; callType?: 'audio' | 'video'; roomId?: string; reason?: string }
-export interface CallSignalEvent { callId: string; from: string; signalType: (typeof SIGNAL_TYPES)[number]; signal: unknown }
-export interface CallQualityIssueEvent { callId: string; userId: string; metric: string; value: number }
+export interface CallInitiateResult {
+  callId: string;
+}
+export interface CallEvent {
+  callId: string;
+  from?: string;
+  to?: string;
+  callType?: 'audio' | 'video';
+  roomId?: string;
+  reason?: string;
+}
+export interface CallSignalEvent {
+  callId: string;
+  from: string;
+  signalType: (typeof SIGNAL_TYPES)[number];
+  signal: unknown;
+}
+export interface CallQualityIssueEvent {
+  callId: string;
+  userId: string;
+  metric: string;
+  value: number;
+}

@@ -1,7 +1,7 @@
 // The single place where event names are spelled. Everything else imports these maps.
 import type { z } from 'zod';
-import type { AckFn } from './errors.ts';
 import * as calls from './calls.ts';
+import type { AckFn } from './errors.ts';
 import * as messaging from './messaging.ts';
 import * as notifications from './notifications.ts';
 import * as presence from './presence.ts';
@@ -20,7 +20,11 @@ interface RequestSpec<S extends z.ZodType, R> {
   result?: R;
 }
 
-function req<S extends z.ZodType, R>(service: ServiceName, schema: S, bucket: RequestSpec<S, R>['bucket']): RequestSpec<S, R> {
+function req<S extends z.ZodType, R>(
+  service: ServiceName,
+  schema: S,
+  bucket: RequestSpec<S, R>['bucket'],
+): RequestSpec<S, R> {
   return { schema, service, bucket };
 }
 
@@ -28,42 +32,118 @@ type Empty = Record<string, never>;
 
 /** Client → server requests that take an ack. */
 export const REQUESTS = {
-  'room:create': req<typeof rooms.RoomCreatePayload, rooms.RoomCreateResult>('messaging', rooms.RoomCreatePayload, 'write'),
+  'room:create': req<typeof rooms.RoomCreatePayload, rooms.RoomCreateResult>(
+    'messaging',
+    rooms.RoomCreatePayload,
+    'write',
+  ),
   'room:join': req<typeof rooms.RoomIdPayload, rooms.RoomJoinResult>('messaging', rooms.RoomIdPayload, 'write'),
   'room:leave': req<typeof rooms.RoomIdPayload, Empty>('messaging', rooms.RoomIdPayload, 'write'),
-  'room:participants': req<typeof rooms.RoomIdPayload, rooms.RoomParticipantsResult>('messaging', rooms.RoomIdPayload, 'read'),
+  'room:participants': req<typeof rooms.RoomIdPayload, rooms.RoomParticipantsResult>(
+    'messaging',
+    rooms.RoomIdPayload,
+    'read',
+  ),
   'room:requestJoin': req<typeof rooms.RoomIdPayload, Empty>('messaging', rooms.RoomIdPayload, 'write'),
   'room:approveJoin': req<typeof rooms.RoomUserPayload, Empty>('messaging', rooms.RoomUserPayload, 'write'),
   'room:denyJoin': req<typeof rooms.RoomUserPayload, Empty>('messaging', rooms.RoomUserPayload, 'write'),
 
-  'message:send': req<typeof messaging.MessageSendPayload, messaging.MessageSendResult>('messaging', messaging.MessageSendPayload, 'write'),
-  'message:history': req<typeof messaging.MessageHistoryPayload, messaging.MessageHistoryResult>('messaging', messaging.MessageHistoryPayload, 'read'),
+  'message:send': req<typeof messaging.MessageSendPayload, messaging.MessageSendResult>(
+    'messaging',
+    messaging.MessageSendPayload,
+    'write',
+  ),
+  'message:history': req<typeof messaging.MessageHistoryPayload, messaging.MessageHistoryResult>(
+    'messaging',
+    messaging.MessageHistoryPayload,
+    'read',
+  ),
   'message:delivered': req<typeof messaging.CursorPayload, Empty>('messaging', messaging.CursorPayload, 'read'),
   'message:read': req<typeof messaging.CursorPayload, Empty>('messaging', messaging.CursorPayload, 'read'),
   sync: req<typeof messaging.SyncPayload, messaging.SyncResult>('messaging', messaging.SyncPayload, 'read'),
 
-  'presence:get': req<typeof presence.PresenceUsersPayload, presence.PresencesResult>('presence', presence.PresenceUsersPayload, 'read'),
-  'presence:setStatus': req<typeof presence.PresenceSetStatusPayload, Empty>('presence', presence.PresenceSetStatusPayload, 'write'),
-  'presence:subscribe': req<typeof presence.PresenceUsersPayload, presence.PresencesResult>('presence', presence.PresenceUsersPayload, 'read'),
-  'presence:unsubscribe': req<typeof presence.PresenceUsersPayload, Empty>('presence', presence.PresenceUsersPayload, 'read'),
-  'location:update': req<typeof presence.LocationUpdatePayload, presence.LocationUpdateResult>('presence', presence.LocationUpdatePayload, 'signal'),
+  'presence:get': req<typeof presence.PresenceUsersPayload, presence.PresencesResult>(
+    'presence',
+    presence.PresenceUsersPayload,
+    'read',
+  ),
+  'presence:setStatus': req<typeof presence.PresenceSetStatusPayload, Empty>(
+    'presence',
+    presence.PresenceSetStatusPayload,
+    'write',
+  ),
+  'presence:subscribe': req<typeof presence.PresenceUsersPayload, presence.PresencesResult>(
+    'presence',
+    presence.PresenceUsersPayload,
+    'read',
+  ),
+  'presence:unsubscribe': req<typeof presence.PresenceUsersPayload, Empty>(
+    'presence',
+    presence.PresenceUsersPayload,
+    'read',
+  ),
+  'location:update': req<typeof presence.LocationUpdatePayload, presence.LocationUpdateResult>(
+    'presence',
+    presence.LocationUpdatePayload,
+    'signal',
+  ),
 
-  'call:initiate': req<typeof calls.CallInitiatePayload, calls.CallInitiateResult>('call-signaling', calls.CallInitiatePayload, 'write'),
+  'call:initiate': req<typeof calls.CallInitiatePayload, calls.CallInitiateResult>(
+    'call-signaling',
+    calls.CallInitiatePayload,
+    'write',
+  ),
   'call:accept': req<typeof calls.CallDecisionPayload, Empty>('call-signaling', calls.CallDecisionPayload, 'write'),
   'call:reject': req<typeof calls.CallDecisionPayload, Empty>('call-signaling', calls.CallDecisionPayload, 'write'),
   'call:end': req<typeof calls.CallIdPayload, Empty>('call-signaling', calls.CallIdPayload, 'write'),
   'call:signal': req<typeof calls.CallSignalPayload, Empty>('call-signaling', calls.CallSignalPayload, 'signal'),
   'call:quality': req<typeof calls.CallQualityPayload, Empty>('call-signaling', calls.CallQualityPayload, 'signal'),
 
-  'notification:read': req<typeof notifications.NotificationIdPayload, Empty>('notification', notifications.NotificationIdPayload, 'read'),
-  'notification:readAll': req<typeof notifications.EmptyPayload, notifications.MarkedCountResult>('notification', notifications.EmptyPayload, 'read'),
-  'notification:getUnreadCount': req<typeof notifications.EmptyPayload, notifications.UnreadCountResult>('notification', notifications.EmptyPayload, 'read'),
-  'notification:list': req<typeof notifications.NotificationListPayload, notifications.NotificationListResult>('notification', notifications.NotificationListPayload, 'read'),
-  'notification:subscribe': req<typeof notifications.TopicsPayload, Empty>('notification', notifications.TopicsPayload, 'read'),
-  'notification:unsubscribe': req<typeof notifications.TopicsPayload, Empty>('notification', notifications.TopicsPayload, 'read'),
-  'emergency:sos': req<typeof notifications.EmergencySosPayload, notifications.SosResult>('notification', notifications.EmergencySosPayload, 'write'),
-  'emergency:acknowledge': req<typeof notifications.AlertIdPayload, Empty>('notification', notifications.AlertIdPayload, 'write'),
-  'emergency:resolve': req<typeof notifications.AlertIdPayload, Empty>('notification', notifications.AlertIdPayload, 'write'),
+  'notification:read': req<typeof notifications.NotificationIdPayload, Empty>(
+    'notification',
+    notifications.NotificationIdPayload,
+    'read',
+  ),
+  'notification:readAll': req<typeof notifications.EmptyPayload, notifications.MarkedCountResult>(
+    'notification',
+    notifications.EmptyPayload,
+    'read',
+  ),
+  'notification:getUnreadCount': req<typeof notifications.EmptyPayload, notifications.UnreadCountResult>(
+    'notification',
+    notifications.EmptyPayload,
+    'read',
+  ),
+  'notification:list': req<typeof notifications.NotificationListPayload, notifications.NotificationListResult>(
+    'notification',
+    notifications.NotificationListPayload,
+    'read',
+  ),
+  'notification:subscribe': req<typeof notifications.TopicsPayload, Empty>(
+    'notification',
+    notifications.TopicsPayload,
+    'read',
+  ),
+  'notification:unsubscribe': req<typeof notifications.TopicsPayload, Empty>(
+    'notification',
+    notifications.TopicsPayload,
+    'read',
+  ),
+  'emergency:sos': req<typeof notifications.EmergencySosPayload, notifications.SosResult>(
+    'notification',
+    notifications.EmergencySosPayload,
+    'write',
+  ),
+  'emergency:acknowledge': req<typeof notifications.AlertIdPayload, Empty>(
+    'notification',
+    notifications.AlertIdPayload,
+    'write',
+  ),
+  'emergency:resolve': req<typeof notifications.AlertIdPayload, Empty>(
+    'notification',
+    notifications.AlertIdPayload,
+    'write',
+  ),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -90,7 +170,13 @@ export function isClientSignalName(name: string): name is ClientSignalName {
 /** Server → client events and their payloads. */
 export interface ServerToClientEvents {
   /** `unread`: unread message count per room, when messaging answered in time. */
-  connected: (data: { userId: string; socketId: string; serverId: string; rooms: string[]; unread?: Record<string, number> }) => void;
+  connected: (data: {
+    userId: string;
+    socketId: string;
+    serverId: string;
+    rooms: string[];
+    unread?: Record<string, number>;
+  }) => void;
   'server:shutdown': (data: { serverId: string; reconnectInMs: number }) => void;
 
   'room:userJoined': (data: rooms.RoomUserEvent) => void;
@@ -130,12 +216,35 @@ export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToC
 
 /** Every server → client event name, for docs and tests that check nothing is missing. */
 export const SERVER_EVENTS = [
-  'connected', 'server:shutdown',
-  'room:userJoined', 'room:userLeft', 'room:joinRequested', 'room:joinApproved', 'room:joinDenied', 'room:autoJoined',
-  'message:new', 'message:delivered', 'message:read', 'typing:start', 'typing:stop',
-  'presence:changed', 'location:update', 'geofence:violation',
-  'call:incoming', 'call:accepted', 'call:rejected', 'call:ended', 'call:missed', 'call:signal', 'call:qualityIssue',
-  'notification:new', 'emergency:alert', 'emergency:activated', 'emergency:escalated', 'emergency:acknowledged', 'emergency:resolved',
+  'connected',
+  'server:shutdown',
+  'room:userJoined',
+  'room:userLeft',
+  'room:joinRequested',
+  'room:joinApproved',
+  'room:joinDenied',
+  'room:autoJoined',
+  'message:new',
+  'message:delivered',
+  'message:read',
+  'typing:start',
+  'typing:stop',
+  'presence:changed',
+  'location:update',
+  'geofence:violation',
+  'call:incoming',
+  'call:accepted',
+  'call:rejected',
+  'call:ended',
+  'call:missed',
+  'call:signal',
+  'call:qualityIssue',
+  'notification:new',
+  'emergency:alert',
+  'emergency:activated',
+  'emergency:escalated',
+  'emergency:acknowledged',
+  'emergency:resolved',
 ] as const satisfies readonly ServerEventName[];
 // `satisfies` refuses names that are not events; this refuses (at compile time) an event left out.
 type MustBeNever<T extends never> = T;

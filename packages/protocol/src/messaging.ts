@@ -4,7 +4,11 @@ import { Id, MAX_CONTENT_LENGTH, Seq } from './common.ts';
 export const Attachment = z.object({
   name: z.string().min(1).max(255),
   type: z.string().min(1).max(127),
-  size: z.number().int().min(0).max(10 * 1024 ** 3),
+  size: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 1024 ** 3),
   url: z.string().url().max(2048),
 });
 export type Attachment = z.infer<typeof Attachment>;
@@ -46,11 +50,26 @@ export interface Message {
   createdAt: string;
 }
 
-export interface MessageSendResult { message: Message }
-export interface MessageHistoryResult { messages: Message[]; hasMore: boolean }
-export interface SyncResult { messages: Message[]; hasMore?: boolean }
-export interface CursorEvent { roomId: string; userId: string; seq: number }
-export interface TypingEvent { roomId: string; userId: string }
+export interface MessageSendResult {
+  message: Message;
+}
+export interface MessageHistoryResult {
+  messages: Message[];
+  hasMore: boolean;
+}
+export interface SyncResult {
+  messages: Message[];
+  hasMore?: boolean;
+}
+export interface CursorEvent {
+  roomId: string;
+  userId: string;
+  seq: number;
+}
+export interface TypingEvent {
+  roomId: string;
+  userId: string;
+}
 
 /** REST body of `POST /api/messages`. */
 export const RestMessagePayload = MessageSendPayload;

@@ -5,7 +5,10 @@ export const NOTIFICATION_PRIORITIES = ['low', 'normal', 'high', 'critical'] as 
 export const EMERGENCY_TYPES = ['PANIC', 'MEDICAL', 'SECURITY', 'FIRE', 'GENERAL'] as const;
 
 export const NotificationIdPayload = z.object({ notificationId: Id });
-export const NotificationListPayload = z.object({ before: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).optional() });
+export const NotificationListPayload = z.object({
+  before: z.string().max(64).optional(),
+  limit: z.number().int().min(1).max(100).optional(),
+});
 export const TopicsPayload = z.object({ topics: z.array(z.string().min(1).max(128)).min(1).max(100) });
 export const EmptyPayload = z.object({});
 
@@ -17,7 +20,13 @@ export const EmergencySosPayload = z.object({
 export const AlertIdPayload = z.object({ alertId: Id });
 
 export const PublishPayload = z.object({
-  to: z.object({ room: Id.optional(), user: Id.optional(), role: z.string().max(64).optional(), topic: z.string().max(128).optional() })
+  to: z
+    .object({
+      room: Id.optional(),
+      user: Id.optional(),
+      role: z.string().max(64).optional(),
+      topic: z.string().max(128).optional(),
+    })
     .refine((t) => Object.values(t).filter(Boolean).length === 1, 'needs exactly one of room, user, role, topic'),
   event: z.string().min(1).max(128),
   data: z.unknown(),
@@ -34,8 +43,26 @@ export interface Notification {
   createdAt: string;
   readAt?: string | null;
 }
-export interface MarkedCountResult { markedCount: number }
-export interface UnreadCountResult { unreadCount: number }
-export interface NotificationListResult { notifications: Notification[]; hasMore: boolean }
-export interface SosResult { alertId: string; activatedRooms: string[] }
-export interface EmergencyEvent { alertId: string; userId: string; type: (typeof EMERGENCY_TYPES)[number]; message?: string; location?: unknown; level?: number; roomId?: string }
+export interface MarkedCountResult {
+  markedCount: number;
+}
+export interface UnreadCountResult {
+  unreadCount: number;
+}
+export interface NotificationListResult {
+  notifications: Notification[];
+  hasMore: boolean;
+}
+export interface SosResult {
+  alertId: string;
+  activatedRooms: string[];
+}
+export interface EmergencyEvent {
+  alertId: string;
+  userId: string;
+  type: (typeof EMERGENCY_TYPES)[number];
+  message?: string;
+  location?: unknown;
+  level?: number;
+  roomId?: string;
+}

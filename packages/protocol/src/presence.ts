@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LatLng, Latitude, Longitude, UserIds } from './common.ts';
+import { Latitude, LatLng, Longitude, UserIds } from './common.ts';
 
 export const PRESENCE_STATUSES = ['online', 'away', 'busy', 'in_call', 'offline'] as const;
 export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
@@ -18,7 +18,9 @@ export interface Presence {
   customStatus?: string;
   lastSeen: string;
 }
-export interface PresencesResult { presences: Presence[] }
+export interface PresencesResult {
+  presences: Presence[];
+}
 
 /** Allowed clock skew for location timestamps from the future. */
 export const LOCATION_FUTURE_SKEW_MS = 60_000;
@@ -35,7 +37,9 @@ export const LocationUpdatePayload = z.object({
 });
 export type LocationUpdatePayload = z.infer<typeof LocationUpdatePayload>;
 
-export interface LocationUpdateResult { rooms: string[] }
+export interface LocationUpdateResult {
+  rooms: string[];
+}
 export interface LocationEvent {
   userId: string;
   name: string;
@@ -58,7 +62,10 @@ export const GeofenceCreatePayload = z
       z.object({ type: z.literal('polygon'), points: z.array(LatLng).min(3).max(500) }),
     ]),
   })
-  .refine((g) => Boolean(g.userId) !== Boolean(g.roomId), { message: 'needs exactly one of userId or roomId', path: ['userId'] });
+  .refine((g) => Boolean(g.userId) !== Boolean(g.roomId), {
+    message: 'needs exactly one of userId or roomId',
+    path: ['userId'],
+  });
 export type GeofenceCreatePayload = z.infer<typeof GeofenceCreatePayload>;
 
 export interface GeofenceViolationEvent {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  CLIENT_SIGNALS, LocationUpdatePayload, MessageSendPayload, REQUESTS, SERVER_EVENTS, SERVICES, SyncPayload, parsePayload,
+  CLIENT_SIGNALS,
+  LocationUpdatePayload,
+  MessageSendPayload,
+  parsePayload,
+  REQUESTS,
+  SERVER_EVENTS,
+  SERVICES,
+  SyncPayload,
 } from './index.ts';
 
 describe('protocol registry', () => {
@@ -30,8 +37,14 @@ describe('parsePayload', () => {
   });
 
   test('missing content reads as the protocol sentence', () => {
-    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r' }), { ok: false, error: 'Message content is required' });
-    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r', content: '   ' }), { ok: false, error: 'Message content is required' });
+    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r' }), {
+      ok: false,
+      error: 'Message content is required',
+    });
+    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r', content: '   ' }), {
+      ok: false,
+      error: 'Message content is required',
+    });
   });
 
   test('a wrong type names the field', () => {
@@ -41,7 +54,9 @@ describe('parsePayload', () => {
   });
 
   test('prototype-pollution keys are dropped, not applied', () => {
-    const hostile = JSON.parse('{"roomId":"r","content":"hi","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    const hostile = JSON.parse(
+      '{"roomId":"r","content":"hi","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    );
     const result = parsePayload(MessageSendPayload, hostile);
     assert.equal(result.ok, true);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
@@ -49,8 +64,14 @@ describe('parsePayload', () => {
   });
 
   test('a NUL character in any string or key is refused, naming the field', () => {
-    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r', content: 'a\u0000b' }), { ok: false, error: 'content: must not contain NUL characters' });
-    assert.deepEqual(parsePayload(SyncPayload, { rooms: { 'r\u0000': 1 } }), { ok: false, error: 'rooms.r: must not contain NUL characters' });
+    assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r', content: 'a\u0000b' }), {
+      ok: false,
+      error: 'content: must not contain NUL characters',
+    });
+    assert.deepEqual(parsePayload(SyncPayload, { rooms: { 'r\u0000': 1 } }), {
+      ok: false,
+      error: 'rooms.r: must not contain NUL characters',
+    });
   });
 
   test('sync refuses non-numeric cursors and accepts a map of rooms', () => {
@@ -62,8 +83,15 @@ describe('parsePayload', () => {
     const now = new Date().toISOString();
     const lat = parsePayload(LocationUpdatePayload, { latitude: 91, longitude: 0, timestamp: now });
     assert.match(!lat.ok ? lat.error : '', /^latitude: /);
-    const future = parsePayload(LocationUpdatePayload, { latitude: 1, longitude: 1, timestamp: new Date(Date.now() + 3_600_000).toISOString() });
+    const future = parsePayload(LocationUpdatePayload, {
+      latitude: 1,
+      longitude: 1,
+      timestamp: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     assert.match(!future.ok ? future.error : '', /^timestamp: .*future/);
-    assert.equal(parsePayload(LocationUpdatePayload, { latitude: 1, longitude: 1, timestamp: now, battery: 50 }).ok, true);
+    assert.equal(
+      parsePayload(LocationUpdatePayload, { latitude: 1, longitude: 1, timestamp: now, battery: 50 }).ok,
+      true,
+    );
   });
 });

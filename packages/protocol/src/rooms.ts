@@ -36,11 +36,31 @@ export interface Participant {
   online: boolean;
 }
 
-export interface RoomCreateResult { room: Room }
+export interface RoomCreateResult {
+  room: Room;
+}
 /** `unreadCount`: the caller's unread messages in the room (see messaging's receipts). */
-export interface RoomJoinResult { roomId: string; participants: Participant[]; unreadCount?: number }
-export interface RoomParticipantsResult { participants: Participant[] }
+export interface RoomJoinResult {
+  roomId: string;
+  participants: Participant[];
+  unreadCount?: number;
+}
+export interface RoomParticipantsResult {
+  participants: Participant[];
+}
 
-export interface RoomUserEvent { roomId: string; userId: string; name?: string }
-export interface RoomJoinRequestedEvent { roomId: string; userId: string; name: string }
-export interface RoomAutoJoinedEvent { roomId: string; room: Room; reason: 'emergency-contact' | 'member' }
+export interface RoomUserEvent {
+  roomId: string;
+  userId: string;
+  name?: string;
+}
+export interface RoomJoinRequestedEvent {
+  roomId: string;
+  userId: string;
+  name: string;
+}
+export interface RoomAutoJoinedEvent {
+  roomId: string;
+  room: Room;
+  reason: 'emergency-contact' | 'member';
+}

@@ -10,7 +10,10 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 /** Zod parse that also refuses a payload that is not a plain object (arrays, strings, null). */
-export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
+export function parsePayload<S extends z.ZodType>(
+  schema: S,
+  payload: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     return { ok: false, error: 'Payload must be an object' };
   }

@@ -1,4 +1,4 @@
-import { HTTP_STATUS, isErrorCode, type AckFailure, type ErrorCode } from '@switchboard/protocol';
+import { type AckFailure, type ErrorCode, HTTP_STATUS, isErrorCode } from '@switchboard/protocol';
 
 /** Thrown inside services; turned into an ack or an HTTP status at the edge. */
 export class AppError extends Error {
@@ -16,7 +16,10 @@ export class AppError extends Error {
 }
 
 export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError || (error instanceof Error && error.name === 'AppError' && isErrorCode((error as AppError).code));
+  return (
+    error instanceof AppError ||
+    (error instanceof Error && error.name === 'AppError' && isErrorCode((error as AppError).code))
+  );
 }
 
 /** The ack body for any error; unknown errors never leak their message or stack. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import jwt from 'jsonwebtoken';
 import { AUTH_ERRORS } from '@switchboard/protocol';
+import jwt from 'jsonwebtoken';
 import { bearerToken, createTokenVerifier, normalizePhone, signToken } from './auth.ts';
 
 const secret = 'test-secret-123';
@@ -23,7 +23,9 @@ describe('token verification', () => {
   });
 
   test('a claim holding a NUL character makes the token invalid', () => {
-    assert.throws(() => verifier.verify(signToken(secret, 'u1', { name: 'a\u0000b' })), { message: AUTH_ERRORS.invalidToken });
+    assert.throws(() => verifier.verify(signToken(secret, 'u1', { name: 'a\u0000b' })), {
+      message: AUTH_ERRORS.invalidToken,
+    });
   });
 
   test('a token without sub is invalid', () => {

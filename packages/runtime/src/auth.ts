@@ -1,5 +1,5 @@
-import jwt from 'jsonwebtoken';
 import { AUTH_ERRORS, JwtClaimsSchema, type Principal } from '@switchboard/protocol';
+import jwt from 'jsonwebtoken';
 import { AppError } from './app-error.ts';
 
 export interface AuthConfig {

@@ -31,8 +31,15 @@ export function createRedisBroadcaster(redis: Redis, prefix: string): Broadcaste
  * Counts what a service sends to clients in `switchboard_events_out_total{event}`: one per
  * broadcast (not per recipient; the adapter fans out). The host wraps every service's broadcaster.
  */
-export function countingBroadcaster(inner: Broadcaster, eventsOut: { inc(labels: { event: string }): void }): Broadcaster {
-  const counted = <E extends keyof ServerToClientEvents>(target: Pick<BroadcastTarget, 'emit'>, event: E, args: Parameters<ServerToClientEvents[E]>) => {
+export function countingBroadcaster(
+  inner: Broadcaster,
+  eventsOut: { inc(labels: { event: string }): void },
+): Broadcaster {
+  const counted = <E extends keyof ServerToClientEvents>(
+    target: Pick<BroadcastTarget, 'emit'>,
+    event: E,
+    args: Parameters<ServerToClientEvents[E]>,
+  ) => {
     eventsOut.inc({ event });
     return target.emit(event, ...args);
   };

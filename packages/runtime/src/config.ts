@@ -11,30 +11,37 @@ export const ENV_DOCS: Record<string, string> = {
   REDIS_URL: 'Redis for the bus, adapter, presence and rate limits. Unset: embedded in-memory mode.',
   REDIS_PREFIX: 'Prefix of every Redis key, stream and channel (default `sb:`), so clusters can share one Redis.',
   DATABASE_URL: 'Postgres connection string. Unset in `npm start`: embedded Postgres under `./.data/`.',
-  JWT_SECRET: 'HS256 secret for client tokens. Required by each cluster service process; `npm start`, `npm run cluster` and `npm run token` fall back to a public dev secret with a warning.',
+  JWT_SECRET:
+    'HS256 secret for client tokens. Required by each cluster service process; `npm start`, `npm run cluster` and `npm run token` fall back to a public dev secret with a warning.',
   JWT_PUBLIC_KEY: 'PEM public key: verify RS256 tokens instead of HS256.',
-  API_KEY: 'Key backends will send as `X-Api-Key` to `POST /api/publish` (notification service; not built yet, see README "Status").',
-  CORS_ORIGINS: 'Comma-separated browser origins allowed to connect (`*` for any). Default: `*` in `npm start`; in cluster mode only same-origin pages and clients that send no Origin (mobile, servers).',
+  API_KEY:
+    'Key backends will send as `X-Api-Key` to `POST /api/publish` (notification service; not built yet, see README "Status").',
+  CORS_ORIGINS:
+    'Comma-separated browser origins allowed to connect (`*` for any). Default: `*` in `npm start`; in cluster mode only same-origin pages and clients that send no Origin (mobile, servers).',
   MAX_HTTP_BUFFER_SIZE: 'Largest Socket.IO message in bytes (default 1000000).',
   RATE_LIMIT_WRITE: 'Writes (send, create, join…) per user per 10 s (default 100).',
   RATE_LIMIT_READ: 'Reads (history, participants, presence get…) per user per 10 s (default 200).',
-  RATE_LIMIT_SIGNAL: 'Signals (location, call signalling) per user per 10 s (default 300); typing events have a budget of their own of the same size.',
+  RATE_LIMIT_SIGNAL:
+    'Signals (location, call signalling) per user per 10 s (default 300); typing events have a budget of their own of the same size.',
   BUS_TIMEOUT_MS: 'Deadline of a request forwarded over the bus before `UNAVAILABLE` (default 5000).',
   SHUTDOWN_GRACE_MS: 'How long a gateway spends closing sockets in waves on shutdown (default 3000).',
   GATEWAY_ID: 'Name of a gateway replica, sent as `serverId` (default: hostname-pid).',
   GATEWAYS: 'Number of gateway processes `npm run cluster` starts (default 2).',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent (default info).',
-  LOG_FORMAT: '`json` or `pretty` (default: `pretty` when output is a terminal, else `json`; `npm run cluster` passes its own choice to its processes).',
+  LOG_FORMAT:
+    '`json` or `pretty` (default: `pretty` when output is a terminal, else `json`; `npm run cluster` passes its own choice to its processes).',
   ROOM_ARCHIVE_AFTER_MS: 'Inactive rooms with nobody online are archived after this long (default 3600000).',
   PRESENCE_AWAY_AFTER_MS: 'Idle time before a user is set `away` automatically (default 300000).',
-  PRESENCE_OFFLINE_AFTER_MS: 'Bound for a crashed gateway\'s users to go offline (default 30000).',
+  PRESENCE_OFFLINE_AFTER_MS: "Bound for a crashed gateway's users to go offline (default 30000).",
   LOCATION_RETENTION_DAYS: 'Days of location history kept (default 7).',
   LOCATION_RATE_INTERVAL_MS: 'Location uploads per user: one token every this many ms (default 500).',
   LOCATION_RATE_BURST: 'Location uploads per user allowed in a burst (default 5).',
   DATA_DIR: 'Embedded Postgres data directory (default `./.data`).',
   EMBEDDED_PG_PORT: 'Preferred port of the embedded Postgres (default 54329; a free one if taken).',
-  CLUSTER_NODE_ARGS: 'Extra Node.js flags `npm run cluster` passes to every process it starts (e.g. `--max-old-space-size=512 --cpu-prof`).',
-  CLUSTER_STATE_DIR: '`npm run cluster` writes `pids.json` (its processes, pids and ports) here (default `./.cluster`).',
+  CLUSTER_NODE_ARGS:
+    'Extra Node.js flags `npm run cluster` passes to every process it starts (e.g. `--max-old-space-size=512 --cpu-prof`).',
+  CLUSTER_STATE_DIR:
+    '`npm run cluster` writes `pids.json` (its processes, pids and ports) here (default `./.cluster`).',
 };
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
@@ -47,7 +54,10 @@ export function postgresUrl(base: z.ZodString = z.string()): z.ZodString {
 export const BaseConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.string().url().optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_\-.{}]*$/, 'letters, digits and : _ - . { } only').default('sb:'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_\-.{}]*$/, 'letters, digits and : _ - . { } only')
+    .default('sb:'),
   DATABASE_URL: postgresUrl().optional(),
   JWT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
   JWT_PUBLIC_KEY: z.string().optional(),

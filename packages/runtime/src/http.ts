@@ -1,7 +1,7 @@
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTP_STATUS, type Principal } from '@switchboard/protocol';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { AppError, isAppError, toAckFailure } from './app-error.ts';
 import { bearerToken, type TokenVerifier } from './auth.ts';
 import type { Logger } from './logger.ts';
@@ -20,7 +20,13 @@ export interface HttpAppOptions {
 }
 
 /** Express app with the operations endpoints every service serves and JSON error handling. */
-export function createHttpApp({ log, metrics, checks = {}, isAccepting = () => true, bodyLimit = '256kb' }: HttpAppOptions): Express {
+export function createHttpApp({
+  log,
+  metrics,
+  checks = {},
+  isAccepting = () => true,
+  bodyLimit = '256kb',
+}: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -121,7 +127,10 @@ export async function listen(server: http.Server, port: number, host: string): P
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

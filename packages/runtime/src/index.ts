@@ -6,5 +6,5 @@ export * from './http.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';
-export * from './validate.ts';
 export * from './request-context.ts';
+export * from './validate.ts';

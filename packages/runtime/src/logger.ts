@@ -1,12 +1,29 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
 /** Paths redacted from every log line: tokens and secrets never reach the logs. */
 export const REDACT_PATHS = [
-  'token', '*.token', 'auth.token', '*.auth.token', 'authorization', '*.authorization', 'headers.authorization',
-  'req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'secret', '*.secret',
-  'jwtSecret', '*.jwtSecret', 'config.jwtSecret', 'apiKey', '*.apiKey', 'databaseUrl', '*.databaseUrl',
+  'token',
+  '*.token',
+  'auth.token',
+  '*.auth.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'jwtSecret',
+  '*.jwtSecret',
+  'config.jwtSecret',
+  'apiKey',
+  '*.apiKey',
+  'databaseUrl',
+  '*.databaseUrl',
 ];
 
 export interface LoggerConfig {
@@ -25,7 +42,19 @@ export function createLogger({ service, level = 'info', format = defaultFormat()
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (format === 'pretty') {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l', messageFormat: '{service}: {msg}' } } });
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: {
+          colorize: true,
+          singleLine: true,
+          ignore: 'pid,hostname,service',
+          translateTime: 'HH:MM:ss.l',
+          messageFormat: '{service}: {msg}',
+        },
+      },
+    });
   }
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }

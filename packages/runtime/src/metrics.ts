@@ -12,16 +12,67 @@ export function createMetrics(service: string) {
   const ms = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map((v) => v / 1000);
   return {
     registry,
-    connections: new client.Gauge({ name: 'switchboard_connections', help: 'Open client sockets', registers: [registry] }),
-    eventsIn: new client.Counter({ name: 'switchboard_events_in_total', help: 'Client events received', labelNames: ['event'], registers: [registry] }),
-    eventsOut: new client.Counter({ name: 'switchboard_events_out_total', help: 'Events sent to clients: per socket at gateways, per broadcast at services', labelNames: ['event'], registers: [registry] }),
-    ackLatency: new client.Histogram({ name: 'switchboard_ack_seconds', help: 'Time from request to ack', labelNames: ['event'], buckets: ms, registers: [registry] }),
-    errors: new client.Counter({ name: 'switchboard_errors_total', help: 'Errors answered, by code', labelNames: ['code'], registers: [registry] }),
-    busLatency: new client.Histogram({ name: 'switchboard_bus_request_seconds', help: 'Bus request round trip', labelNames: ['service', 'command'], buckets: ms, registers: [registry] }),
-    busHandled: new client.Counter({ name: 'switchboard_bus_handled_total', help: 'Bus commands handled', labelNames: ['command', 'outcome'], registers: [registry] }),
-    busQueueDepth: new client.Gauge({ name: 'switchboard_bus_queue_depth', help: 'Commands waiting in the bus stream', labelNames: ['stream'], registers: [registry] }),
-    dbLatency: new client.Histogram({ name: 'switchboard_db_query_seconds', help: 'Database operation latency', labelNames: ['operation'], buckets: ms, registers: [registry] }),
-    messagesPersisted: new client.Counter({ name: 'switchboard_messages_persisted_total', help: 'Messages committed', registers: [registry] }),
+    connections: new client.Gauge({
+      name: 'switchboard_connections',
+      help: 'Open client sockets',
+      registers: [registry],
+    }),
+    eventsIn: new client.Counter({
+      name: 'switchboard_events_in_total',
+      help: 'Client events received',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    eventsOut: new client.Counter({
+      name: 'switchboard_events_out_total',
+      help: 'Events sent to clients: per socket at gateways, per broadcast at services',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    ackLatency: new client.Histogram({
+      name: 'switchboard_ack_seconds',
+      help: 'Time from request to ack',
+      labelNames: ['event'],
+      buckets: ms,
+      registers: [registry],
+    }),
+    errors: new client.Counter({
+      name: 'switchboard_errors_total',
+      help: 'Errors answered, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    busLatency: new client.Histogram({
+      name: 'switchboard_bus_request_seconds',
+      help: 'Bus request round trip',
+      labelNames: ['service', 'command'],
+      buckets: ms,
+      registers: [registry],
+    }),
+    busHandled: new client.Counter({
+      name: 'switchboard_bus_handled_total',
+      help: 'Bus commands handled',
+      labelNames: ['command', 'outcome'],
+      registers: [registry],
+    }),
+    busQueueDepth: new client.Gauge({
+      name: 'switchboard_bus_queue_depth',
+      help: 'Commands waiting in the bus stream',
+      labelNames: ['stream'],
+      registers: [registry],
+    }),
+    dbLatency: new client.Histogram({
+      name: 'switchboard_db_query_seconds',
+      help: 'Database operation latency',
+      labelNames: ['operation'],
+      buckets: ms,
+      registers: [registry],
+    }),
+    messagesPersisted: new client.Counter({
+      name: 'switchboard_messages_persisted_total',
+      help: 'Messages committed',
+      registers: [registry],
+    }),
   };
 }
 

@@ -5,7 +5,12 @@ export { Redis } from 'ioredis';
 
 /** A connection that logs its state changes once instead of throwing unhandled errors. */
 export function createRedis(url: string, log: Logger, name: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { connectionName: name, maxRetriesPerRequest: null, enableAutoPipelining: true, ...options });
+  const redis = new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: true,
+    ...options,
+  });
   let down = false;
   redis.on('error', (error: Error) => {
     if (!down) log.warn({ err: error.message, connection: name }, 'redis connection error');

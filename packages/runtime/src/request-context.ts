@@ -2,7 +2,10 @@ import crypto from 'node:crypto';
 import type { Principal, RequestContext } from '@switchboard/protocol';
 
 /** The bus context of a user's request, each with a fresh request id to follow it through the logs. */
-export function requestContext(principal: Principal, origin: { socketId?: string; gatewayId?: string } = {}): RequestContext {
+export function requestContext(
+  principal: Principal,
+  origin: { socketId?: string; gatewayId?: string } = {},
+): RequestContext {
   return { ...principal, requestId: crypto.randomUUID(), ...origin };
 }
 

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { parsePayload } from '@switchboard/protocol';
+import type { z } from 'zod';
 import { AppError } from './app-error.ts';
 
 /**

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
+import { createDb, type Db, migrateDeploy } from '@switchboard/db';
 import pg from 'pg';
-import { createDb, migrateDeploy, type Db } from '@switchboard/db';
 
 /** Admin connection for creating per-test databases (the machine's Postgres, trust auth). */
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -1,8 +1,16 @@
 import type { ServerToClientEvents } from '@switchboard/protocol';
-import type { BroadcastTarget, Broadcaster } from '@switchboard/runtime';
+import type { Broadcaster, BroadcastTarget } from '@switchboard/runtime';
 
-export interface RecordedEmit { targets: string[]; event: keyof ServerToClientEvents; data: unknown }
-export interface RecordedMove { op: 'join' | 'leave' | 'disconnect'; from: string[]; rooms: string[] }
+export interface RecordedEmit {
+  targets: string[];
+  event: keyof ServerToClientEvents;
+  data: unknown;
+}
+export interface RecordedMove {
+  op: 'join' | 'leave' | 'disconnect';
+  from: string[];
+  rooms: string[];
+}
 
 /**
  * Test double of the runtime Broadcaster, shared by the services' tests: records every emit
@@ -32,7 +40,9 @@ export class RecordingBroadcaster implements Broadcaster {
 
   /** Payloads of `event` emitted to a target that includes `room`. */
   sentTo<E extends keyof ServerToClientEvents>(room: string, event: E): Parameters<ServerToClientEvents[E]>[0][] {
-    return this.emits.filter((e) => e.event === event && e.targets.includes(room)).map((e) => e.data as Parameters<ServerToClientEvents[E]>[0]);
+    return this.emits
+      .filter((e) => e.event === event && e.targets.includes(room))
+      .map((e) => e.data as Parameters<ServerToClientEvents[E]>[0]);
   }
 
   /** Every emit of `event`, wherever it went, oldest first. */

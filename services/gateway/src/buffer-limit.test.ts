@@ -7,7 +7,12 @@ describe('maxHttpBufferSize', () => {
   before(async () => {
     gw = await startTestGateway({
       env: { MAX_HTTP_BUFFER_SIZE: '4096' },
-      handlers: { messaging: { 'session:open': async () => ({ rooms: [] }), 'message:send': async () => ({ message: { id: 'm' } }) } },
+      handlers: {
+        messaging: {
+          'session:open': async () => ({ rooms: [] }),
+          'message:send': async () => ({ message: { id: 'm' } }),
+        },
+      },
     });
   });
   after(() => gw.close());
@@ -18,7 +23,9 @@ describe('maxHttpBufferSize', () => {
       const sender = gw.client(gw.token('sender'), { transports: [transport] });
       await Promise.all([once(bystander, 'connected'), once(sender, 'connected')]);
       const dropped = new Promise<string>((resolve) => sender.once('disconnect', resolve));
-      sender.emit('message:send', { roomId: 'r1', content: 'x'.repeat(8000) }, () => assert.fail('an oversized message must not be answered'));
+      sender.emit('message:send', { roomId: 'r1', content: 'x'.repeat(8000) }, () =>
+        assert.fail('an oversized message must not be answered'),
+      );
       assert.match(await dropped, /transport (close|error)/);
       assert.equal((await request(bystander, 'message:send', { roomId: 'r1', content: 'still served' })).success, true);
       const next = gw.client(gw.token('next'), { transports: [transport] });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { MemoryBus } from '@switchboard/bus';
-import { socketRooms, type Message } from '@switchboard/protocol';
-import { createRedisBroadcaster, socketIoKey, type Broadcaster } from '@switchboard/runtime';
+import { type Message, socketRooms } from '@switchboard/protocol';
+import { type Broadcaster, createRedisBroadcaster, socketIoKey } from '@switchboard/runtime';
 import { flushPrefix, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
 import type { Redis } from 'ioredis';
 import { once, startTestGateway, type TestClient, type TestGateway } from './test-harness.ts';
@@ -46,7 +46,14 @@ describe('two gateways on one Redis adapter', () => {
   });
 
   test('an emit through the redis-emitter reaches members on both gateways', async () => {
-    const message = { id: 'm1', roomId: 'r1', seq: 1, senderId: 'alice', content: 'hello', createdAt: new Date().toISOString() } satisfies Message;
+    const message = {
+      id: 'm1',
+      roomId: 'r1',
+      seq: 1,
+      senderId: 'alice',
+      content: 'hello',
+      createdAt: new Date().toISOString(),
+    } satisfies Message;
     const received = Promise.all([once(alice, 'message:new'), once(bob, 'message:new')]);
     broadcaster.to(socketRooms.room('r1')).emit('message:new', message);
     assert.deepEqual(await received, [message, message]);
@@ -54,7 +61,9 @@ describe('two gateways on one Redis adapter', () => {
 
   test('socketsJoin through the emitter moves a socket on the other gateway into a room', async () => {
     broadcaster.in(socketRooms.user('bob')).socketsJoin(socketRooms.room('r9'));
-    await waitFor(() => b.gateway.io.of('/').sockets.get(bob.id!)?.rooms.has(socketRooms.room('r9')), { what: 'bob to join r9' });
+    await waitFor(() => b.gateway.io.of('/').sockets.get(bob.id!)?.rooms.has(socketRooms.room('r9')), {
+      what: 'bob to join r9',
+    });
     assert.equal(a.gateway.io.of('/').sockets.get(alice.id!)?.rooms.has(socketRooms.room('r9')), false);
   });
 

@@ -1,12 +1,12 @@
-import { INTERNAL_COMMANDS, isClientSignalName, isRequestName } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
+import { INTERNAL_COMMANDS, isClientSignalName, isRequestName } from '@switchboard/protocol';
 import type { Logger, Metrics } from '@switchboard/runtime';
+import { requestContext } from '@switchboard/runtime';
 import type { ActivityThrottle } from './heartbeat.ts';
 import type { AckCallback, RequestForwarder } from './requests.ts';
 import { closeSession, openSession } from './session.ts';
-import type { Typing } from './typing.ts';
 import type { GatewaySocket } from './types.ts';
-import { requestContext } from '@switchboard/runtime';
+import type { Typing } from './typing.ts';
 
 export interface ConnectionDeps {
   bus: Bus;
@@ -44,14 +44,23 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
       const known = isRequestName(event) || isClientSignalName(event);
       metrics.eventsIn.inc({ event: known ? event : 'unknown' });
       if (activity.due(socket.id)) {
-        bus.send('presence', INTERNAL_COMMANDS.presenceActivity, {}, requestContext(principal, { socketId: socket.id, gatewayId })).catch((error: unknown) => {
-          log.warn({ err: error }, 'activity not sent');
-        });
+        bus
+          .send(
+            'presence',
+            INTERNAL_COMMANDS.presenceActivity,
+            {},
+            requestContext(principal, { socketId: socket.id, gatewayId }),
+          )
+          .catch((error: unknown) => {
+            log.warn({ err: error }, 'activity not sent');
+          });
       }
       const { payload, ack } = splitArgs(args);
       if (isRequestName(event)) return void forward(socket, event, payload, ack);
       if (isClientSignalName(event)) {
-        return void typing.signal(socket, event, payload).catch((error: unknown) => log.warn({ err: error }, 'typing failed'));
+        return void typing
+          .signal(socket, event, payload)
+          .catch((error: unknown) => log.warn({ err: error }, 'typing failed'));
       }
       log.debug({ event: event.slice(0, 64) }, 'unknown client event');
       // The ack contract says a request is always answered, even one we do not know.

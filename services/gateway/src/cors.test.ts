@@ -41,8 +41,7 @@ describe('CORS at the gateway', () => {
   });
   after(() => gw.close());
 
-  const handshake = (origin: string) =>
-    fetch(`${gw.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+  const handshake = (origin: string) => fetch(`${gw.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
 
   test('an allowed origin gets a session and the CORS header', async () => {
     const res = await handshake('https://app.example.com');

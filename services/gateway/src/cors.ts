@@ -4,7 +4,10 @@ import type { IncomingMessage } from 'node:http';
 export type OriginPolicy = { kind: 'any' } | { kind: 'list'; origins: Set<string> } | { kind: 'same-origin' };
 
 export function parseOriginPolicy(value: string | undefined): OriginPolicy {
-  const entries = (value ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const entries = (value ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   if (entries.includes('*')) return { kind: 'any' };
   if (entries.length === 0) return { kind: 'same-origin' };
   return { kind: 'list', origins: new Set(entries) };

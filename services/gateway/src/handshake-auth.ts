@@ -7,7 +7,8 @@ const KNOWN_MESSAGES = new Set<string>(Object.values(AUTH_ERRORS));
 /** The token a client presented: `auth.token`, else `?token=`, else `Authorization: Bearer`. */
 export function tokenFromHandshake(handshake: GatewaySocket['handshake']): unknown {
   const auth: unknown = handshake.auth;
-  if (auth && typeof auth === 'object' && 'token' in auth && auth.token !== undefined && auth.token !== '') return auth.token;
+  if (auth && typeof auth === 'object' && 'token' in auth && auth.token !== undefined && auth.token !== '')
+    return auth.token;
   const query = handshake.query.token;
   if (typeof query === 'string' && query !== '') return query;
   const header = handshake.headers.authorization;

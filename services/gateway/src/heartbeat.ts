@@ -1,8 +1,8 @@
-import { INTERNAL_COMMANDS, type GatewayHeartbeatPayload } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
+import { type GatewayHeartbeatPayload, INTERNAL_COMMANDS } from '@switchboard/protocol';
 import type { Logger } from '@switchboard/runtime';
-import type { GatewayServer } from './types.ts';
 import { systemContext } from '@switchboard/runtime';
+import type { GatewayServer } from './types.ts';
 
 /** Presence expires a gateway's sockets when heartbeats stop; beat often enough to stay well inside. */
 export function heartbeatIntervalMs(presenceOfflineAfterMs: number): number {
@@ -28,9 +28,11 @@ export function startHeartbeat({ io, bus, log, gatewayId, intervalMs }: Heartbea
       intervalMs,
       sockets: local.map((socket) => ({ socketId: socket.id, userId: socket.data.principal.userId })),
     };
-    bus.send('presence', INTERNAL_COMMANDS.gatewayHeartbeat, payload, systemContext('gateway', { gatewayId })).catch((error: unknown) => {
-      log.warn({ err: error }, 'heartbeat not sent');
-    });
+    bus
+      .send('presence', INTERNAL_COMMANDS.gatewayHeartbeat, payload, systemContext('gateway', { gatewayId }))
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'heartbeat not sent');
+      });
   };
   beat();
   const timer = setInterval(beat, intervalMs);

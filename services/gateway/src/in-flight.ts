@@ -22,7 +22,10 @@ export class InFlight {
 
   /** Resolves when the socket's requests (or, without a socket id, all requests) settled, or after `timeoutMs`. */
   async settle(timeoutMs: number, socketId?: string): Promise<void> {
-    const pending = socketId === undefined ? [...this.bySocket.values()].flatMap((set) => [...set]) : [...(this.bySocket.get(socketId) ?? [])];
+    const pending =
+      socketId === undefined
+        ? [...this.bySocket.values()].flatMap((set) => [...set])
+        : [...(this.bySocket.get(socketId) ?? [])];
     if (pending.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));

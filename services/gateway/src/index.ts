@@ -10,8 +10,8 @@ import type { RateLimiter } from './rate-limit.ts';
 import { createRequestForwarder } from './requests.ts';
 import { serverOptions } from './server-options.ts';
 import { drainSockets } from './shutdown.ts';
-import { createTyping } from './typing.ts';
 import type { GatewayServer } from './types.ts';
+import { createTyping } from './typing.ts';
 
 export { ioBroadcaster } from './broadcaster.ts';
 export { createMemoryRateLimiter, RATE_WINDOW_MS, type RateLimiter } from './rate-limit.ts';
@@ -60,15 +60,37 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const forward = createRequestForwarder({ config, bus, log, metrics, rateLimiter, gatewayId, inFlight });
   const typing = createTyping({ log, rateLimiter, limit: config.RATE_LIMIT_SIGNAL, autoStopMs: deps.typingAutoStopMs });
   io.on('connection', (socket) => {
-    handleConnection(socket, { bus, log, metrics, gatewayId, timeoutMs: config.BUS_TIMEOUT_MS, forward, typing, activity });
+    handleConnection(socket, {
+      bus,
+      log,
+      metrics,
+      gatewayId,
+      timeoutMs: config.BUS_TIMEOUT_MS,
+      forward,
+      typing,
+      activity,
+    });
   });
-  const stopHeartbeat = startHeartbeat({ io, bus, log, gatewayId, intervalMs: heartbeatIntervalMs(config.PRESENCE_OFFLINE_AFTER_MS) });
+  const stopHeartbeat = startHeartbeat({
+    io,
+    bus,
+    log,
+    gatewayId,
+    intervalMs: heartbeatIntervalMs(config.PRESENCE_OFFLINE_AFTER_MS),
+  });
   log.info({ path: '/socket.io/', clustered: Boolean(adapter) }, 'gateway started');
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     accepting = false;
-    await drainSockets({ io, log, gatewayId, graceMs: config.SHUTDOWN_GRACE_MS, inFlight, inFlightTimeoutMs: config.BUS_TIMEOUT_MS + IN_FLIGHT_SLACK_MS });
+    await drainSockets({
+      io,
+      log,
+      gatewayId,
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      inFlight,
+      inFlightTimeoutMs: config.BUS_TIMEOUT_MS + IN_FLIGHT_SLACK_MS,
+    });
     stopHeartbeat();
     typing.close();
     // Not io.close(): it would also close the caller's httpServer, which still serves /healthz.

@@ -1,18 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once as onceEvent } from 'node:events';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { signToken } from '@switchboard/runtime';
-import { flushPrefix, testPrefix, testRedis, TEST_REDIS_URL, TSX_ARGS, waitFor } from '@switchboard/testkit';
+import { flushPrefix, TEST_REDIS_URL, TSX_ARGS, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
 import { io as connectClient } from 'socket.io-client';
 import { once, TEST_SECRET, type TestClient } from './test-harness.ts';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
-function startMain(env: Record<string, string>): { child: ChildProcess; lines: Record<string, unknown>[]; stderr: () => string } {
-  const child = spawn(process.execPath, [...TSX_ARGS, MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startMain(env: Record<string, string>): {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  stderr: () => string;
+} {
+  const child = spawn(process.execPath, [...TSX_ARGS, MAIN], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   let buffered = '';
@@ -51,7 +58,10 @@ describe('gateway process (cluster entry)', () => {
       BUS_TIMEOUT_MS: '300',
       SHUTDOWN_GRACE_MS: '100',
     });
-    const listening = await waitFor(() => proc.lines.find((l) => l.msg === 'listening'), { timeoutMs: 15_000, what: `the gateway to listen (${proc.stderr()})` });
+    const listening = await waitFor(() => proc.lines.find((l) => l.msg === 'listening'), {
+      timeoutMs: 15_000,
+      what: `the gateway to listen (${proc.stderr()})`,
+    });
     url = `http://127.0.0.1:${String(listening.port)}`;
   });
   after(async () => {
@@ -71,7 +81,11 @@ describe('gateway process (cluster entry)', () => {
   });
 
   test('accepts an authenticated client and names itself by GATEWAY_ID', async () => {
-    client = connectClient(url, { auth: { token: signToken(TEST_SECRET, 'alice') }, reconnection: false, forceNew: true });
+    client = connectClient(url, {
+      auth: { token: signToken(TEST_SECRET, 'alice') },
+      reconnection: false,
+      forceNew: true,
+    });
     const connected = await once(client, 'connected');
     assert.equal(connected.serverId, 'gw-main-test');
     assert.deepEqual(connected.rooms, [], 'no messaging service runs here');

@@ -4,11 +4,19 @@ import http from 'node:http';
 import os from 'node:os';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { RedisBus } from '@switchboard/bus';
-import { ClusterConfigSchema, loadConfigOrExit, onShutdown, type ClusterConfig } from '@switchboard/host';
+import { type ClusterConfig, ClusterConfigSchema, loadConfigOrExit, onShutdown } from '@switchboard/host';
 import {
-  createHttpApp, createLogger, createMetrics, createRedis, createTokenVerifier, finishHttpApp, listen, socketIoKey, type Logger,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  createRedis,
+  createTokenVerifier,
+  finishHttpApp,
+  type Logger,
+  listen,
+  socketIoKey,
 } from '@switchboard/runtime';
-import { createRedisRateLimiter, createStatsRouter, startGateway, type RunningGateway } from './index.ts';
+import { createRedisRateLimiter, createStatsRouter, type RunningGateway, startGateway } from './index.ts';
 
 async function run(config: ClusterConfig, gatewayId: string, baseLog: Logger): Promise<void> {
   const log = baseLog.child({ gatewayId });
@@ -18,7 +26,13 @@ async function run(config: ClusterConfig, gatewayId: string, baseLog: Logger): P
   const adapterPub = createRedis(config.REDIS_URL, log, 'gateway:adapter-pub');
   const adapterSub = createRedis(config.REDIS_URL, log, 'gateway:adapter-sub');
   const bus = new RedisBus({
-    redis, subscriber: busSubscriber, prefix: config.REDIS_PREFIX, consumer: `gateway-${gatewayId}`, log, metrics, timeoutMs: config.BUS_TIMEOUT_MS,
+    redis,
+    subscriber: busSubscriber,
+    prefix: config.REDIS_PREFIX,
+    consumer: `gateway-${gatewayId}`,
+    log,
+    metrics,
+    timeoutMs: config.BUS_TIMEOUT_MS,
   });
 
   // The express app must be the request listener before Socket.IO attaches (it keeps /socket.io/).

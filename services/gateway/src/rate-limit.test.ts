@@ -86,7 +86,8 @@ describe('rate limits at the gateway', () => {
     const alice = gw.client(gw.token('alice'));
     const bob = gw.client(gw.token('bob'));
     await Promise.all([once(alice, 'connected'), once(bob, 'connected')]);
-    for (let i = 0; i < 3; i++) assert.equal((await request(alice, 'message:send', { roomId: 'r', content: `m${i}` })).success, true);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await request(alice, 'message:send', { roomId: 'r', content: `m${i}` })).success, true);
     assert.deepEqual(await request(alice, 'message:send', { roomId: 'r', content: 'one too many' }), {
       success: false,
       code: 'RATE_LIMITED',

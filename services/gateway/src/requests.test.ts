@@ -50,7 +50,11 @@ describe('request forwarding', () => {
   test('payloads that are not objects are refused with INVALID_PAYLOAD', async () => {
     for (const payload of [null, 'text', 42, ['roomId', 'r1'], true]) {
       const ack = await request(client, 'message:send', payload);
-      assert.deepEqual(ack, { success: false, code: 'INVALID_PAYLOAD', error: 'Payload must be an object' }, `payload ${JSON.stringify(payload)}`);
+      assert.deepEqual(
+        ack,
+        { success: false, code: 'INVALID_PAYLOAD', error: 'Payload must be an object' },
+        `payload ${JSON.stringify(payload)}`,
+      );
     }
   });
 
@@ -67,16 +71,32 @@ describe('request forwarding', () => {
   });
 
   test('missing or blank content is "Message content is required"', async () => {
-    assert.deepEqual(await request(client, 'message:send', { roomId: 'r1' }), { success: false, code: 'INVALID_PAYLOAD', error: 'Message content is required' });
-    assert.deepEqual(await request(client, 'message:send', { roomId: 'r1', content: '   ' }), { success: false, code: 'INVALID_PAYLOAD', error: 'Message content is required' });
+    assert.deepEqual(await request(client, 'message:send', { roomId: 'r1' }), {
+      success: false,
+      code: 'INVALID_PAYLOAD',
+      error: 'Message content is required',
+    });
+    assert.deepEqual(await request(client, 'message:send', { roomId: 'r1', content: '   ' }), {
+      success: false,
+      code: 'INVALID_PAYLOAD',
+      error: 'Message content is required',
+    });
   });
 
   test('an AppError from the service reaches the client unchanged', async () => {
-    assert.deepEqual(await request(client, 'room:join', { roomId: 'r1' }), { success: false, code: 'FORBIDDEN', error: 'Access denied to this room' });
+    assert.deepEqual(await request(client, 'room:join', { roomId: 'r1' }), {
+      success: false,
+      code: 'FORBIDDEN',
+      error: 'Access denied to this room',
+    });
   });
 
   test('an unexpected service error is INTERNAL without details', async () => {
-    assert.deepEqual(await request(client, 'room:participants', { roomId: 'r1' }), { success: false, code: 'INTERNAL', error: 'Internal server error' });
+    assert.deepEqual(await request(client, 'room:participants', { roomId: 'r1' }), {
+      success: false,
+      code: 'INTERNAL',
+      error: 'Internal server error',
+    });
   });
 
   test('a service that never answers yields UNAVAILABLE after the deadline', async () => {
@@ -93,12 +113,19 @@ describe('request forwarding', () => {
   test('a request without an ack is still processed', async () => {
     const before = calls.length;
     client.emit('message:send', { roomId: 'r1', content: 'no ack' }, undefined as never);
-    (client.emit as (event: string, payload: unknown) => void)('message:send', { roomId: 'r1', content: 'no ack either' });
+    (client.emit as (event: string, payload: unknown) => void)('message:send', {
+      roomId: 'r1',
+      content: 'no ack either',
+    });
     await waitFor(() => calls.length === before + 2, { what: 'both messages to reach the handler' });
   });
 
   test('an unknown event is answered INVALID_PAYLOAD when it has an ack, and ignored otherwise', async () => {
-    assert.deepEqual(await request(client, 'nope:nothing', {}), { success: false, code: 'INVALID_PAYLOAD', error: 'Unknown event' });
+    assert.deepEqual(await request(client, 'nope:nothing', {}), {
+      success: false,
+      code: 'INVALID_PAYLOAD',
+      error: 'Unknown event',
+    });
     (client.emit as (event: string, payload: unknown) => void)('nope:nothing', { x: 1 });
     assert.equal((await request(client, 'message:send', { roomId: 'r1', content: 'still here' })).success, true);
   });
@@ -149,7 +176,9 @@ describe('request forwarding', () => {
     const depth = 100_000;
     const packet = `2["message:send",${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}]`;
     attacker.io.engine.write(packet);
-    await request(client, 'message:send', { roomId: 'r1', content: 'bystander' }).then((ack) => assert.equal(ack.success, true));
+    await request(client, 'message:send', { roomId: 'r1', content: 'bystander' }).then((ack) =>
+      assert.equal(ack.success, true),
+    );
     const fresh = gw.client(gw.token('newcomer'));
     await once(fresh, 'connected');
     assert.equal((await request(fresh, 'message:send', { roomId: 'r1', content: 'hello' })).success, true);

@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import { parsePayload, REQUESTS, type AckFailure, type RequestName } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
-import { AppError, isAppError, toAckFailure, type BaseEnv, type Logger, type Metrics, requestContext } from '@switchboard/runtime';
+import { type AckFailure, parsePayload, REQUESTS, type RequestName } from '@switchboard/protocol';
+import {
+  AppError,
+  type BaseEnv,
+  isAppError,
+  type Logger,
+  type Metrics,
+  requestContext,
+  toAckFailure,
+} from '@switchboard/runtime';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { GatewaySocket } from './types.ts';
@@ -54,10 +62,19 @@ function withGuard<T>(work: Promise<T>, ms: number, service: string): Promise<T>
  * service over the bus; always answers the ack (when there is one) and never throws.
  */
 export function createRequestForwarder({ config, bus, log, metrics, rateLimiter, gatewayId, inFlight }: ForwarderDeps) {
-  const limits: Record<Bucket, number> = { write: config.RATE_LIMIT_WRITE, read: config.RATE_LIMIT_READ, signal: config.RATE_LIMIT_SIGNAL };
+  const limits: Record<Bucket, number> = {
+    write: config.RATE_LIMIT_WRITE,
+    read: config.RATE_LIMIT_READ,
+    signal: config.RATE_LIMIT_SIGNAL,
+  };
   const timeoutMs = config.BUS_TIMEOUT_MS;
 
-  return async function forward(socket: GatewaySocket, name: RequestName, payload: unknown, ack: AckCallback | undefined): Promise<void> {
+  return async function forward(
+    socket: GatewaySocket,
+    name: RequestName,
+    payload: unknown,
+    ack: AckCallback | undefined,
+  ): Promise<void> {
     const started = performance.now();
     const answer = (response: Record<string, unknown> | AckFailure) => {
       metrics.ackLatency.observe({ event: name }, (performance.now() - started) / 1000);

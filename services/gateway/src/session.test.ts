@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { INTERNAL_COMMANDS, socketRooms, type GatewayHeartbeatPayload, type RequestContext } from '@switchboard/protocol';
+import {
+  type GatewayHeartbeatPayload,
+  INTERNAL_COMMANDS,
+  type RequestContext,
+  socketRooms,
+} from '@switchboard/protocol';
 import { waitFor } from '@switchboard/testkit';
 import { once, startTestGateway, type TestGateway } from './test-harness.ts';
 
@@ -24,7 +29,10 @@ describe('sessions', () => {
       env: { PRESENCE_OFFLINE_AFTER_MS: '300' },
       handlers: {
         messaging: {
-          'session:open': async (_payload, ctx) => ({ rooms: ctx.userId === 'alice' ? ['r1', 'r2'] : [], unread: { r1: 3 } }),
+          'session:open': async (_payload, ctx) => ({
+            rooms: ctx.userId === 'alice' ? ['r1', 'r2'] : [],
+            unread: { r1: 3 },
+          }),
         },
         presence: {
           [INTERNAL_COMMANDS.sessionOpen]: record(INTERNAL_COMMANDS.sessionOpen),
@@ -40,9 +48,20 @@ describe('sessions', () => {
   test('connected carries user, socket, gateway, the rooms from session:open and unread counts', async () => {
     const client = gw.client(gw.token('alice'));
     const connected = await once(client, 'connected');
-    assert.deepEqual(connected, { userId: 'alice', socketId: client.id, serverId: 'gw-test', rooms: ['r1', 'r2'], unread: { r1: 3 } });
+    assert.deepEqual(connected, {
+      userId: 'alice',
+      socketId: client.id,
+      serverId: 'gw-test',
+      rooms: ['r1', 'r2'],
+      unread: { r1: 3 },
+    });
     const socket = gw.gateway.io.of('/').sockets.get(client.id!)!;
-    for (const room of [socketRooms.user('alice'), socketRooms.role('user'), socketRooms.room('r1'), socketRooms.room('r2')]) {
+    for (const room of [
+      socketRooms.user('alice'),
+      socketRooms.role('user'),
+      socketRooms.room('r1'),
+      socketRooms.room('r2'),
+    ]) {
       assert.ok(socket.rooms.has(room), `socket is in ${room}`);
     }
   });
@@ -51,10 +70,14 @@ describe('sessions', () => {
     const client = gw.client(gw.token('carol'));
     await once(client, 'connected');
     const socketId = client.id!;
-    const opened = await waitFor(() => presence.find((s) => s.command === INTERNAL_COMMANDS.sessionOpen && s.ctx.userId === 'carol'));
+    const opened = await waitFor(() =>
+      presence.find((s) => s.command === INTERNAL_COMMANDS.sessionOpen && s.ctx.userId === 'carol'),
+    );
     assert.deepEqual(opened.payload, { socketId, gatewayId: 'gw-test' });
     client.disconnect();
-    const closed = await waitFor(() => presence.find((s) => s.command === INTERNAL_COMMANDS.sessionClose && s.ctx.userId === 'carol'));
+    const closed = await waitFor(() =>
+      presence.find((s) => s.command === INTERNAL_COMMANDS.sessionClose && s.ctx.userId === 'carol'),
+    );
     assert.deepEqual(closed.payload, { socketId, gatewayId: 'gw-test' });
   });
 
@@ -62,7 +85,11 @@ describe('sessions', () => {
     const client = gw.client(gw.token('dave'));
     await once(client, 'connected');
     const beat = await waitFor(() =>
-      presence.find((s) => s.command === INTERNAL_COMMANDS.gatewayHeartbeat && (s.payload as GatewayHeartbeatPayload).socketIds.includes(client.id!)),
+      presence.find(
+        (s) =>
+          s.command === INTERNAL_COMMANDS.gatewayHeartbeat &&
+          (s.payload as GatewayHeartbeatPayload).socketIds.includes(client.id!),
+      ),
     );
     const payload = beat.payload as GatewayHeartbeatPayload;
     assert.equal(payload.gatewayId, 'gw-test');

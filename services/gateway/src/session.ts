@@ -1,9 +1,9 @@
-import { z } from 'zod';
-import { INTERNAL_COMMANDS, socketRooms, type SessionOpenPayload } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
+import { INTERNAL_COMMANDS, type SessionOpenPayload, socketRooms } from '@switchboard/protocol';
 import type { Logger } from '@switchboard/runtime';
-import type { GatewaySocket } from './types.ts';
 import { requestContext } from '@switchboard/runtime';
+import { z } from 'zod';
+import type { GatewaySocket } from './types.ts';
 
 /** What messaging answers to `session:open`: the rooms to put the socket in, and unread counts. */
 const SessionOpenReply = z.object({
@@ -23,7 +23,10 @@ export interface SessionDeps {
  * rooms it belongs in, join those and emit `connected`. Messaging being down degrades to
  * `rooms: []` (the client can still join rooms explicitly) rather than refusing the connection.
  */
-export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, timeoutMs }: SessionDeps): Promise<void> {
+export async function openSession(
+  socket: GatewaySocket,
+  { bus, log, gatewayId, timeoutMs }: SessionDeps,
+): Promise<void> {
   const { principal } = socket.data;
   socket.join([socketRooms.user(principal.userId), socketRooms.role(principal.role)]);
   const payload: SessionOpenPayload = { socketId: socket.id, gatewayId };
@@ -35,7 +38,9 @@ export async function openSession(socket: GatewaySocket, { bus, log, gatewayId, 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
   try {
-    const reply = SessionOpenReply.safeParse(await bus.request('messaging', INTERNAL_COMMANDS.sessionOpen, payload, ctx, { timeoutMs }));
+    const reply = SessionOpenReply.safeParse(
+      await bus.request('messaging', INTERNAL_COMMANDS.sessionOpen, payload, ctx, { timeoutMs }),
+    );
     if (reply.success) ({ rooms, unread } = reply.data);
     else log.warn({ issue: reply.error.issues[0]?.message }, 'session open reply malformed');
   } catch (error) {

@@ -40,7 +40,14 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
  * only once its forwarded requests are answered (bounded), so no ack of accepted work is lost.
  * The caller has already stopped accepting handshakes.
  */
-export async function drainSockets({ io, log, gatewayId, graceMs, inFlight, inFlightTimeoutMs }: DrainDeps): Promise<void> {
+export async function drainSockets({
+  io,
+  log,
+  gatewayId,
+  graceMs,
+  inFlight,
+  inFlightTimeoutMs,
+}: DrainDeps): Promise<void> {
   const sockets = [...io.of('/').sockets.values()];
   const waves = Math.max(1, Math.min(MAX_WAVES, sockets.length));
   const step = graceMs / waves;

@@ -1,13 +1,20 @@
 // Test support (not a test file): a real gateway on port 0 over a MemoryBus, and real clients.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryBus, type CommandHandlers } from '@switchboard/bus';
+import { type CommandHandlers, MemoryBus } from '@switchboard/bus';
 import type { ClientToServerEvents, RequestName, ServerToClientEvents } from '@switchboard/protocol';
-import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken, type BaseEnv, type Metrics } from '@switchboard/runtime';
+import {
+  BaseConfigSchema,
+  type BaseEnv,
+  createMetrics,
+  createTokenVerifier,
+  type Metrics,
+  signToken,
+} from '@switchboard/runtime';
 import { testLogger, waitFor } from '@switchboard/testkit';
 import type { ServerOptions } from 'socket.io';
-import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
-import { createMemoryRateLimiter, startGateway, type RateLimiter, type RunningGateway } from './index.ts';
+import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
+import { createMemoryRateLimiter, type RateLimiter, type RunningGateway, startGateway } from './index.ts';
 
 export const TEST_SECRET = 'gateway-test-secret';
 export type TestClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
@@ -69,14 +76,22 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     gateway,
     httpServer,
     client(token, clientOptions = {}) {
-      const socket: TestClient = connectClient(url, { auth: token === undefined ? {} : { token }, reconnection: false, forceNew: true, ...clientOptions });
+      const socket: TestClient = connectClient(url, {
+        auth: token === undefined ? {} : { token },
+        reconnection: false,
+        forceNew: true,
+        ...clientOptions,
+      });
       clients.push(socket);
       return socket;
     },
     token: (userId, tokenOptions) => signToken(TEST_SECRET, userId, tokenOptions),
     async close() {
       for (const socket of clients) socket.disconnect();
-      await waitFor(() => gateway.io.of('/').sockets.size === 0, { timeoutMs: 2000, what: 'clients to disconnect' }).catch(() => undefined);
+      await waitFor(() => gateway.io.of('/').sockets.size === 0, {
+        timeoutMs: 2000,
+        what: 'clients to disconnect',
+      }).catch(() => undefined);
       await gateway.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -87,7 +102,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
 }
 
 /** Resolves with the first payload of `event`, or rejects on connect_error. */
-export function once<E extends keyof ServerToClientEvents>(socket: TestClient, event: E): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+export function once<E extends keyof ServerToClientEvents>(
+  socket: TestClient,
+  event: E,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     socket.once(event as 'connected', resolve as never);
     socket.once('connect_error', reject);
@@ -103,8 +121,14 @@ export function connectError(socket: TestClient): Promise<string> {
 }
 
 /** Emit a request with any payload (hostile ones included) and resolve with the ack. */
-export function request(socket: TestClient, event: RequestName | (string & {}), ...args: unknown[]): Promise<Record<string, unknown>> {
+export function request(
+  socket: TestClient,
+  event: RequestName | (string & {}),
+  ...args: unknown[]
+): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
-    (socket.emit as (event: string, ...rest: unknown[]) => void)(event, ...args, (response: Record<string, unknown>) => resolve(response));
+    (socket.emit as (event: string, ...rest: unknown[]) => void)(event, ...args, (response: Record<string, unknown>) =>
+      resolve(response),
+    );
   });
 }

@@ -1,4 +1,4 @@
-import { CLIENT_SIGNALS, parsePayload, socketRooms, type ClientSignalName } from '@switchboard/protocol';
+import { CLIENT_SIGNALS, type ClientSignalName, parsePayload, socketRooms } from '@switchboard/protocol';
 import type { Logger } from '@switchboard/runtime';
 import type { RateLimiter } from './rate-limit.ts';
 import { withinLimit } from './requests.ts';
@@ -43,7 +43,10 @@ export function createTyping({ log, rateLimiter, limit, autoStopMs = TYPING_AUTO
     typing.set(socket.id, rooms);
     const previous = rooms.get(roomId);
     if (previous) clearTimeout(previous);
-    rooms.set(roomId, setTimeout(() => stop(socket, roomId), autoStopMs));
+    rooms.set(
+      roomId,
+      setTimeout(() => stop(socket, roomId), autoStopMs),
+    );
     relay(socket, TYPING_START, roomId);
   }
 
@@ -53,7 +56,8 @@ export function createTyping({ log, rateLimiter, limit, autoStopMs = TYPING_AUTO
       const parsed = parsePayload(CLIENT_SIGNALS[name], payload);
       if (!parsed.ok) return void log.debug({ event: name, error: parsed.error }, 'typing signal dropped: invalid');
       const { roomId } = parsed.data;
-      if (!socket.rooms.has(socketRooms.room(roomId))) return void log.debug({ event: name }, 'typing signal dropped: not in room');
+      if (!socket.rooms.has(socketRooms.room(roomId)))
+        return void log.debug({ event: name }, 'typing signal dropped: not in room');
       if (!(await withinLimit(rateLimiter, `${socket.data.principal.userId}:typing`, limit, log))) return;
       if (!socket.connected) return;
       if (name === TYPING_START) start(socket, roomId);

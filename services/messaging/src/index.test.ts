@@ -1,11 +1,19 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INTERNAL_COMMANDS, REQUESTS, type MessageSendResult, type RequestName, type RoomCreateResult } from '@switchboard/protocol';
-import { startHarness, type Harness } from './testing/harness.ts';
+import { after, before, describe, test } from 'node:test';
+import {
+  INTERNAL_COMMANDS,
+  type MessageSendResult,
+  REQUESTS,
+  type RequestName,
+  type RoomCreateResult,
+} from '@switchboard/protocol';
+import { type Harness, startHarness } from './testing/harness.ts';
 
 describe('messaging service', () => {
   let h: Harness;
-  before(async () => { h = await startHarness('msg_service'); });
+  before(async () => {
+    h = await startHarness('msg_service');
+  });
   after(() => h.close());
 
   test('answers every request the protocol assigns to messaging, and its internal commands', async () => {
@@ -20,15 +28,27 @@ describe('messaging service', () => {
 
   test("one sender's unawaited burst keeps its order in seq", async () => {
     const { room } = await h.ask<RoomCreateResult>('room:create', { type: 'group' }, h.user('alice'));
-    const sends = Array.from({ length: 50 }, (_, i) => h.ask<MessageSendResult>('message:send', { roomId: room.id, content: String(i) }, h.user('alice')));
+    const sends = Array.from({ length: 50 }, (_, i) =>
+      h.ask<MessageSendResult>('message:send', { roomId: room.id, content: String(i) }, h.user('alice')),
+    );
     const results = await Promise.all(sends);
-    assert.deepEqual(results.map((r) => r.message.seq), Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.deepEqual(
+      results.map((r) => r.message.seq),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
   });
 
   test('close() flushes sends already accepted before it returns', async () => {
     const other = await h.startAnother();
     const { room } = await h.ask<RoomCreateResult>('room:create', { type: 'group' }, h.user('alice'));
-    const sends = Array.from({ length: 30 }, (_, i) => other.bus.request<MessageSendResult>('messaging', 'message:send', { roomId: room.id, content: `late ${i}` }, h.user('alice')));
+    const sends = Array.from({ length: 30 }, (_, i) =>
+      other.bus.request<MessageSendResult>(
+        'messaging',
+        'message:send',
+        { roomId: room.id, content: `late ${i}` },
+        h.user('alice'),
+      ),
+    );
     await new Promise((r) => setImmediate(r)); // let the bus hand them to the handlers
     await other.service.close();
     assert.equal(await h.database.db.message.count({ where: { roomId: room.id } }), 30, 'stored when close() returns');

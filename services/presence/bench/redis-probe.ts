@@ -1,6 +1,6 @@
 // Measuring helpers for the churn benchmark: a private redis-server (so INFO counts only our
 // commands), a client that counts what it sends, and INFO deltas.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -20,7 +20,11 @@ async function freePort(): Promise<number> {
 /** A throwaway redis-server on a free port; the shared one has other clients polluting its stats. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   probe.on('error', () => {}); // refused until the server is up: expected while polling
@@ -53,7 +57,8 @@ export function countSent(redis: Redis): SentCounts {
   const original = redis.sendCommand.bind(redis);
   redis.sendCommand = ((command, stream) => {
     counts.commands.set(command.name, (counts.commands.get(command.name) ?? 0) + 1);
-    if (command.name === 'publish') for (const arg of command.args) counts.publishBytes += Buffer.byteLength(arg as string | Buffer);
+    if (command.name === 'publish')
+      for (const arg of command.args) counts.publishBytes += Buffer.byteLength(arg as string | Buffer);
     return original(command, stream);
   }) as Redis['sendCommand'];
   return counts;

@@ -1,5 +1,5 @@
-import { Router } from 'express';
 import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/host';
+import { Router } from 'express';
 import { createPresencePublisher } from './fanout/presence-publisher.ts';
 import { createRoomsOfUser } from './fanout/rooms-of-user.ts';
 import { createGeofenceEvaluator } from './geofences/evaluator.ts';

@@ -29,7 +29,12 @@ export interface OpenedSocket<S extends Socket = Socket> {
  * One client socket over WebSocket only (no polling upgrade), its own connection
  * (`forceNew`), no automatic reconnection: a failure must show up as a failure.
  */
-export function openSocket<S extends Socket = Socket>(url: string, token: string, localAddress: string, timeoutMs = 15_000): Promise<OpenedSocket<S>> {
+export function openSocket<S extends Socket = Socket>(
+  url: string,
+  token: string,
+  localAddress: string,
+  timeoutMs = 15_000,
+): Promise<OpenedSocket<S>> {
   const started = performance.now();
   // engine.io-client's types declare `agent` as string | boolean, but in Node its WebSocket
   // transport hands the option to `ws`, which takes an http.Agent (this is how localAddress applies).
@@ -52,7 +57,11 @@ export function openSocket<S extends Socket = Socket>(url: string, token: string
 }
 
 /** Run `task` for each index with at most `concurrency` in flight; collect results or errors. */
-export async function pooled<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<(T | Error)[]> {
+export async function pooled<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<(T | Error)[]> {
   const results: (T | Error)[] = new Array(count);
   let next = 0;
   const worker = async () => {

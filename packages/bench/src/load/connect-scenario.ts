@@ -1,10 +1,10 @@
-import type { Socket } from 'socket.io-client';
 import { performance } from 'node:perf_hooks';
+import type { Socket } from 'socket.io-client';
+import type { ScenarioResult } from '../report/results.ts';
 import { rssKb } from '../systems/processes.ts';
 import { closeAll, localAddressFor, openSocket, pooled } from './clients.ts';
 import { percentile, round } from './latency.ts';
 import type { RunningSystem } from './system.ts';
-import type { ScenarioResult } from '../report/results.ts';
 
 export interface ConnectOptions {
   connections: number;
@@ -19,13 +19,19 @@ export interface ConnectOptions {
  * socket, connects per second, failures), leave them idle, and compare the gateways' RSS.
  * For this row `lost` counts failed handshakes.
  */
-export async function runConnect(system: RunningSystem, options: ConnectOptions, nonce: string): Promise<ScenarioResult> {
+export async function runConnect(
+  system: RunningSystem,
+  options: ConnectOptions,
+  nonce: string,
+): Promise<ScenarioResult> {
   const tokens = Array.from({ length: options.connections }, (_, i) => system.driver.token(`bench-c-${nonce}-${i}`));
   await warmUp(system, nonce);
   const pids = system.gatewayPids();
   const before = pids.map(rssKb);
   const started = performance.now();
-  const results = await pooled(options.connections, options.concurrency, (i) => openSocket(system.url, tokens[i]!, localAddressFor(i)));
+  const results = await pooled(options.connections, options.concurrency, (i) =>
+    openSocket(system.url, tokens[i]!, localAddressFor(i)),
+  );
   const elapsedSec = (performance.now() - started) / 1000;
   const sockets: Socket[] = [];
   const handshakes: number[] = [];
@@ -67,7 +73,9 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** A few untimed connections first, so neither side pays JIT and pool warm-up in the figures. */
 async function warmUp(system: RunningSystem, nonce: string): Promise<void> {
-  const opened = await pooled(40, 10, (i) => openSocket(system.url, system.driver.token(`bench-w-${nonce}-${i}`), localAddressFor(i)));
+  const opened = await pooled(40, 10, (i) =>
+    openSocket(system.url, system.driver.token(`bench-w-${nonce}-${i}`), localAddressFor(i)),
+  );
   closeAll(opened.flatMap((o) => (o instanceof Error ? [] : [o.socket])));
   await new Promise((r) => setTimeout(r, 500));
 }

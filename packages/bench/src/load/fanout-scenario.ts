@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
+import type { ScenarioResult } from '../report/results.ts';
 import { closeAll, localAddressFor, openSocket, pooled } from './clients.ts';
 import { percentile, round } from './latency.ts';
 import type { RunningSystem } from './system.ts';
-import type { ScenarioResult } from '../report/results.ts';
 
 export interface FanoutOptions {
   rooms: number;
@@ -32,20 +32,35 @@ interface Member {
  * timed from the send timestamp in the payload. lost = expected − unique deliveries, where every
  * attempted send (including ones whose ack failed) is expected at every other member.
  */
-export async function runFanout(system: RunningSystem, options: FanoutOptions, nonce: string, name: 'fanout' | 'fanout-burst' = 'fanout'): Promise<ScenarioResult> {
+export async function runFanout(
+  system: RunningSystem,
+  options: FanoutOptions,
+  nonce: string,
+  name: 'fanout' | 'fanout-burst' = 'fanout',
+): Promise<ScenarioResult> {
   const { driver } = system;
   const total = options.rooms * options.roomSize;
   const userId = (room: number, index: number) => `bench-${name}-${nonce}-${room}-${index}`;
-  const tokens = Array.from({ length: total }, (_, i) => driver.token(userId(Math.floor(i / options.roomSize), i % options.roomSize)));
+  const tokens = Array.from({ length: total }, (_, i) =>
+    driver.token(userId(Math.floor(i / options.roomSize), i % options.roomSize)),
+  );
 
-  const opened = await pooled(total, options.concurrency, (i) => openSocket(system.url, tokens[i]!, localAddressFor(i)));
+  const opened = await pooled(total, options.concurrency, (i) =>
+    openSocket(system.url, tokens[i]!, localAddressFor(i)),
+  );
   const failedConnects = opened.filter((o) => o instanceof Error);
   const sockets = opened.flatMap((o) => (o instanceof Error ? [] : [o.socket]));
   if (failedConnects.length > 0) {
     closeAll(sockets);
-    throw new Error(`fanout: ${failedConnects.length}/${total} clients could not connect: ${(failedConnects[0] as Error).message}`);
+    throw new Error(
+      `fanout: ${failedConnects.length}/${total} clients could not connect: ${(failedConnects[0] as Error).message}`,
+    );
   }
-  const members: Member[] = sockets.map((socket, i) => ({ socket, room: Math.floor(i / options.roomSize), index: i % options.roomSize }));
+  const members: Member[] = sockets.map((socket, i) => ({
+    socket,
+    room: Math.floor(i / options.roomSize),
+    index: i % options.roomSize,
+  }));
 
   const latencies: number[] = [];
   const seen = new Set<string>();
@@ -138,13 +153,20 @@ export async function runFanout(system: RunningSystem, options: FanoutOptions, n
   }
 }
 
-async function setUpRooms(system: RunningSystem, members: Member[], options: FanoutOptions, userId: (room: number, index: number) => string): Promise<string[]> {
+async function setUpRooms(
+  system: RunningSystem,
+  members: Member[],
+  options: FanoutOptions,
+  userId: (room: number, index: number) => string,
+): Promise<string[]> {
   const roomIds: string[] = [];
   for (let room = 0; room < options.rooms; room++) {
     const memberIds = Array.from({ length: options.roomSize }, (_, i) => userId(room, i));
     roomIds.push(await system.driver.createRoom(members[room * options.roomSize]!.socket, memberIds));
   }
-  const joins = await pooled(members.length, options.concurrency, (i) => system.driver.join(members[i]!.socket, roomIds[members[i]!.room]!));
+  const joins = await pooled(members.length, options.concurrency, (i) =>
+    system.driver.join(members[i]!.socket, roomIds[members[i]!.room]!),
+  );
   const failed = joins.filter((j) => j instanceof Error);
   if (failed.length > 0) throw new Error(`fanout: ${failed.length} joins failed: ${(failed[0] as Error).message}`);
   return roomIds;

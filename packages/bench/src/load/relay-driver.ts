@@ -1,7 +1,12 @@
 import crypto from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import { signToken } from '@switchboard/runtime';
-import { RELAY_EVENTS, type RelayAck, type RelayClientToServer, type RelayServerToClient } from '../systems/relay-protocol.ts';
+import type { Socket } from 'socket.io-client';
+import {
+  RELAY_EVENTS,
+  type RelayAck,
+  type RelayClientToServer,
+  type RelayServerToClient,
+} from '../systems/relay-protocol.ts';
 import { ackOrThrow, type Driver } from './driver.ts';
 
 type RelaySocket = Socket<RelayServerToClient, RelayClientToServer>;
@@ -23,7 +28,9 @@ export function createRelayDriver(jwtSecret: string): Driver {
       await ackOrThrow<RelayAck>(s.timeout(ACK_TIMEOUT_MS).emitWithAck(RELAY_EVENTS.send, { roomId, content }), 'send');
     },
     onMessage(socket, handler) {
-      (socket as RelaySocket).on(RELAY_EVENTS.message, (message) => handler({ roomId: message.roomId, content: message.content }));
+      (socket as RelaySocket).on(RELAY_EVENTS.message, (message) =>
+        handler({ roomId: message.roomId, content: message.content }),
+      );
     },
   };
 }

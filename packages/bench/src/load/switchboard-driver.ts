@@ -1,6 +1,6 @@
-import type { Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, RoomJoinResult, ServerToClientEvents } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
+import type { Socket } from 'socket.io-client';
 import { ackOrThrow, type Driver } from './driver.ts';
 
 type SwitchboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -30,10 +30,15 @@ export function createSwitchboardDriver(jwtSecret: string): Driver {
     },
     async send(socket, roomId, content, messageId) {
       const s = socket as SwitchboardSocket;
-      await ackOrThrow(s.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { roomId, content, clientMessageId: messageId }), 'message:send');
+      await ackOrThrow(
+        s.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { roomId, content, clientMessageId: messageId }),
+        'message:send',
+      );
     },
     onMessage(socket, handler) {
-      (socket as SwitchboardSocket).on('message:new', (message) => handler({ roomId: message.roomId, content: message.content }));
+      (socket as SwitchboardSocket).on('message:new', (message) =>
+        handler({ roomId: message.roomId, content: message.content }),
+      );
     },
   };
 }

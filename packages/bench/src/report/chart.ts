@@ -1,7 +1,11 @@
-import type { ScenarioResult } from './results.ts';
 import { SYSTEM_NAMES } from '../load/system.ts';
+import type { ScenarioResult } from './results.ts';
 
-const COLORS: Record<string, string> = { switchboard: '#2563eb', 'socketio-single': '#9ca3af', 'socketio-redis-naive': '#f59e0b' };
+const COLORS: Record<string, string> = {
+  switchboard: '#2563eb',
+  'socketio-single': '#9ca3af',
+  'socketio-redis-naive': '#f59e0b',
+};
 
 interface Panel {
   title: string;
@@ -9,12 +13,30 @@ interface Panel {
 }
 
 const PANELS: Panel[] = [
-  { title: 'connects/s (higher better)', pick: (rows, s) => rows.find((r) => r.name === 'connect' && r.system === s)?.rate ?? null },
-  { title: 'RSS/connection KiB (lower)', pick: (rows, s) => rows.find((r) => r.name === 'connect' && r.system === s)?.rssPerConnectionKb ?? null },
-  { title: 'fan-out p50 ms (lower)', pick: (rows, s) => rows.find((r) => r.name === 'fanout' && r.system === s)?.p50Ms ?? null },
-  { title: 'fan-out p99 ms (lower)', pick: (rows, s) => rows.find((r) => r.name === 'fanout' && r.system === s)?.p99Ms ?? null },
-  { title: 'burst p50 ms (lower)', pick: (rows, s) => rows.find((r) => r.name === 'fanout-burst' && r.system === s)?.p50Ms ?? null },
-  { title: 'burst p99 ms (lower)', pick: (rows, s) => rows.find((r) => r.name === 'fanout-burst' && r.system === s)?.p99Ms ?? null },
+  {
+    title: 'connects/s (higher better)',
+    pick: (rows, s) => rows.find((r) => r.name === 'connect' && r.system === s)?.rate ?? null,
+  },
+  {
+    title: 'RSS/connection KiB (lower)',
+    pick: (rows, s) => rows.find((r) => r.name === 'connect' && r.system === s)?.rssPerConnectionKb ?? null,
+  },
+  {
+    title: 'fan-out p50 ms (lower)',
+    pick: (rows, s) => rows.find((r) => r.name === 'fanout' && r.system === s)?.p50Ms ?? null,
+  },
+  {
+    title: 'fan-out p99 ms (lower)',
+    pick: (rows, s) => rows.find((r) => r.name === 'fanout' && r.system === s)?.p99Ms ?? null,
+  },
+  {
+    title: 'burst p50 ms (lower)',
+    pick: (rows, s) => rows.find((r) => r.name === 'fanout-burst' && r.system === s)?.p50Ms ?? null,
+  },
+  {
+    title: 'burst p99 ms (lower)',
+    pick: (rows, s) => rows.find((r) => r.name === 'fanout-burst' && r.system === s)?.p99Ms ?? null,
+  },
 ];
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -36,18 +58,26 @@ export function renderChart(rows: ScenarioResult[], caption: string): string {
     const values = SYSTEM_NAMES.map((s) => panel.pick(rows, s));
     const max = Math.max(...values.map((v) => (v === null || Number.isNaN(v) ? 0 : Math.max(v, 0))), 1e-9);
     parts.push(`<text x="${x0 + 5}" y="${top - 8}" font-weight="bold">${escape(panel.title)}</text>`);
-    parts.push(`<line x1="${x0 + 5}" y1="${top + panelH}" x2="${x0 + panelW - 15}" y2="${top + panelH}" stroke="#374151"/>`);
+    parts.push(
+      `<line x1="${x0 + 5}" y1="${top + panelH}" x2="${x0 + panelW - 15}" y2="${top + panelH}" stroke="#374151"/>`,
+    );
     const barW = (panelW - 40) / SYSTEM_NAMES.length;
     SYSTEM_NAMES.forEach((system, i) => {
       const value = values[i];
       const bx = x0 + 12 + i * barW;
       if (value === null || value === undefined || Number.isNaN(value)) {
-        parts.push(`<text x="${bx + barW / 2 - 4}" y="${top + panelH - 4}" text-anchor="middle" fill="#6b7280">n/a</text>`);
+        parts.push(
+          `<text x="${bx + barW / 2 - 4}" y="${top + panelH - 4}" text-anchor="middle" fill="#6b7280">n/a</text>`,
+        );
         return;
       }
       const h = Math.round(Math.max(1, (Math.max(value, 0) / max) * (panelH - 20)) * 10) / 10;
-      parts.push(`<rect x="${bx}" y="${top + panelH - h}" width="${barW - 8}" height="${h}" fill="${COLORS[system]}"/>`);
-      parts.push(`<text x="${bx + (barW - 8) / 2}" y="${top + panelH - h - 4}" text-anchor="middle">${escape(String(value))}</text>`);
+      parts.push(
+        `<rect x="${bx}" y="${top + panelH - h}" width="${barW - 8}" height="${h}" fill="${COLORS[system]}"/>`,
+      );
+      parts.push(
+        `<text x="${bx + (barW - 8) / 2}" y="${top + panelH - h - 4}" text-anchor="middle">${escape(String(value))}</text>`,
+      );
     });
   });
   SYSTEM_NAMES.forEach((system, i) => {
@@ -55,7 +85,9 @@ export function renderChart(rows: ScenarioResult[], caption: string): string {
     parts.push(`<rect x="${lx}" y="${top + panelH + 20}" width="12" height="12" fill="${COLORS[system]}"/>`);
     parts.push(`<text x="${lx + 18}" y="${top + panelH + 30}">${system}</text>`);
   });
-  parts.push(`<text x="10" y="${top + panelH + 55}" fill="#6b7280">Load generator and all servers share the same 2 cores: compare ratios, not absolute values.</text>`);
+  parts.push(
+    `<text x="10" y="${top + panelH + 55}" fill="#6b7280">Load generator and all servers share the same 2 cores: compare ratios, not absolute values.</text>`,
+  );
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

@@ -7,7 +7,15 @@ import type { ScenarioResult } from './results.ts';
 import { markdownTable, ratioTable } from './table.ts';
 
 const row = (system: ScenarioResult['system'], p50Ms: number): ScenarioResult => ({
-  name: 'fanout', system, connections: 10, rate: 100, p50Ms, p99Ms: p50Ms * 2, deliveredPerSec: 900, lost: 0, rssPerConnectionKb: null,
+  name: 'fanout',
+  system,
+  connections: 10,
+  rate: 100,
+  p50Ms,
+  p99Ms: p50Ms * 2,
+  deliveredPerSec: 900,
+  lost: 0,
+  rssPerConnectionKb: null,
 });
 
 describe('bench reporting', () => {

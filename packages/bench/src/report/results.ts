@@ -20,7 +20,15 @@ export interface ScenarioResult {
 }
 
 export interface BenchResults {
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; note: string; loadAverageAtStart: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    platform: string;
+    note: string;
+    loadAverageAtStart: number[];
+  };
   /** 1/5/15-minute load averages when the run ended: other work on the machine skews the figures. */
   loadAverageAtEnd?: number[];
   startedAt: string;

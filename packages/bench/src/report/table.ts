@@ -6,8 +6,9 @@ const fmt = (value: number | null) => (value === null || Number.isNaN(value) ? '
 export function markdownTable(rows: ScenarioResult[]): string {
   const header = '| scenario | system | connections | rate | p50 ms | p99 ms | delivered/s | lost | RSS/conn KiB |';
   const rule = '|---|---|---:|---:|---:|---:|---:|---:|---:|';
-  const lines = rows.map((r) =>
-    `| ${r.name} | ${r.system} | ${r.connections} | ${fmt(r.rate)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.deliveredPerSec)} | ${r.lost} | ${fmt(r.rssPerConnectionKb)} |`,
+  const lines = rows.map(
+    (r) =>
+      `| ${r.name} | ${r.system} | ${r.connections} | ${fmt(r.rate)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.deliveredPerSec)} | ${r.lost} | ${fmt(r.rssPerConnectionKb)} |`,
   );
   return [header, rule, ...lines].join('\n');
 }
@@ -17,12 +18,18 @@ export function markdownTable(rows: ScenarioResult[]): string {
  * mean "more than the baseline" (better for rates, worse for latency and memory).
  */
 export function ratioTable(rows: ScenarioResult[], baseline = 'socketio-single'): string {
-  const lines: string[] = [`| scenario | system | rate × | p50 × | p99 × | delivered/s × | RSS/conn × |`, '|---|---|---:|---:|---:|---:|---:|'];
+  const lines: string[] = [
+    `| scenario | system | rate × | p50 × | p99 × | delivered/s × | RSS/conn × |`,
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
   for (const row of rows) {
     const base = rows.find((r) => r.name === row.name && r.system === baseline);
     if (!base || row.system === baseline) continue;
-    const ratio = (a: number | null, b: number | null) => (a === null || b === null || !b || Number.isNaN(a) || Number.isNaN(b) ? '–' : (a / b).toFixed(2));
-    lines.push(`| ${row.name} | ${row.system} | ${ratio(row.rate, base.rate)} | ${ratio(row.p50Ms, base.p50Ms)} | ${ratio(row.p99Ms, base.p99Ms)} | ${ratio(row.deliveredPerSec, base.deliveredPerSec)} | ${ratio(row.rssPerConnectionKb, base.rssPerConnectionKb)} |`);
+    const ratio = (a: number | null, b: number | null) =>
+      a === null || b === null || !b || Number.isNaN(a) || Number.isNaN(b) ? '–' : (a / b).toFixed(2);
+    lines.push(
+      `| ${row.name} | ${row.system} | ${ratio(row.rate, base.rate)} | ${ratio(row.p50Ms, base.p50Ms)} | ${ratio(row.p99Ms, base.p99Ms)} | ${ratio(row.deliveredPerSec, base.deliveredPerSec)} | ${ratio(row.rssPerConnectionKb, base.rssPerConnectionKb)} |`,
+    );
   }
   return lines.join('\n');
 }

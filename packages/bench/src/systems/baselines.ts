@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, createDb } from '@switchboard/db';
+import { createDb, REPO_ROOT } from '@switchboard/db';
 import { TSX_ARGS } from '@switchboard/testkit';
 import { createRelayDriver } from '../load/relay-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { createNaiveTable } from './naive-table.ts';
 import { startNginx } from './nginx.ts';
-import { freePort, spawnAndWait, type ChildHandle } from './processes.ts';
+import { type ChildHandle, freePort, spawnAndWait } from './processes.ts';
 import { READY_MARKER } from './server-entry.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,7 +24,10 @@ async function startRelayProcess(entry: string, env: Record<string, string>): Pr
 }
 
 function portOf(handle: ChildHandle): number {
-  const line = handle.tail().split('\n').find((l) => l.includes(READY_MARKER));
+  const line = handle
+    .tail()
+    .split('\n')
+    .find((l) => l.includes(READY_MARKER));
   return (JSON.parse(line ?? '{}') as { port: number }).port;
 }
 
@@ -41,15 +44,28 @@ export async function startSocketioSingle(jwtSecret: string): Promise<RunningSys
 }
 
 /** (c) Two relays on the Redis adapter, one insert per message, behind nginx ip_hash. */
-export async function startSocketioRedisNaive(options: { jwtSecret: string; redisUrl: string; prefix: string; databaseUrl: string }): Promise<RunningSystem> {
+export async function startSocketioRedisNaive(options: {
+  jwtSecret: string;
+  redisUrl: string;
+  prefix: string;
+  databaseUrl: string;
+}): Promise<RunningSystem> {
   const db = createDb(options.databaseUrl, { poolSize: 1 });
   try {
     await createNaiveTable(db);
   } finally {
     await db.$disconnect();
   }
-  const env = { JWT_SECRET: options.jwtSecret, REDIS_URL: options.redisUrl, REDIS_PREFIX: options.prefix, DATABASE_URL: options.databaseUrl };
-  const servers = await Promise.all([startRelayProcess('socketio-redis-naive.ts', env), startRelayProcess('socketio-redis-naive.ts', env)]);
+  const env = {
+    JWT_SECRET: options.jwtSecret,
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.prefix,
+    DATABASE_URL: options.databaseUrl,
+  };
+  const servers = await Promise.all([
+    startRelayProcess('socketio-redis-naive.ts', env),
+    startRelayProcess('socketio-redis-naive.ts', env),
+  ]);
   const port = await freePort();
   let nginx;
   try {

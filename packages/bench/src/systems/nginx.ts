@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnAndWait, waitForHttp, type ChildHandle } from './processes.ts';
+import { type ChildHandle, spawnAndWait, waitForHttp } from './processes.ts';
 
 /**
  * The config the naive baseline runs behind: the same shape as Switchboard's public nginx

@@ -11,7 +11,10 @@ export const RELAY_EVENTS = {
 } as const;
 
 export const RelayJoinPayload = z.object({ roomId: z.string().min(1).max(128) });
-export const RelaySendPayload = z.object({ roomId: z.string().min(1).max(128), content: z.string().min(1).max(10_000) });
+export const RelaySendPayload = z.object({
+  roomId: z.string().min(1).max(128),
+  content: z.string().min(1).max(10_000),
+});
 
 export interface RelayMessage {
   roomId: string;

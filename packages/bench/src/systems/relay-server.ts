@@ -1,12 +1,12 @@
 import http from 'node:http';
-import { Server, type ServerOptions } from 'socket.io';
 import { createTokenVerifier, listen } from '@switchboard/runtime';
+import { Server, type ServerOptions } from 'socket.io';
 import {
   RELAY_EVENTS,
-  RelayJoinPayload,
-  RelaySendPayload,
   type RelayClientToServer,
+  RelayJoinPayload,
   type RelayMessage,
+  RelaySendPayload,
   type RelayServerToClient,
 } from './relay-protocol.ts';
 

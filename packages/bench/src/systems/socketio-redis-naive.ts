@@ -2,12 +2,12 @@
 // relay on the Redis adapter that awaits one database insert per message before emitting it.
 import crypto from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
 import { createDb } from '@switchboard/db';
 import { socketIoKey } from '@switchboard/runtime';
-import { RelayEnvSchema, announceAndWait } from './server-entry.ts';
-import { startRelayServer } from './relay-server.ts';
+import { Redis } from 'ioredis';
 import { NAIVE_TABLE } from './naive-table.ts';
+import { startRelayServer } from './relay-server.ts';
+import { announceAndWait, RelayEnvSchema } from './server-entry.ts';
 
 const env = RelayEnvSchema.parse(process.env);
 if (!env.REDIS_URL || !env.DATABASE_URL) throw new Error('REDIS_URL and DATABASE_URL are required');
@@ -24,7 +24,10 @@ const server = await startRelayServer({
     // One round trip per message, awaited before the emit: the pattern being measured.
     await db.$executeRawUnsafe(
       `INSERT INTO ${NAIVE_TABLE} (id, room_id, sender_id, content) VALUES ($1, $2, $3, $4)`,
-      crypto.randomUUID(), message.roomId, message.senderId, message.content,
+      crypto.randomUUID(),
+      message.roomId,
+      message.senderId,
+      message.content,
     );
   },
 });

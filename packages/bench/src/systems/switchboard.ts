@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { findFreeClusterPort } from '@switchboard/cli';
 import { REPO_ROOT } from '@switchboard/db';
+import { z } from 'zod';
 import { createSwitchboardDriver } from '../load/switchboard-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { spawnAndWait, waitForHttp } from './processes.ts';
-import { findFreeClusterPort } from '@switchboard/cli';
 
 /** `npm run cluster`'s compiled supervisor (`npm run bench` builds first): children run from dist/ too. */
 const CLUSTER_ENTRY = path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'cluster.js');
@@ -23,7 +23,12 @@ export function clusterRunnerExists(): boolean {
 }
 
 /** (a) The real cluster via the compiled `packages/cli/src/cluster.ts`: nginx, GATEWAYS=2 gateways, one process per service. */
-export async function startSwitchboard(options: { jwtSecret: string; redisUrl: string; prefix: string; databaseUrl: string }): Promise<RunningSystem> {
+export async function startSwitchboard(options: {
+  jwtSecret: string;
+  redisUrl: string;
+  prefix: string;
+  databaseUrl: string;
+}): Promise<RunningSystem> {
   const port = await findFreeClusterPort(2);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-cluster-'));
   const cluster = await spawnAndWait({
@@ -66,4 +71,3 @@ export async function startSwitchboard(options: { jwtSecret: string; redisUrl: s
     throw error;
   }
 }
-

@@ -1,14 +1,23 @@
 // Test support (not a test file): the gateway and the messaging service in one process, each
 // with its own metrics registry served at /metrics on its own port, as in the cluster.
 import http from 'node:http';
-import type { Express } from 'express';
-import type { Redis } from 'ioredis';
-import { MemoryBus, RedisBus, type Bus } from '@switchboard/bus';
-import type { ClientToServerEvents, ServerToClientEvents } from '@switchboard/protocol';
-import { BaseConfigSchema, createHttpApp, createMetrics, createTokenVerifier, finishHttpApp, listen, signToken, type Metrics } from '@switchboard/runtime';
-import { createTestDatabase, testLogger, testRedis, type TestDatabase } from '@switchboard/testkit';
+import { type Bus, MemoryBus, RedisBus } from '@switchboard/bus';
 import { createMemoryRateLimiter, createStatsRouter, ioBroadcaster, startGateway } from '@switchboard/gateway';
 import { start as startMessaging } from '@switchboard/messaging';
+import type { ClientToServerEvents, ServerToClientEvents } from '@switchboard/protocol';
+import {
+  BaseConfigSchema,
+  createHttpApp,
+  createMetrics,
+  createTokenVerifier,
+  finishHttpApp,
+  listen,
+  type Metrics,
+  signToken,
+} from '@switchboard/runtime';
+import { createTestDatabase, type TestDatabase, testLogger, testRedis } from '@switchboard/testkit';
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 import { io as connectClient, type Socket } from 'socket.io-client';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -34,7 +43,15 @@ export async function startInProcess(busKind: 'memory' | { prefix: string }): Pr
     const redis = testRedis();
     const subscriber = testRedis();
     redisConnections.push(redis, subscriber);
-    return new RedisBus({ redis, subscriber, prefix: busKind.prefix, consumer: `${name}-${process.pid}`, log, metrics, timeoutMs: 5000 });
+    return new RedisBus({
+      redis,
+      subscriber,
+      prefix: busKind.prefix,
+      consumer: `${name}-${process.pid}`,
+      log,
+      metrics,
+      timeoutMs: 5000,
+    });
   };
   const sharedMemoryBus = new MemoryBus({ log });
   const gatewayBus = makeBus('gateway', gatewayMetrics);
@@ -44,14 +61,27 @@ export async function startInProcess(busKind: 'memory' | { prefix: string }): Pr
   const gatewayApp = createHttpApp({ log, metrics: gatewayMetrics });
   const gatewayServer = http.createServer(gatewayApp);
   const gateway = await startGateway({
-    config, log, metrics: gatewayMetrics, bus: gatewayBus, verifier, httpServer: gatewayServer, gatewayId: 'gw-metrics', rateLimiter: createMemoryRateLimiter(),
+    config,
+    log,
+    metrics: gatewayMetrics,
+    bus: gatewayBus,
+    verifier,
+    httpServer: gatewayServer,
+    gatewayId: 'gw-metrics',
+    rateLimiter: createMemoryRateLimiter(),
   });
   const stats = createStatsRouter({ io: gateway.io, bus: gatewayBus, gatewayId: 'gw-metrics', prefix: 'unused:', log });
   gatewayApp.use('/api', stats.router);
   finishHttpApp(gatewayApp, log, gatewayMetrics);
 
   const messaging = await startMessaging({
-    config, log, metrics: messagingMetrics, bus: messagingBus, db: database.db, broadcaster: ioBroadcaster(gateway.io), verifier,
+    config,
+    log,
+    metrics: messagingMetrics,
+    bus: messagingBus,
+    db: database.db,
+    broadcaster: ioBroadcaster(gateway.io),
+    verifier,
   });
   const messagingApp: Express = createHttpApp({ log, metrics: messagingMetrics });
   finishHttpApp(messagingApp, log, messagingMetrics);
@@ -66,7 +96,12 @@ export async function startInProcess(busKind: 'memory' | { prefix: string }): Pr
     gatewayUrl,
     messagingUrl: `http://127.0.0.1:${messagingPort}`,
     async connect(userId) {
-      const client: Client = connectClient(gatewayUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: signToken(SECRET, userId, { name: userId }) } });
+      const client: Client = connectClient(gatewayUrl, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: { token: signToken(SECRET, userId, { name: userId }) },
+      });
       clients.push(client);
       await new Promise<void>((resolve, reject) => {
         client.once('connected', () => resolve());
@@ -80,7 +115,9 @@ export async function startInProcess(busKind: 'memory' | { prefix: string }): Pr
       await gateway.close();
       await messaging.close();
       await Promise.all([...new Set([gatewayBus, messagingBus, sharedMemoryBus])].map((b) => b.close()));
-      await Promise.all([gatewayServer, messagingServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      await Promise.all(
+        [gatewayServer, messagingServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
       await database.drop();
       await Promise.all(redisConnections.map((c) => c.quit().catch(() => undefined)));
     },
@@ -96,7 +133,9 @@ export function sampleValue(text: string, name: string, labels: Record<string, s
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => found[k] === v)) total += Number(match[3]);
   }
   return total;

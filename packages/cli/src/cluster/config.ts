@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { SERVICES } from '@switchboard/protocol';
 import { BaseConfigSchema, DEV_JWT_SECRET, postgresUrl } from '@switchboard/runtime';
+import { z } from 'zod';
 
 /** The services `npm run cluster` starts one process each for (folders under services/): every owner of requests. */
 export const CLUSTER_SERVICES = SERVICES;
@@ -13,8 +13,18 @@ export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/switch
  * The supervisor's own settings. Redis and Postgres default to this machine's local servers so
  * `npm run cluster` works without setup; the JWT secret falls back to the dev default, loudly.
  */
-export const ClusterRunnerSchema = BaseConfigSchema.pick({ REDIS_PREFIX: true, JWT_SECRET: true, JWT_PUBLIC_KEY: true, LOG_LEVEL: true }).extend({
-  PORT: z.coerce.number().int().min(1).max(65535 - 40).default(8080),
+export const ClusterRunnerSchema = BaseConfigSchema.pick({
+  REDIS_PREFIX: true,
+  JWT_SECRET: true,
+  JWT_PUBLIC_KEY: true,
+  LOG_LEVEL: true,
+}).extend({
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535 - 40)
+    .default(8080),
   GATEWAYS: z.coerce.number().int().min(1).max(16).default(2),
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
   DATABASE_URL: postgresUrl().default(DEFAULT_DATABASE_URL),
@@ -50,7 +60,13 @@ export function planProcesses(config: ClusterRunnerConfig): ProcessPlan[] {
   for (let i = 1; i <= config.GATEWAYS; i++) {
     const id = `gateway-${i}`;
     const port = config.PORT + GATEWAY_PORT_OFFSET + i - 1;
-    plans.push({ name: id, kind: 'gateway', service: 'gateway', port, env: { ...shared, SERVICE_PORT: String(port), GATEWAY_ID: id } });
+    plans.push({
+      name: id,
+      kind: 'gateway',
+      service: 'gateway',
+      port,
+      env: { ...shared, SERVICE_PORT: String(port), GATEWAY_ID: id },
+    });
   }
   CLUSTER_SERVICES.forEach((service, index) => {
     const port = config.PORT + SERVICE_PORT_OFFSET + index;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import pg from 'pg';
 import { errorMessage, Redis } from '@switchboard/runtime';
+import pg from 'pg';
 import { isPortFree } from './ports.ts';
 
 /** nginx must be on PATH; the answer says how to get it. */
@@ -20,7 +20,12 @@ export async function checkPortsFree(ports: { port: number; host: string; owner:
 }
 
 export async function checkRedis(url: string): Promise<string | undefined> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3000,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();
@@ -48,7 +53,8 @@ export async function ensureDatabase(url: string, say: (line: string) => void): 
     return undefined;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code !== '3D000') return `DATABASE_URL: cannot connect to ${redactUrlForLog(url)} (${(error as Error).message})`;
+    if (code !== '3D000')
+      return `DATABASE_URL: cannot connect to ${redactUrlForLog(url)} (${(error as Error).message})`;
   }
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));

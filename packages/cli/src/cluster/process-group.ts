@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 
 export interface ChildSpec {
@@ -33,7 +33,11 @@ export class ProcessGroup {
   constructor(
     names: string[],
     private readonly write: Writer,
-    private readonly onUnexpectedExit: (child: ManagedChild, code: number | null, signal: NodeJS.Signals | null) => void,
+    private readonly onUnexpectedExit: (
+      child: ManagedChild,
+      code: number | null,
+      signal: NodeJS.Signals | null,
+    ) => void,
   ) {
     this.width = Math.max(...names.map((n) => n.length), 6);
     // Last resort when the supervisor itself dies: do not leave orphans behind.
@@ -43,7 +47,12 @@ export class ProcessGroup {
   }
 
   start(spec: ChildSpec): ManagedChild {
-    const proc = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const prefix = `${spec.name.padEnd(this.width)} | `;
     for (const stream of [proc.stdout, proc.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => this.write(prefix + line));
@@ -78,13 +87,15 @@ export class ProcessGroup {
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     const all = Promise.all(live.map((c) => c.exited));
     if ((await Promise.race([all, timer])) === 'timeout') {
-      for (const child of live) if (child.running) {
-        this.write(`${child.spec.name.padEnd(this.width)} | did not stop within ${graceMs} ms: killing`);
-        // nginx's master stops its workers on SIGTERM; SIGKILL would orphan them.
-        safeKill(child.process.pid, child.spec.stopSignal === 'SIGTERM' ? 'SIGKILL' : 'SIGTERM');
-      }
+      for (const child of live)
+        if (child.running) {
+          this.write(`${child.spec.name.padEnd(this.width)} | did not stop within ${graceMs} ms: killing`);
+          // nginx's master stops its workers on SIGTERM; SIGKILL would orphan them.
+          safeKill(child.process.pid, child.spec.stopSignal === 'SIGTERM' ? 'SIGKILL' : 'SIGTERM');
+        }
       const last = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3000).unref());
-      if ((await Promise.race([all, last])) === 'timeout') for (const child of live) if (child.running) safeKill(child.process.pid, 'SIGKILL');
+      if ((await Promise.race([all, last])) === 'timeout')
+        for (const child of live) if (child.running) safeKill(child.process.pid, 'SIGKILL');
       await all;
     }
   }

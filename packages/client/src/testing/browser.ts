@@ -1,6 +1,6 @@
 // Test support for pack.test.ts: the installed SDK bundled for browsers (esbuild, platform
 // browser, so any Node-only import fails the bundle) and run in a headless Chromium.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

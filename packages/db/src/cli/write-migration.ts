@@ -9,7 +9,21 @@ import { PRISMA_CONFIG as config, prismaCli, prismaEnv, REPO_ROOT } from '../mig
 const cli = prismaCli();
 const env = prismaEnv();
 
-const sql = execFileSync(process.execPath, [cli, 'migrate', 'diff', '--config', config, '--from-empty', '--to-schema-datamodel', path.join(REPO_ROOT, 'prisma', 'schema.prisma'), '--script'], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+const sql = execFileSync(
+  process.execPath,
+  [
+    cli,
+    'migrate',
+    'diff',
+    '--config',
+    config,
+    '--from-empty',
+    '--to-schema-datamodel',
+    path.join(REPO_ROOT, 'prisma', 'schema.prisma'),
+    '--script',
+  ],
+  { cwd: REPO_ROOT, env, encoding: 'utf8' },
+);
 const dir = path.join(REPO_ROOT, 'prisma', 'migrations', '0001_init');
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, 'migration.sql'), sql);

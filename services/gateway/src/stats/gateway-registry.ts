@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { Redis } from '@switchboard/runtime';
+import { z } from 'zod';
 
 /** What each gateway publishes about itself. */
 export const GatewayEntry = z.object({

@@ -1,3 +1,3 @@
-export { createStatsRouter, type StatsBody, type StatsDeps } from './router.ts';
+export { type GatewayEntry, type GatewayRegistry, STALE_AFTER_MS } from './gateway-registry.ts';
 export { RateWindow } from './rate-window.ts';
-export { STALE_AFTER_MS, type GatewayEntry, type GatewayRegistry } from './gateway-registry.ts';
+export { createStatsRouter, type StatsBody, type StatsDeps } from './router.ts';

@@ -1,7 +1,7 @@
-import { Router } from 'express';
 import type { Bus } from '@switchboard/bus';
-import { AppError, type Logger, type Redis, systemContext } from '@switchboard/runtime';
 import { INTERNAL_COMMANDS, type RequestName, type StatsGetResult } from '@switchboard/protocol';
+import { AppError, type Logger, type Redis, systemContext } from '@switchboard/runtime';
+import { Router } from 'express';
 import type { GatewayServer } from '../types.ts';
 import { createMemoryGatewayRegistry, createRedisGatewayRegistry, type GatewayEntry } from './gateway-registry.ts';
 import { RateWindow } from './rate-window.ts';
@@ -68,7 +68,12 @@ export function createStatsRouter(deps: StatsDeps): { router: Router; close(): P
       await registry.publish(ownEntry());
       const entries = await registry.list(now());
       const body: StatsBody = {
-        gateways: entries.map((e) => ({ gatewayId: e.gatewayId, connections: e.connections, messagesPerSecond: e.messagesPerSecond, updatedAt: new Date(e.at).toISOString() })),
+        gateways: entries.map((e) => ({
+          gatewayId: e.gatewayId,
+          connections: e.connections,
+          messagesPerSecond: e.messagesPerSecond,
+          updatedAt: new Date(e.at).toISOString(),
+        })),
         connections: entries.reduce((sum, e) => sum + e.connections, 0),
         activeCalls: 0,
         messagesPerSecond: Math.round(entries.reduce((sum, e) => sum + e.messagesPerSecond, 0) * 100) / 100,
@@ -100,13 +105,20 @@ export function createStatsRouter(deps: StatsDeps): { router: Router; close(): P
 /** Room counts from messaging, or undefined when it has no `stats:get` handler, is down or fails. */
 async function askRooms(deps: StatsDeps): Promise<StatsGetResult | undefined> {
   try {
-    const reply = await deps.bus.request<StatsGetResult>('messaging', INTERNAL_COMMANDS.statsGet, {}, systemContext('gateway', { gatewayId: deps.gatewayId }), {
-      timeoutMs: deps.roomsTimeoutMs ?? 1000,
-    });
+    const reply = await deps.bus.request<StatsGetResult>(
+      'messaging',
+      INTERNAL_COMMANDS.statsGet,
+      {},
+      systemContext('gateway', { gatewayId: deps.gatewayId }),
+      {
+        timeoutMs: deps.roomsTimeoutMs ?? 1000,
+      },
+    );
     return typeof reply?.rooms === 'number' ? reply : undefined;
   } catch (error) {
     // UNAVAILABLE is the normal answer while messaging has no handler; anything else is worth a line.
-    if (!(error instanceof AppError && error.code === 'UNAVAILABLE')) deps.log?.warn({ err: error }, 'stats:get failed');
+    if (!(error instanceof AppError && error.code === 'UNAVAILABLE'))
+      deps.log?.warn({ err: error }, 'stats:get failed');
     return undefined;
   }
 }

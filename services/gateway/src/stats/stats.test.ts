@@ -1,13 +1,13 @@
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
-import express from 'express';
-import { Server } from 'socket.io';
-import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
-import { MemoryBus, type Bus } from '@switchboard/bus';
+import { type Bus, MemoryBus } from '@switchboard/bus';
 import { INTERNAL_COMMANDS } from '@switchboard/protocol';
 import { flushPrefix, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
+import express from 'express';
+import { Server } from 'socket.io';
+import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
 import type { GatewayServer } from '../types.ts';
 import { createStatsRouter, RateWindow, STALE_AFTER_MS, type StatsBody } from './index.ts';
 
@@ -20,11 +20,23 @@ interface StatsServer {
 }
 
 /** A bare Socket.IO server with the stats router mounted at /api, as the gateway mounts it. */
-async function startStatsServer(options: { bus: Bus; gatewayId: string; redis?: ReturnType<typeof testRedis>; prefix: string }): Promise<StatsServer> {
+async function startStatsServer(options: {
+  bus: Bus;
+  gatewayId: string;
+  redis?: ReturnType<typeof testRedis>;
+  prefix: string;
+}): Promise<StatsServer> {
   const app = express();
   const httpServer = http.createServer(app);
   const io: GatewayServer = new Server(httpServer);
-  const stats = createStatsRouter({ io, bus: options.bus, gatewayId: options.gatewayId, redis: options.redis, prefix: options.prefix, roomsTimeoutMs: 300 });
+  const stats = createStatsRouter({
+    io,
+    bus: options.bus,
+    gatewayId: options.gatewayId,
+    redis: options.redis,
+    prefix: options.prefix,
+    roomsTimeoutMs: 300,
+  });
   app.use('/api', stats.router);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
@@ -33,7 +45,9 @@ async function startStatsServer(options: { bus: Bus; gatewayId: string; redis?: 
     url,
     clients,
     async connect(count) {
-      const opened = Array.from({ length: count }, () => connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false }));
+      const opened = Array.from({ length: count }, () =>
+        connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false }),
+      );
       clients.push(...opened);
       await Promise.all(opened.map((c) => new Promise<void>((resolve) => c.once('connect', () => resolve()))));
     },
@@ -51,7 +65,7 @@ async function startStatsServer(options: { bus: Bus; gatewayId: string; redis?: 
 }
 
 describe('GET /api/stats', () => {
-  test('reports this gateway\'s connections, its message rate and no calls, and says why rooms are missing', async () => {
+  test("reports this gateway's connections, its message rate and no calls, and says why rooms are missing", async () => {
     const bus = new MemoryBus();
     // Messaging is running but has no stats:get handler: rooms are omitted, not guessed.
     await bus.handle('messaging', {});
@@ -59,12 +73,18 @@ describe('GET /api/stats', () => {
     try {
       await server.connect(2);
       for (let i = 0; i < 3; i++) server.clients[0]!.emit('message:send', { roomId: 'r1', content: 'hi' });
-      const body = await waitFor(async () => {
-        const b = await server.stats();
-        return b.messagesPerSecond > 0 ? b : undefined;
-      }, { what: 'message rate to move' });
+      const body = await waitFor(
+        async () => {
+          const b = await server.stats();
+          return b.messagesPerSecond > 0 ? b : undefined;
+        },
+        { what: 'message rate to move' },
+      );
       assert.equal(body.connections, 2);
-      assert.deepEqual(body.gateways.map((g) => [g.gatewayId, g.connections]), [['gw-a', 2]]);
+      assert.deepEqual(
+        body.gateways.map((g) => [g.gatewayId, g.connections]),
+        [['gw-a', 2]],
+      );
       assert.equal(body.messagesPerSecond, 0.3);
       assert.equal(body.activeCalls, 0);
       assert.match(body.notes.activeCalls ?? '', /not built/);
@@ -106,7 +126,16 @@ describe('GET /api/stats across gateways (Redis)', () => {
   });
 
   test('sums every fresh gateway, ignores and removes stale ones, and forgets a gateway that closed', async () => {
-    await redis.hset(`${prefix}stats:gateways`, 'gw-gone', JSON.stringify({ gatewayId: 'gw-gone', connections: 50, messagesPerSecond: 9, at: Date.now() - STALE_AFTER_MS - 1000 }));
+    await redis.hset(
+      `${prefix}stats:gateways`,
+      'gw-gone',
+      JSON.stringify({
+        gatewayId: 'gw-gone',
+        connections: 50,
+        messagesPerSecond: 9,
+        at: Date.now() - STALE_AFTER_MS - 1000,
+      }),
+    );
     const a = await startStatsServer({ bus, gatewayId: 'gw-1', redis, prefix });
     const b = await startStatsServer({ bus, gatewayId: 'gw-2', redis, prefix });
     try {
@@ -115,7 +144,13 @@ describe('GET /api/stats across gateways (Redis)', () => {
       // b publishes on its own when asked; a's figure reaches b through the hash.
       await a.stats();
       const body = await b.stats();
-      assert.deepEqual(body.gateways.map((g) => [g.gatewayId, g.connections]), [['gw-1', 1], ['gw-2', 2]]);
+      assert.deepEqual(
+        body.gateways.map((g) => [g.gatewayId, g.connections]),
+        [
+          ['gw-1', 1],
+          ['gw-2', 2],
+        ],
+      );
       assert.equal(body.connections, 3);
       assert.equal(await redis.hexists(`${prefix}stats:gateways`, 'gw-gone'), 0);
     } finally {
@@ -123,7 +158,10 @@ describe('GET /api/stats across gateways (Redis)', () => {
     }
     try {
       const body = await b.stats();
-      assert.deepEqual(body.gateways.map((g) => g.gatewayId), ['gw-2']);
+      assert.deepEqual(
+        body.gateways.map((g) => g.gatewayId),
+        ['gw-2'],
+      );
     } finally {
       await b.close();
     }

@@ -43,64 +43,83 @@ export function idempotencyKey(draft: Pick<MessageDraft, 'senderId' | 'clientMes
  * Drafts must have distinct idempotency keys (the committer merges duplicates).
  */
 export async function writeBatch(db: Db, drafts: MessageDraft[]): Promise<DraftOutcome[]> {
-  return db.$transaction(async (tx) => {
-    const outcomes: (DraftOutcome | undefined)[] = new Array(drafts.length);
-    await checkAccess(tx, drafts, outcomes);
-    const keys = drafts.filter((_, i) => !outcomes[i]).map(idempotencyKey).filter((k): k is string => k !== undefined).sort();
-    if (keys.length > 0) {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS sorted`;
-      const existing = await tx.message.findMany({
-        where: { OR: drafts.filter((d, i) => d.clientMessageId && !outcomes[i]).map((d) => ({ senderId: d.senderId, clientMessageId: d.clientMessageId })) },
-      });
-      const byKey = new Map(existing.map((row) => [idempotencyKey({ senderId: row.senderId, clientMessageId: row.clientMessageId ?? undefined }), row]));
-      drafts.forEach((d, i) => {
-        const key = idempotencyKey(d);
-        const row = key ? byKey.get(key) : undefined;
-        if (row && !outcomes[i]) outcomes[i] = { ok: true, message: toMessage(row), created: false };
-      });
-    }
+  return db.$transaction(
+    async (tx) => {
+      const outcomes: (DraftOutcome | undefined)[] = new Array(drafts.length);
+      await checkAccess(tx, drafts, outcomes);
+      const keys = drafts
+        .filter((_, i) => !outcomes[i])
+        .map(idempotencyKey)
+        .filter((k): k is string => k !== undefined)
+        .sort();
+      if (keys.length > 0) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS sorted`;
+        const existing = await tx.message.findMany({
+          where: {
+            OR: drafts
+              .filter((d, i) => d.clientMessageId && !outcomes[i])
+              .map((d) => ({ senderId: d.senderId, clientMessageId: d.clientMessageId })),
+          },
+        });
+        const byKey = new Map(
+          existing.map((row) => [
+            idempotencyKey({ senderId: row.senderId, clientMessageId: row.clientMessageId ?? undefined }),
+            row,
+          ]),
+        );
+        drafts.forEach((d, i) => {
+          const key = idempotencyKey(d);
+          const row = key ? byKey.get(key) : undefined;
+          if (row && !outcomes[i]) outcomes[i] = { ok: true, message: toMessage(row), created: false };
+        });
+      }
 
-    const fresh = drafts.map((d, i) => ({ d, i })).filter(({ i }) => outcomes[i] === undefined);
-    const perRoom = new Map<string, number>();
-    for (const { d } of fresh) perRoom.set(d.roomId, (perRoom.get(d.roomId) ?? 0) + 1);
-    const roomIds = [...perRoom.keys()].sort();
-    if (roomIds.length > 1) {
-      await tx.$executeRaw`SELECT 1 FROM "Room" WHERE id = ANY(${roomIds}::text[]) ORDER BY id FOR UPDATE`;
-    }
-    const counts = roomIds.map((id) => perRoom.get(id)!);
-    const allocated = roomIds.length === 0 ? [] : await tx.$queryRaw<{ id: string; lastSeq: number }[]>`
+      const fresh = drafts.map((d, i) => ({ d, i })).filter(({ i }) => outcomes[i] === undefined);
+      const perRoom = new Map<string, number>();
+      for (const { d } of fresh) perRoom.set(d.roomId, (perRoom.get(d.roomId) ?? 0) + 1);
+      const roomIds = [...perRoom.keys()].sort();
+      if (roomIds.length > 1) {
+        await tx.$executeRaw`SELECT 1 FROM "Room" WHERE id = ANY(${roomIds}::text[]) ORDER BY id FOR UPDATE`;
+      }
+      const counts = roomIds.map((id) => perRoom.get(id)!);
+      const allocated =
+        roomIds.length === 0
+          ? []
+          : await tx.$queryRaw<{ id: string; lastSeq: number }[]>`
       UPDATE "Room" AS r SET "lastSeq" = r."lastSeq" + v.n, "lastActivityAt" = now(), "archivedAt" = NULL
       FROM unnest(${roomIds}::text[], ${counts}::int[]) AS v(id, n)
       WHERE r.id = v.id
       RETURNING r.id, r."lastSeq"`;
-    const nextSeq = new Map(allocated.map((r) => [r.id, r.lastSeq - perRoom.get(r.id)! + 1]));
+      const nextSeq = new Map(allocated.map((r) => [r.id, r.lastSeq - perRoom.get(r.id)! + 1]));
 
-    const rows: Prisma.MessageCreateManyInput[] = [];
-    const createdAt = new Date();
-    for (const { d, i } of fresh) {
-      const seq = nextSeq.get(d.roomId);
-      if (seq === undefined) {
-        outcomes[i] = REFUSED.room;
-        continue;
+      const rows: Prisma.MessageCreateManyInput[] = [];
+      const createdAt = new Date();
+      for (const { d, i } of fresh) {
+        const seq = nextSeq.get(d.roomId);
+        if (seq === undefined) {
+          outcomes[i] = REFUSED.room;
+          continue;
+        }
+        nextSeq.set(d.roomId, seq + 1);
+        const row = {
+          id: crypto.randomUUID(),
+          roomId: d.roomId,
+          seq,
+          senderId: d.senderId,
+          content: d.content,
+          targetUserId: d.targetUserId ?? null,
+          clientMessageId: d.clientMessageId ?? null,
+          attachments: d.attachments && d.attachments.length > 0 ? d.attachments : [],
+          createdAt,
+        };
+        rows.push(row);
+        outcomes[i] = { ok: true, message: toMessage(row), created: true };
       }
-      nextSeq.set(d.roomId, seq + 1);
-      const row = {
-        id: crypto.randomUUID(),
-        roomId: d.roomId,
-        seq,
-        senderId: d.senderId,
-        content: d.content,
-        targetUserId: d.targetUserId ?? null,
-        clientMessageId: d.clientMessageId ?? null,
-        attachments: d.attachments && d.attachments.length > 0 ? d.attachments : [],
-        createdAt,
-      };
-      rows.push(row);
-      outcomes[i] = { ok: true, message: toMessage(row), created: true };
-    }
-    if (rows.length > 0) await insertRows(tx, rows, createdAt);
-    return outcomes as DraftOutcome[];
-  }, { maxWait: 10_000, timeout: 15_000 });
+      if (rows.length > 0) await insertRows(tx, rows, createdAt);
+      return outcomes as DraftOutcome[];
+    },
+    { maxWait: 10_000, timeout: 15_000 },
+  );
 }
 
 type Tx = Prisma.TransactionClient;

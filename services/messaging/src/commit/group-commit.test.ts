@@ -1,13 +1,21 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import type { Message, MessageSendResult, RoomCreateResult } from '@switchboard/protocol';
 import { testLogger } from '@switchboard/testkit';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { type Harness, startHarness } from '../testing/harness.ts';
 import { GroupCommitter } from './group-committer.ts';
 
 async function assertGapless(h: Harness, roomId: string, expected: number): Promise<void> {
-  const rows = await h.database.db.message.findMany({ where: { roomId }, orderBy: { seq: 'asc' }, select: { seq: true } });
-  assert.deepEqual(rows.map((r) => r.seq), Array.from({ length: expected }, (_, i) => i + 1), `room ${roomId} seqs are 1..${expected}`);
+  const rows = await h.database.db.message.findMany({
+    where: { roomId },
+    orderBy: { seq: 'asc' },
+    select: { seq: true },
+  });
+  assert.deepEqual(
+    rows.map((r) => r.seq),
+    Array.from({ length: expected }, (_, i) => i + 1),
+    `room ${roomId} seqs are 1..${expected}`,
+  );
   const room = await h.database.db.room.findUniqueOrThrow({ where: { id: roomId } });
   assert.equal(room.lastSeq, expected);
 }
@@ -19,7 +27,11 @@ describe('group commit', () => {
     h = await startHarness('msg_commit');
     rooms = [];
     for (let i = 0; i < 3; i++) {
-      const { room } = await h.ask<RoomCreateResult>('room:create', { type: 'group', memberIds: ['bob', 'carol'] }, h.user('alice'));
+      const { room } = await h.ask<RoomCreateResult>(
+        'room:create',
+        { type: 'group', memberIds: ['bob', 'carol'] },
+        h.user('alice'),
+      );
       rooms.push(room.id);
     }
   });
@@ -28,21 +40,34 @@ describe('group commit', () => {
   test('200 concurrent sends across 3 rooms get gapless per-room seqs, each acked once and pushed in seq order', async () => {
     const senders = ['alice', 'bob', 'carol'];
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => h.ask<MessageSendResult>('message:send', { roomId: rooms[i % 3], content: `m${i}` }, h.user(senders[i % 3]!))),
+      Array.from({ length: 200 }, (_, i) =>
+        h.ask<MessageSendResult>('message:send', { roomId: rooms[i % 3], content: `m${i}` }, h.user(senders[i % 3]!)),
+      ),
     );
     const perRoom = [67, 67, 66];
     for (const [i, roomId] of rooms.entries()) {
       await assertGapless(h, roomId, perRoom[i]!);
-      const acked = results.filter((r) => r.message.roomId === roomId).map((r) => r.message.seq).sort((a, b) => a - b);
-      assert.deepEqual(acked, Array.from({ length: perRoom[i]! }, (_, k) => k + 1));
-      const pushed = h.broadcaster.all('message:new').map((e) => e.data as Message).filter((m) => m.roomId === roomId).map((m) => m.seq);
+      const acked = results
+        .filter((r) => r.message.roomId === roomId)
+        .map((r) => r.message.seq)
+        .sort((a, b) => a - b);
+      assert.deepEqual(
+        acked,
+        Array.from({ length: perRoom[i]! }, (_, k) => k + 1),
+      );
+      const pushed = h.broadcaster
+        .all('message:new')
+        .map((e) => e.data as Message)
+        .filter((m) => m.roomId === roomId)
+        .map((m) => m.seq);
       assert.deepEqual(pushed, acked, 'pushed once each, in seq order');
     }
   });
 
   test('two messaging instances on one database keep seqs gapless and clientMessageId idempotent', async () => {
     const other = await h.startAnother();
-    const askOther = (command: string, payload: unknown, userId: string) => other.bus.request<MessageSendResult>('messaging', command, payload, h.user(userId));
+    const askOther = (command: string, payload: unknown, userId: string) =>
+      other.bus.request<MessageSendResult>('messaging', command, payload, h.user(userId));
     const before = await h.database.db.room.findUniqueOrThrow({ where: { id: rooms[0]! } });
     const sends: Promise<MessageSendResult>[] = [];
     for (let i = 0; i < 150; i++) {
@@ -51,7 +76,9 @@ describe('group commit', () => {
     }
     // The same retry reaching both instances at once: one message.
     for (let i = 0; i < 5; i++) {
-      sends.push(h.ask('message:send', { roomId: rooms[1], content: 'dup', clientMessageId: 'twice' }, h.user('carol')));
+      sends.push(
+        h.ask('message:send', { roomId: rooms[1], content: 'dup', clientMessageId: 'twice' }, h.user('carol')),
+      );
       sends.push(askOther('message:send', { roomId: rooms[1], content: 'dup', clientMessageId: 'twice' }, 'carol'));
     }
     const results = await Promise.all(sends);
@@ -73,8 +100,12 @@ describe('group commit', () => {
       committer.submit({ roomId, senderId: 'bob', content: 'also fine' }),
     ];
     const settled = await Promise.allSettled(batch);
-    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected']);
-    for (const s of settled) assert.equal(((s as PromiseRejectedResult).reason as { code: string }).code, 'UNAVAILABLE');
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
+    for (const s of settled)
+      assert.equal(((s as PromiseRejectedResult).reason as { code: string }).code, 'UNAVAILABLE');
     const next = await committer.submit({ roomId, senderId: 'alice', content: 'after' });
     assert.equal(next.message.seq, start + 1);
     await assertGapless(h, roomId, start + 1);

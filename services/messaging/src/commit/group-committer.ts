@@ -1,9 +1,12 @@
 import type { Db } from '@switchboard/db';
-import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
-import { idempotencyKey, writeBatch, type MessageDraft } from './batch-writer.ts';
 import type { Message } from '@switchboard/protocol';
+import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
+import { idempotencyKey, type MessageDraft, writeBatch } from './batch-writer.ts';
 
-export interface CommitResult { message: Message; created: boolean }
+export interface CommitResult {
+  message: Message;
+  created: boolean;
+}
 
 interface Pending {
   draft: MessageDraft;
@@ -91,8 +94,14 @@ export class GroupCommitter {
   private async write(batch: Pending[]): Promise<void> {
     const started = process.hrtime.bigint();
     try {
-      const outcomes = await writeBatch(this.options.db, batch.map((p) => p.draft));
-      this.options.metrics?.dbLatency.observe({ operation: 'message_batch' }, Number(process.hrtime.bigint() - started) / 1e9);
+      const outcomes = await writeBatch(
+        this.options.db,
+        batch.map((p) => p.draft),
+      );
+      this.options.metrics?.dbLatency.observe(
+        { operation: 'message_batch' },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
       let created = 0;
       outcomes.forEach((outcome, i) => {
         const pending = batch[i]!;

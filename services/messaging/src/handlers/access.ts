@@ -24,5 +24,7 @@ export async function requireMembership(db: Db, roomId: string, userId: string):
 
 /** Owners run their room; admins may act on any room. */
 export function canManage(room: RoomRecord, userId: string, role: string): boolean {
-  return role === 'admin' || room.members.some((m) => m.userId === userId && m.role === 'owner') || room.ownerId === userId;
+  return (
+    role === 'admin' || room.members.some((m) => m.userId === userId && m.role === 'owner') || room.ownerId === userId
+  );
 }

@@ -1,5 +1,5 @@
-import { INTERNAL_COMMANDS, REQUESTS, type RequestName } from '@switchboard/protocol';
 import type { CommandHandler, CommandHandlers } from '@switchboard/bus';
+import { INTERNAL_COMMANDS, REQUESTS, type RequestName } from '@switchboard/protocol';
 import type { MessagingDeps } from './deps.ts';
 import { joinRequestHandlers } from './join-requests.ts';
 import { messageHandlers } from './messages.ts';
@@ -9,8 +9,13 @@ import { sessionHandlers } from './session.ts';
 import { statsHandlers } from './stats.ts';
 import { syncHandlers } from './sync.ts';
 
-type MessagingRequest = { [E in RequestName]: (typeof REQUESTS)[E]['service'] extends 'messaging' ? E : never }[RequestName];
-type InternalCommand = typeof INTERNAL_COMMANDS.sessionOpen | typeof INTERNAL_COMMANDS.roomsOfUser | typeof INTERNAL_COMMANDS.statsGet;
+type MessagingRequest = {
+  [E in RequestName]: (typeof REQUESTS)[E]['service'] extends 'messaging' ? E : never;
+}[RequestName];
+type InternalCommand =
+  | typeof INTERNAL_COMMANDS.sessionOpen
+  | typeof INTERNAL_COMMANDS.roomsOfUser
+  | typeof INTERNAL_COMMANDS.statsGet;
 
 /**
  * Every request the protocol assigns to messaging, plus the internal session, room and stats lookups.

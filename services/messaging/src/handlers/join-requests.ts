@@ -1,4 +1,4 @@
-import { RoomIdPayload, RoomUserPayload, socketRooms, type RequestContext } from '@switchboard/protocol';
+import { type RequestContext, RoomIdPayload, RoomUserPayload, socketRooms } from '@switchboard/protocol';
 import { AppError, parseOrThrow } from '@switchboard/runtime';
 import { addMembers, reviveRooms } from '../store/rooms.ts';
 import { namesOf } from '../store/users.ts';
@@ -10,9 +10,12 @@ type Empty = Record<string, never>;
 /** Approval flow: request → owner notified → owner (or an admin) approves or denies. */
 export function joinRequestHandlers(deps: MessagingDeps) {
   return {
-    'room:requestJoin': (payload: unknown, ctx: RequestContext) => requestJoin(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
-    'room:approveJoin': (payload: unknown, ctx: RequestContext) => decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, true),
-    'room:denyJoin': (payload: unknown, ctx: RequestContext) => decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, false),
+    'room:requestJoin': (payload: unknown, ctx: RequestContext) =>
+      requestJoin(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
+    'room:approveJoin': (payload: unknown, ctx: RequestContext) =>
+      decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, true),
+    'room:denyJoin': (payload: unknown, ctx: RequestContext) =>
+      decide(deps, parseOrThrow(RoomUserPayload, payload), ctx, false),
   };
 }
 
@@ -20,11 +23,18 @@ async function requestJoin(deps: MessagingDeps, roomId: string, ctx: RequestCont
   const room = await requireRoom(deps.db, roomId);
   if (memberOf(room, ctx.userId)) return {};
   await deps.db.joinRequest.createMany({ data: [{ roomId, userId: ctx.userId }], skipDuplicates: true });
-  deps.broadcaster.to(socketRooms.user(room.ownerId)).emit('room:joinRequested', { roomId, userId: ctx.userId, name: ctx.name });
+  deps.broadcaster
+    .to(socketRooms.user(room.ownerId))
+    .emit('room:joinRequested', { roomId, userId: ctx.userId, name: ctx.name });
   return {};
 }
 
-async function decide(deps: MessagingDeps, input: { roomId: string; userId: string }, ctx: RequestContext, approve: boolean): Promise<Empty> {
+async function decide(
+  deps: MessagingDeps,
+  input: { roomId: string; userId: string },
+  ctx: RequestContext,
+  approve: boolean,
+): Promise<Empty> {
   const { roomId, userId } = input;
   const room = await requireRoom(deps.db, roomId);
   if (!canManage(room, ctx.userId, ctx.role)) throw new AppError('FORBIDDEN', ACCESS_DENIED);

@@ -1,18 +1,24 @@
 import {
-  MessageHistoryPayload, MessageSendPayload, socketRooms,
-  type MessageHistoryResult, type MessageSendResult, type Principal, type RequestContext,
+  MessageHistoryPayload,
+  type MessageHistoryResult,
+  MessageSendPayload,
+  type MessageSendResult,
+  type Principal,
+  type RequestContext,
+  socketRooms,
 } from '@switchboard/protocol';
+import { parseOrThrow } from '@switchboard/runtime';
 import type { z } from 'zod';
 import { historyPage } from '../store/messages.ts';
 import { requireMembership } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
-import { parseOrThrow } from '@switchboard/runtime';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 
 export function messageHandlers(deps: MessagingDeps) {
   return {
-    'message:send': (payload: unknown, ctx: RequestContext) => sendMessage(deps, parseOrThrow(MessageSendPayload, payload), ctx),
+    'message:send': (payload: unknown, ctx: RequestContext) =>
+      sendMessage(deps, parseOrThrow(MessageSendPayload, payload), ctx),
     'message:history': async (payload: unknown, ctx: RequestContext): Promise<MessageHistoryResult> => {
       const input = parseOrThrow(MessageHistoryPayload, payload);
       await requireMembership(deps.db, input.roomId, ctx.userId);
@@ -25,7 +31,11 @@ export function messageHandlers(deps: MessagingDeps) {
  * The one send path (socket and REST): authorise, group-commit, then — only after the commit —
  * push `message:new` and return the ack. Private messages go to sender and target only.
  */
-export async function sendMessage(deps: MessagingDeps, input: z.infer<typeof MessageSendPayload>, sender: Principal): Promise<MessageSendResult> {
+export async function sendMessage(
+  deps: MessagingDeps,
+  input: z.infer<typeof MessageSendPayload>,
+  sender: Principal,
+): Promise<MessageSendResult> {
   // Membership, room existence and clientMessageId retries are all checked inside the batch
   // (one query for all its sends), so a send costs no round trip of its own.
   const { message, created } = await deps.committer.submit({
@@ -44,4 +54,3 @@ export async function sendMessage(deps: MessagingDeps, input: z.infer<typeof Mes
   }
   return { message };
 }
-

@@ -1,6 +1,13 @@
-import { REQUESTS, type MemberRole, type Participant, type PresencesResult, type RequestContext, type RequestName } from '@switchboard/protocol';
 import type { Bus } from '@switchboard/bus';
 import type { Db } from '@switchboard/db';
+import {
+  type MemberRole,
+  type Participant,
+  type PresencesResult,
+  REQUESTS,
+  type RequestContext,
+  type RequestName,
+} from '@switchboard/protocol';
 import type { Logger } from '@switchboard/runtime';
 import { namesOf } from '../store/users.ts';
 
@@ -12,7 +19,13 @@ export async function onlineUsers(bus: Bus, userIds: string[], ctx: RequestConte
   const online = new Set<string>();
   // presence:get takes at most 500 ids at a time.
   for (let i = 0; i < userIds.length; i += 500) {
-    const { presences } = await bus.request<PresencesResult>(REQUESTS[PRESENCE_GET].service, PRESENCE_GET, { userIds: userIds.slice(i, i + 500) }, ctx, { timeoutMs: 1000 });
+    const { presences } = await bus.request<PresencesResult>(
+      REQUESTS[PRESENCE_GET].service,
+      PRESENCE_GET,
+      { userIds: userIds.slice(i, i + 500) },
+      ctx,
+      { timeoutMs: 1000 },
+    );
     for (const p of presences) if (p.status !== 'offline') online.add(p.userId);
   }
   return online;
@@ -24,7 +37,11 @@ export async function participantsOf(
   roomId: string,
   ctx: RequestContext,
 ): Promise<Participant[]> {
-  const members = await deps.db.roomMember.findMany({ where: { roomId }, orderBy: { joinedAt: 'asc' }, select: { userId: true, role: true } });
+  const members = await deps.db.roomMember.findMany({
+    where: { roomId },
+    orderBy: { joinedAt: 'asc' },
+    select: { userId: true, role: true },
+  });
   const ids = members.map((m) => m.userId);
   const names = await namesOf(deps.db, ids);
   let online = new Set<string>();
@@ -33,5 +50,10 @@ export async function participantsOf(
   } catch (error) {
     deps.log.warn({ err: error, roomId }, 'presence unavailable for participants');
   }
-  return members.map((m) => ({ userId: m.userId, name: names.get(m.userId)!, role: m.role as MemberRole, online: online.has(m.userId) }));
+  return members.map((m) => ({
+    userId: m.userId,
+    name: names.get(m.userId)!,
+    role: m.role as MemberRole,
+    online: online.has(m.userId),
+  }));
 }

@@ -1,7 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { socketRooms, type RoomCreateResult, type RoomJoinResult, type RoomParticipantsResult } from '@switchboard/protocol';
-import { rejectsWith, startHarness, type Harness } from '../testing/harness.ts';
+import { after, before, describe, test } from 'node:test';
+import {
+  type RoomCreateResult,
+  type RoomJoinResult,
+  type RoomParticipantsResult,
+  socketRooms,
+} from '@switchboard/protocol';
+import { type Harness, rejectsWith, startHarness } from '../testing/harness.ts';
 
 describe('rooms', () => {
   let h: Harness;
@@ -11,7 +16,13 @@ describe('rooms', () => {
     await h.bus.handle('presence', {
       'presence:get': async (payload) => {
         const { userIds } = payload as { userIds: string[] };
-        return { presences: userIds.map((userId) => ({ userId, status: online.has(userId) ? 'online' : 'offline', lastSeen: new Date().toISOString() })) };
+        return {
+          presences: userIds.map((userId) => ({
+            userId,
+            status: online.has(userId) ? 'online' : 'offline',
+            lastSeen: new Date().toISOString(),
+          })),
+        };
       },
     });
   });
@@ -34,7 +45,11 @@ describe('rooms', () => {
   });
 
   test('a direct room needs exactly one other member', async () => {
-    await rejectsWith(create('alice', { type: 'direct', memberIds: ['bob', 'carol'] }), 'INVALID_PAYLOAD', /^memberIds: /);
+    await rejectsWith(
+      create('alice', { type: 'direct', memberIds: ['bob', 'carol'] }),
+      'INVALID_PAYLOAD',
+      /^memberIds: /,
+    );
     await rejectsWith(create('alice', { type: 'direct', memberIds: ['alice'] }), 'INVALID_PAYLOAD', /^memberIds: /);
   });
 
@@ -55,13 +70,25 @@ describe('rooms', () => {
   });
 
   test('an invalid emergency contact is refused, naming the field', async () => {
-    await rejectsWith(create('alice', { type: 'emergency', emergencyContacts: ['+1 555 010 2030', 'call me'] }), 'INVALID_PAYLOAD', 'emergencyContacts.1: is not a phone number');
+    await rejectsWith(
+      create('alice', { type: 'emergency', emergencyContacts: ['+1 555 010 2030', 'call me'] }),
+      'INVALID_PAYLOAD',
+      'emergencyContacts.1: is not a phone number',
+    );
   });
 
   test('an invalid payload is refused with INVALID_PAYLOAD naming the field', async () => {
     await rejectsWith(create('alice', { type: 'party' }), 'INVALID_PAYLOAD', /^type: /);
-    await rejectsWith(h.ask('room:join', ['not', 'an', 'object'], h.user('alice')), 'INVALID_PAYLOAD', 'Payload must be an object');
-    await rejectsWith(h.ask('room:join', { roomId: 'a\u0000b' }, h.user('alice')), 'INVALID_PAYLOAD', 'roomId: must not contain NUL characters');
+    await rejectsWith(
+      h.ask('room:join', ['not', 'an', 'object'], h.user('alice')),
+      'INVALID_PAYLOAD',
+      'Payload must be an object',
+    );
+    await rejectsWith(
+      h.ask('room:join', { roomId: 'a\u0000b' }, h.user('alice')),
+      'INVALID_PAYLOAD',
+      'roomId: must not contain NUL characters',
+    );
   });
 
   test('joining an unknown room is NOT_FOUND', async () => {
@@ -72,7 +99,11 @@ describe('rooms', () => {
     const { room } = await create('alice', { type: 'group', memberIds: ['frank'] });
     h.broadcaster.clear();
     await h.ask('session:open', { socketId: 's-frank', gatewayId: 'g' }, h.user('frank'));
-    const ack = await h.ask<RoomJoinResult & { unreadCount: number }>('room:join', { roomId: room.id }, h.user('frank'));
+    const ack = await h.ask<RoomJoinResult & { unreadCount: number }>(
+      'room:join',
+      { roomId: room.id },
+      h.user('frank'),
+    );
     await h.ask('room:join', { roomId: room.id }, h.user('frank'));
     assert.equal(ack.roomId, room.id);
     assert.deepEqual(ack.participants.map((p) => p.userId).sort(), ['alice', 'frank']);
@@ -84,12 +115,20 @@ describe('rooms', () => {
   test('every room type is members-only: FORBIDDEN for others, fine for members', async () => {
     for (const type of ['group', 'topic', 'emergency', 'visit']) {
       const { room } = await create('alice', { type, memberIds: ['bob'] });
-      await rejectsWith(h.ask('room:join', { roomId: room.id }, h.user('mallory')), 'FORBIDDEN', 'Access denied to this room');
+      await rejectsWith(
+        h.ask('room:join', { roomId: room.id }, h.user('mallory')),
+        'FORBIDDEN',
+        'Access denied to this room',
+      );
       const ack = await h.ask<RoomJoinResult>('room:join', { roomId: room.id }, h.user('bob'));
       assert.equal(ack.roomId, room.id);
     }
     const { room } = await create('alice', { type: 'direct', memberIds: ['zoe'] });
-    await rejectsWith(h.ask('room:join', { roomId: room.id }, h.user('mallory')), 'FORBIDDEN', 'Access denied to this room');
+    await rejectsWith(
+      h.ask('room:join', { roomId: room.id }, h.user('mallory')),
+      'FORBIDDEN',
+      'Access denied to this room',
+    );
   });
 
   test('an approval room refuses a direct join with FORBIDDEN', async () => {
@@ -102,8 +141,15 @@ describe('rooms', () => {
     h.broadcaster.clear();
     assert.deepEqual(await h.ask('room:leave', { roomId: room.id }, h.user('bob')), {});
     assert.ok(h.broadcaster.left(socketRooms.user('bob'), socketRooms.room(room.id)));
-    assert.deepEqual(h.broadcaster.sentTo(socketRooms.room(room.id), 'room:userLeft').map((e) => e.userId), ['bob']);
-    await rejectsWith(h.ask('room:participants', { roomId: room.id }, h.user('bob')), 'FORBIDDEN', 'Access denied to this room');
+    assert.deepEqual(
+      h.broadcaster.sentTo(socketRooms.room(room.id), 'room:userLeft').map((e) => e.userId),
+      ['bob'],
+    );
+    await rejectsWith(
+      h.ask('room:participants', { roomId: room.id }, h.user('bob')),
+      'FORBIDDEN',
+      'Access denied to this room',
+    );
     await rejectsWith(h.ask('room:leave', { roomId: 'nope' }, h.user('bob')), 'NOT_FOUND', 'Room not found');
   });
 
@@ -111,23 +157,47 @@ describe('rooms', () => {
     await h.ask('session:open', { socketId: 's1', gatewayId: 'g1' }, h.user('gina', { name: 'Gina G' }));
     const { room } = await create('gina', { type: 'group', memberIds: ['hank'] });
     online.add('gina');
-    const { participants } = await h.ask<RoomParticipantsResult>('room:participants', { roomId: room.id }, h.user('hank'));
+    const { participants } = await h.ask<RoomParticipantsResult>(
+      'room:participants',
+      { roomId: room.id },
+      h.user('hank'),
+    );
     assert.deepEqual(participants, [
       { userId: 'gina', name: 'Gina G', role: 'owner', online: true },
       { userId: 'hank', name: 'hank', role: 'member', online: false },
     ]);
-    await rejectsWith(h.ask('room:participants', { roomId: room.id }, h.user('mallory')), 'FORBIDDEN', 'Access denied to this room');
+    await rejectsWith(
+      h.ask('room:participants', { roomId: room.id }, h.user('mallory')),
+      'FORBIDDEN',
+      'Access denied to this room',
+    );
   });
 });
 
 describe('rooms without presence', () => {
   let h: Harness;
-  before(async () => { h = await startHarness('msg_rooms_np'); });
+  before(async () => {
+    h = await startHarness('msg_rooms_np');
+  });
   after(() => h.close());
 
   test('participants are all offline when presence does not answer', async () => {
-    const { room } = await h.ask<RoomCreateResult>('room:create', { type: 'group', memberIds: ['bob'] }, h.user('alice'));
-    const { participants } = await h.ask<RoomParticipantsResult>('room:participants', { roomId: room.id }, h.user('alice'));
-    assert.deepEqual(participants.map((p) => [p.userId, p.online]), [['alice', false], ['bob', false]]);
+    const { room } = await h.ask<RoomCreateResult>(
+      'room:create',
+      { type: 'group', memberIds: ['bob'] },
+      h.user('alice'),
+    );
+    const { participants } = await h.ask<RoomParticipantsResult>(
+      'room:participants',
+      { roomId: room.id },
+      h.user('alice'),
+    );
+    assert.deepEqual(
+      participants.map((p) => [p.userId, p.online]),
+      [
+        ['alice', false],
+        ['bob', false],
+      ],
+    );
   });
 });

@@ -1,25 +1,39 @@
 import crypto from 'node:crypto';
 import { Prisma } from '@switchboard/db';
 import {
-  RoomCreatePayload, RoomIdPayload, socketRooms,
-  type RequestContext, type RoomCreateResult, type RoomJoinResult, type RoomParticipantsResult,
+  type RequestContext,
+  RoomCreatePayload,
+  type RoomCreateResult,
+  RoomIdPayload,
+  type RoomJoinResult,
+  type RoomParticipantsResult,
+  socketRooms,
 } from '@switchboard/protocol';
 import { AppError, normalizePhone, parseOrThrow } from '@switchboard/runtime';
 import type { z } from 'zod';
-import {
-  addMembers, findDirectRoom, findRoom, insertRoom, removeMember, reviveRooms, toRoom, type RoomRecord,
-} from '../store/rooms.ts';
 import { unreadCounts } from '../store/receipts.ts';
+import {
+  addMembers,
+  findDirectRoom,
+  findRoom,
+  insertRoom,
+  type RoomRecord,
+  removeMember,
+  reviveRooms,
+  toRoom,
+} from '../store/rooms.ts';
 import { ACCESS_DENIED, memberOf, requireMembership, requireRoom } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
 import { participantsOf } from './participants.ts';
 
-
 export function roomHandlers(deps: MessagingDeps) {
   return {
-    'room:create': (payload: unknown, ctx: RequestContext) => createRoom(deps, parseOrThrow(RoomCreatePayload, payload), ctx),
-    'room:join': (payload: unknown, ctx: RequestContext) => joinRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
-    'room:leave': (payload: unknown, ctx: RequestContext) => leaveRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
+    'room:create': (payload: unknown, ctx: RequestContext) =>
+      createRoom(deps, parseOrThrow(RoomCreatePayload, payload), ctx),
+    'room:join': (payload: unknown, ctx: RequestContext) =>
+      joinRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
+    'room:leave': (payload: unknown, ctx: RequestContext) =>
+      leaveRoom(deps, parseOrThrow(RoomIdPayload, payload).roomId, ctx),
     'room:participants': async (payload: unknown, ctx: RequestContext): Promise<RoomParticipantsResult> => {
       const { roomId } = parseOrThrow(RoomIdPayload, payload);
       await requireMembership(deps.db, roomId, ctx.userId);
@@ -39,12 +53,17 @@ function normalizedContacts(contacts: string[] = []): string[] {
   return [...out];
 }
 
-async function createRoom(deps: MessagingDeps, input: z.infer<typeof RoomCreatePayload>, ctx: RequestContext): Promise<RoomCreateResult> {
+async function createRoom(
+  deps: MessagingDeps,
+  input: z.infer<typeof RoomCreatePayload>,
+  ctx: RequestContext,
+): Promise<RoomCreateResult> {
   const others = [...new Set(input.memberIds ?? [])].filter((id) => id !== ctx.userId);
   const emergencyContacts = normalizedContacts(input.emergencyContacts);
   let directKey: string | null = null;
   if (input.type === 'direct') {
-    if (others.length !== 1) throw new AppError('INVALID_PAYLOAD', 'memberIds: a direct room needs exactly one other member');
+    if (others.length !== 1)
+      throw new AppError('INVALID_PAYLOAD', 'memberIds: a direct room needs exactly one other member');
     directKey = JSON.stringify([ctx.userId, others[0]!].sort());
     const existing = await findDirectRoom(deps.db, directKey);
     if (existing) return { room: await reopenDirect(deps, existing, [ctx.userId, others[0]!]) };
@@ -70,7 +89,10 @@ async function createRoom(deps: MessagingDeps, input: z.infer<typeof RoomCreateP
   const memberIds = room.members.map((m) => m.userId);
   deps.broadcaster.in(memberIds.map(socketRooms.user)).socketsJoin(socketRooms.room(room.id));
   const created = toRoom(room);
-  if (others.length > 0) deps.broadcaster.to(others.map(socketRooms.user)).emit('room:autoJoined', { roomId: room.id, room: created, reason: 'member' });
+  if (others.length > 0)
+    deps.broadcaster
+      .to(others.map(socketRooms.user))
+      .emit('room:autoJoined', { roomId: room.id, room: created, reason: 'member' });
   const withContacts = await joinKnownEmergencyContacts(deps, room, emergencyContacts);
   return { room: withContacts ?? created };
 }
@@ -87,11 +109,20 @@ async function reopenDirect(deps: MessagingDeps, room: RoomRecord, pair: string[
 async function joinKnownEmergencyContacts(deps: MessagingDeps, room: RoomRecord, phones: string[]) {
   if (phones.length === 0) return null;
   const users = await deps.db.user.findMany({ where: { phone: { in: phones } }, select: { id: true } });
-  const added = await addMembers(deps.db, room.id, users.map((u) => u.id));
+  const added = await addMembers(
+    deps.db,
+    room.id,
+    users.map((u) => u.id),
+  );
   if (added.length === 0) return null;
-  const updated = toRoom({ ...room, members: [...room.members, ...added.map((userId) => ({ userId, role: 'member' }))] });
+  const updated = toRoom({
+    ...room,
+    members: [...room.members, ...added.map((userId) => ({ userId, role: 'member' }))],
+  });
   deps.broadcaster.in(added.map(socketRooms.user)).socketsJoin(socketRooms.room(room.id));
-  deps.broadcaster.to(added.map(socketRooms.user)).emit('room:autoJoined', { roomId: room.id, room: updated, reason: 'emergency-contact' });
+  deps.broadcaster
+    .to(added.map(socketRooms.user))
+    .emit('room:autoJoined', { roomId: room.id, room: updated, reason: 'emergency-contact' });
   return updated;
 }
 
@@ -108,14 +139,21 @@ async function joinRoom(deps: MessagingDeps, roomId: string, ctx: RequestContext
   const room = await requireRoom(deps.db, roomId);
   if (!memberOf(room, ctx.userId)) {
     const emergencyContact = ctx.phone !== undefined && room.emergencyContacts.includes(ctx.phone);
-    if (!emergencyContact && room.approvalRequired) throw new AppError('FORBIDDEN', 'This room requires approval: send room:requestJoin');
+    if (!emergencyContact && room.approvalRequired)
+      throw new AppError('FORBIDDEN', 'This room requires approval: send room:requestJoin');
     if (!emergencyContact) throw new AppError('FORBIDDEN', ACCESS_DENIED);
     const added = await addMembers(deps.db, roomId, [ctx.userId]);
-    if (added.length > 0) deps.broadcaster.to(socketRooms.room(roomId)).emit('room:userJoined', { roomId, userId: ctx.userId, name: ctx.name });
+    if (added.length > 0)
+      deps.broadcaster
+        .to(socketRooms.room(roomId))
+        .emit('room:userJoined', { roomId, userId: ctx.userId, name: ctx.name });
   }
   if (room.archivedAt) await reviveRooms(deps.db, [roomId]);
   deps.broadcaster.in(socketRooms.user(ctx.userId)).socketsJoin(socketRooms.room(roomId));
-  const [participants, unread] = await Promise.all([participantsOf(deps, roomId, ctx), unreadCounts(deps.db, ctx.userId, [roomId])]);
+  const [participants, unread] = await Promise.all([
+    participantsOf(deps, roomId, ctx),
+    unreadCounts(deps.db, ctx.userId, [roomId]),
+  ]);
   return { roomId, participants, unreadCount: unread[roomId] ?? 0 };
 }
 
@@ -123,6 +161,7 @@ async function leaveRoom(deps: MessagingDeps, roomId: string, ctx: RequestContex
   await requireRoom(deps.db, roomId);
   const removed = await removeMember(deps.db, roomId, ctx.userId);
   deps.broadcaster.in(socketRooms.user(ctx.userId)).socketsLeave(socketRooms.room(roomId));
-  if (removed) deps.broadcaster.to(socketRooms.room(roomId)).emit('room:userLeft', { roomId, userId: ctx.userId, name: ctx.name });
+  if (removed)
+    deps.broadcaster.to(socketRooms.room(roomId)).emit('room:userLeft', { roomId, userId: ctx.userId, name: ctx.name });
   return {};
 }

@@ -1,11 +1,17 @@
+import {
+  Id,
+  type RequestContext,
+  type RoomsOfUserResult,
+  type SessionOpenResult,
+  socketRooms,
+} from '@switchboard/protocol';
+import { parseOrThrow } from '@switchboard/runtime';
 import { z } from 'zod';
-import { Id, socketRooms, type RequestContext, type RoomsOfUserResult, type SessionOpenResult } from '@switchboard/protocol';
-import { addMembers, reviveRooms, roomIdsOfUser, roomsWithEmergencyContact, toRoom } from '../store/rooms.ts';
 import { unreadCounts } from '../store/receipts.ts';
+import { addMembers, reviveRooms, roomIdsOfUser, roomsWithEmergencyContact, toRoom } from '../store/rooms.ts';
 import { upsertUser } from '../store/users.ts';
 import { memberOf } from './access.ts';
 import type { MessagingDeps } from './deps.ts';
-import { parseOrThrow } from '@switchboard/runtime';
 
 const SessionOpenPayload = z.object({ socketId: z.string().max(128), gatewayId: z.string().max(128) });
 const RoomsOfUserPayload = z.object({ userId: Id });
@@ -42,7 +48,9 @@ async function autoJoinEmergencyRooms(deps: MessagingDeps, userId: string, phone
     if (added.length === 0) continue;
     const joined = toRoom({ ...room, members: [...room.members, { userId, role: 'member' }] });
     deps.broadcaster.in(socketRooms.user(userId)).socketsJoin(socketRooms.room(room.id));
-    deps.broadcaster.to(socketRooms.user(userId)).emit('room:autoJoined', { roomId: room.id, room: joined, reason: 'emergency-contact' });
+    deps.broadcaster
+      .to(socketRooms.user(userId))
+      .emit('room:autoJoined', { roomId: room.id, room: joined, reason: 'emergency-contact' });
     deps.broadcaster.to(socketRooms.room(room.id)).emit('room:userJoined', { roomId: room.id, userId });
   }
 }

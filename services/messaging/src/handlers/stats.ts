@@ -5,7 +5,10 @@ import type { MessagingDeps } from './deps.ts';
 export function statsHandlers(deps: MessagingDeps) {
   return {
     'stats:get': async (): Promise<StatsGetResult> => {
-      const [rooms, activeRooms] = await Promise.all([deps.db.room.count(), deps.db.room.count({ where: { archivedAt: null } })]);
+      const [rooms, activeRooms] = await Promise.all([
+        deps.db.room.count(),
+        deps.db.room.count({ where: { archivedAt: null } }),
+      ]);
       return { rooms, activeRooms };
     },
   };

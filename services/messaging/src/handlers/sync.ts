@@ -1,7 +1,7 @@
-import { SyncPayload, type RequestContext, type SyncResult } from '@switchboard/protocol';
+import { type RequestContext, SyncPayload, type SyncResult } from '@switchboard/protocol';
+import { parseOrThrow } from '@switchboard/runtime';
 import { messagesSince } from '../store/messages.ts';
 import type { MessagingDeps } from './deps.ts';
-import { parseOrThrow } from '@switchboard/runtime';
 
 /** Most messages one `sync` returns; `hasMore` tells the client to sync again from its new cursors. */
 export const SYNC_CAP = 1000;
@@ -16,7 +16,10 @@ export function syncHandlers(deps: MessagingDeps, cap = SYNC_CAP) {
       const { rooms } = parseOrThrow(SyncPayload, payload);
       const requested = Object.keys(rooms);
       const memberships = requested.length
-        ? await deps.db.roomMember.findMany({ where: { userId: ctx.userId, roomId: { in: requested } }, select: { roomId: true } })
+        ? await deps.db.roomMember.findMany({
+            where: { userId: ctx.userId, roomId: { in: requested } },
+            select: { roomId: true },
+          })
         : [];
       const cursors = new Map(memberships.map((m) => [m.roomId, rooms[m.roomId]!]));
       return messagesSince(deps.db, ctx.userId, cursors, cap);

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { MemoryBus } from '@switchboard/bus';
 import type { RoomCreateResult } from '@switchboard/protocol';
 import { testLogger } from '@switchboard/testkit';
-import { MemoryBus } from '@switchboard/bus';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { type Harness, startHarness } from '../testing/harness.ts';
 import { RoomArchiver } from './archiver.ts';
 
 const ARCHIVE_AFTER_MS = 200;
@@ -16,19 +16,30 @@ describe('room archiving', () => {
     h = await startHarness('msg_archive', { ROOM_ARCHIVE_AFTER_MS: String(60 * 60_000) });
     await h.bus.handle('presence', {
       'presence:get': async (payload) => ({
-        presences: (payload as { userIds: string[] }).userIds.map((userId) => ({ userId, status: online.has(userId) ? 'online' : 'offline', lastSeen: new Date().toISOString() })),
+        presences: (payload as { userIds: string[] }).userIds.map((userId) => ({
+          userId,
+          status: online.has(userId) ? 'online' : 'offline',
+          lastSeen: new Date().toISOString(),
+        })),
       }),
     });
     // Driven by hand (runOnce) so the test does not depend on timer timing.
-    archiver = new RoomArchiver({ db: h.database.db, bus: h.bus, log: testLogger() }, { archiveAfterMs: ARCHIVE_AFTER_MS });
+    archiver = new RoomArchiver(
+      { db: h.database.db, bus: h.bus, log: testLogger() },
+      { archiveAfterMs: ARCHIVE_AFTER_MS },
+    );
   });
   after(() => h.close());
 
   const createRoom = async (memberIds: string[]) =>
     (await h.ask<RoomCreateResult>('room:create', { type: 'group', memberIds }, h.user('alice'))).room.id;
   const age = (roomId: string) =>
-    h.database.db.room.update({ where: { id: roomId }, data: { lastActivityAt: new Date(Date.now() - 10 * ARCHIVE_AFTER_MS) } });
-  const archivedAt = async (roomId: string) => (await h.database.db.room.findUniqueOrThrow({ where: { id: roomId } })).archivedAt;
+    h.database.db.room.update({
+      where: { id: roomId },
+      data: { lastActivityAt: new Date(Date.now() - 10 * ARCHIVE_AFTER_MS) },
+    });
+  const archivedAt = async (roomId: string) =>
+    (await h.database.db.room.findUniqueOrThrow({ where: { id: roomId } })).archivedAt;
 
   test('an inactive room with nobody online is archived and keeps its messages; a send revives it', async () => {
     const roomId = await createRoom(['bob']);
@@ -37,7 +48,11 @@ describe('room archiving', () => {
     assert.ok((await archiver.runOnce()) >= 1);
     assert.ok(await archivedAt(roomId));
     assert.equal(await h.database.db.message.count({ where: { roomId } }), 1);
-    const { message } = await h.ask<{ message: { seq: number } }>('message:send', { roomId, content: 'after' }, h.user('bob'));
+    const { message } = await h.ask<{ message: { seq: number } }>(
+      'message:send',
+      { roomId, content: 'after' },
+      h.user('bob'),
+    );
     assert.equal(message.seq, 2);
     assert.equal(await archivedAt(roomId), null);
   });
@@ -71,7 +86,10 @@ describe('room archiving', () => {
   test('when presence does not answer, nothing is archived', async () => {
     const roomId = await createRoom([]);
     await age(roomId);
-    const blind = new RoomArchiver({ db: h.database.db, bus: new MemoryBus({ timeoutMs: 50 }), log: testLogger() }, { archiveAfterMs: ARCHIVE_AFTER_MS });
+    const blind = new RoomArchiver(
+      { db: h.database.db, bus: new MemoryBus({ timeoutMs: 50 }), log: testLogger() },
+      { archiveAfterMs: ARCHIVE_AFTER_MS },
+    );
     assert.equal(await blind.runOnce(), 0);
     assert.equal(await archivedAt(roomId), null);
   });
@@ -79,7 +97,10 @@ describe('room archiving', () => {
   test('the timer archives by itself and stops on stop()', async () => {
     const roomId = await createRoom([]);
     await age(roomId);
-    const timed = new RoomArchiver({ db: h.database.db, bus: h.bus, log: testLogger() }, { archiveAfterMs: ARCHIVE_AFTER_MS, intervalMs: 20 });
+    const timed = new RoomArchiver(
+      { db: h.database.db, bus: h.bus, log: testLogger() },
+      { archiveAfterMs: ARCHIVE_AFTER_MS, intervalMs: 20 },
+    );
     timed.start();
     try {
       await waitUntil(async () => (await archivedAt(roomId)) !== null);

@@ -1,6 +1,6 @@
+import { systemContext } from '@switchboard/runtime';
 import type { MessagingDeps } from '../handlers/deps.ts';
 import { onlineUsers } from '../handlers/participants.ts';
-import { systemContext } from '@switchboard/runtime';
 
 const BATCH = 200;
 
@@ -19,10 +19,14 @@ export class RoomArchiver {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(private readonly deps: Pick<MessagingDeps, 'db' | 'bus' | 'log'>, private readonly options: ArchiverOptions) {}
+  constructor(
+    private readonly deps: Pick<MessagingDeps, 'db' | 'bus' | 'log'>,
+    private readonly options: ArchiverOptions,
+  ) {}
 
   start(): void {
-    const interval = this.options.intervalMs ?? Math.min(60_000, Math.max(1, Math.floor(this.options.archiveAfterMs / 2)));
+    const interval =
+      this.options.intervalMs ?? Math.min(60_000, Math.max(1, Math.floor(this.options.archiveAfterMs / 2)));
     this.timer = setInterval(() => void this.runOnce(), interval);
     this.timer.unref();
   }
@@ -35,10 +39,14 @@ export class RoomArchiver {
 
   /** One pass; returns how many rooms were archived. Overlapping calls share the pass. */
   runOnce(): Promise<number> {
-    this.running ??= this.archive().catch((error) => {
-      this.deps.log.warn({ err: error }, 'room archiving skipped');
-      return 0;
-    }).finally(() => { this.running = undefined; });
+    this.running ??= this.archive()
+      .catch((error) => {
+        this.deps.log.warn({ err: error }, 'room archiving skipped');
+        return 0;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 

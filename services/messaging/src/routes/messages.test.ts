@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { socketRooms, type Message, type RoomCreateResult } from '@switchboard/protocol';
+import { after, before, describe, test } from 'node:test';
+import { type Message, type RoomCreateResult, socketRooms } from '@switchboard/protocol';
 import { createHttpApp, createMetrics, finishHttpApp, listen } from '@switchboard/runtime';
 import { testLogger } from '@switchboard/testkit';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { type Harness, startHarness } from '../testing/harness.ts';
 
 describe('POST /api/messages', () => {
   let h: Harness;
@@ -21,7 +21,9 @@ describe('POST /api/messages', () => {
     server = http.createServer(app);
     const port = await listen(server, 0, '127.0.0.1');
     url = `http://127.0.0.1:${port}/api/messages`;
-    ({ room: { id: roomId } } = await h.ask<RoomCreateResult>('room:create', { type: 'group', memberIds: ['backend'] }, h.user('alice')));
+    ({
+      room: { id: roomId },
+    } = await h.ask<RoomCreateResult>('room:create', { type: 'group', memberIds: ['backend'] }, h.user('alice')));
   });
   after(async () => {
     server.close();
@@ -36,15 +38,24 @@ describe('POST /api/messages', () => {
     });
 
   test('a member posts: 201 with the stored message, pushed like message:send', async () => {
-    const res = await post({ roomId, content: 'from the backend', clientMessageId: 'b-1' }, h.token('backend', { name: 'Backend' }));
+    const res = await post(
+      { roomId, content: 'from the backend', clientMessageId: 'b-1' },
+      h.token('backend', { name: 'Backend' }),
+    );
     assert.equal(res.status, 201);
     const body = (await res.json()) as { success: boolean; message: Message };
     assert.equal(body.success, true);
     assert.equal(body.message.seq, 1);
     assert.equal(body.message.senderId, 'backend');
     assert.deepEqual(h.broadcaster.sentTo(socketRooms.room(roomId), 'message:new'), [body.message]);
-    assert.equal((await h.database.db.user.findUnique({ where: { id: 'backend' } }))?.name, 'Backend', 'the caller is remembered from the token');
-    const again = (await (await post({ roomId, content: 'retry', clientMessageId: 'b-1' }, h.token('backend'))).json()) as { message: Message };
+    assert.equal(
+      (await h.database.db.user.findUnique({ where: { id: 'backend' } }))?.name,
+      'Backend',
+      'the caller is remembered from the token',
+    );
+    const again = (await (
+      await post({ roomId, content: 'retry', clientMessageId: 'b-1' }, h.token('backend'))
+    ).json()) as { message: Message };
     assert.equal(again.message.id, body.message.id);
   });
 

@@ -1,6 +1,6 @@
-import { Router } from 'express';
 import { RestMessagePayload } from '@switchboard/protocol';
-import { principalOf, requireUser, type TokenVerifier, parseOrThrow } from '@switchboard/runtime';
+import { parseOrThrow, principalOf, requireUser, type TokenVerifier } from '@switchboard/runtime';
+import { Router } from 'express';
 import type { MessagingDeps } from '../handlers/deps.ts';
 import { sendMessage } from '../handlers/messages.ts';
 import { upsertUser } from '../store/users.ts';

@@ -24,7 +24,8 @@ export function toMessage(row: MessageRow): Message {
   };
   if (row.targetUserId) message.targetUserId = row.targetUserId;
   if (row.clientMessageId) message.clientMessageId = row.clientMessageId;
-  if (Array.isArray(row.attachments) && row.attachments.length > 0) message.attachments = row.attachments as Attachment[];
+  if (Array.isArray(row.attachments) && row.attachments.length > 0)
+    message.attachments = row.attachments as Attachment[];
   return message;
 }
 
@@ -62,7 +63,12 @@ export async function historyPage(db: Db, q: HistoryQuery): Promise<{ messages: 
 }
 
 /** Everything after each cursor, visible to the user, in (room, seq) order, at most `cap`. */
-export async function messagesSince(db: Db, userId: string, cursors: Map<string, number>, cap: number): Promise<{ messages: Message[]; hasMore: boolean }> {
+export async function messagesSince(
+  db: Db,
+  userId: string,
+  cursors: Map<string, number>,
+  cap: number,
+): Promise<{ messages: Message[]; hasMore: boolean }> {
   if (cursors.size === 0) return { messages: [], hasMore: false };
   const rows = await db.message.findMany({
     where: {

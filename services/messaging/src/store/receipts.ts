@@ -6,15 +6,22 @@ export type CursorKind = 'delivered' | 'read';
  * Move a member's cursor forward (never back), clamped to the room's last seq. Reading implies
  * delivery, so `read` pushes both. Returns the new value, or null when nothing moved.
  */
-export async function advanceCursor(db: Db, kind: CursorKind, roomId: string, userId: string, seq: number): Promise<number | null> {
-  const rows = kind === 'read'
-    ? await db.$queryRaw<{ seq: number }[]>`
+export async function advanceCursor(
+  db: Db,
+  kind: CursorKind,
+  roomId: string,
+  userId: string,
+  seq: number,
+): Promise<number | null> {
+  const rows =
+    kind === 'read'
+      ? await db.$queryRaw<{ seq: number }[]>`
         UPDATE "RoomMember" m SET "readSeq" = LEAST(${seq}::int, r."lastSeq"),
           "deliveredSeq" = GREATEST(m."deliveredSeq", LEAST(${seq}::int, r."lastSeq"))
         FROM "Room" r
         WHERE r.id = m."roomId" AND m."roomId" = ${roomId} AND m."userId" = ${userId} AND m."readSeq" < LEAST(${seq}::int, r."lastSeq")
         RETURNING m."readSeq" AS seq`
-    : await db.$queryRaw<{ seq: number }[]>`
+      : await db.$queryRaw<{ seq: number }[]>`
         UPDATE "RoomMember" m SET "deliveredSeq" = LEAST(${seq}::int, r."lastSeq")
         FROM "Room" r
         WHERE r.id = m."roomId" AND m."roomId" = ${roomId} AND m."userId" = ${userId} AND m."deliveredSeq" < LEAST(${seq}::int, r."lastSeq")

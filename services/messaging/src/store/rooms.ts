@@ -1,7 +1,10 @@
 import type { Db } from '@switchboard/db';
 import type { MemberRole, Room, RoomType } from '@switchboard/protocol';
 
-export interface MemberRecord { userId: string; role: string }
+export interface MemberRecord {
+  userId: string;
+  role: string;
+}
 export interface RoomRecord {
   id: string;
   type: string;
@@ -53,7 +56,10 @@ export async function insertRoom(db: Db, room: NewRoom): Promise<RoomRecord> {
 }
 
 export async function isMember(db: Db, roomId: string, userId: string): Promise<boolean> {
-  const row = await db.roomMember.findUnique({ where: { roomId_userId: { roomId, userId } }, select: { userId: true } });
+  const row = await db.roomMember.findUnique({
+    where: { roomId_userId: { roomId, userId } },
+    select: { userId: true },
+  });
   return row !== null;
 }
 
@@ -74,7 +80,11 @@ export async function removeMember(db: Db, roomId: string, userId: string): Prom
 }
 
 export async function roomIdsOfUser(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.roomMember.findMany({ where: { userId }, select: { roomId: true }, orderBy: { joinedAt: 'asc' } });
+  const rows = await db.roomMember.findMany({
+    where: { userId },
+    select: { roomId: true },
+    orderBy: { joinedAt: 'asc' },
+  });
   return rows.map((r) => r.roomId);
 }
 
@@ -86,5 +96,8 @@ export async function roomsWithEmergencyContact(db: Db, phone: string): Promise<
 /** Archived rooms come back on the next join, send or session; nothing was removed. */
 export async function reviveRooms(db: Db, roomIds: string[]): Promise<void> {
   if (roomIds.length === 0) return;
-  await db.room.updateMany({ where: { id: { in: roomIds }, archivedAt: { not: null } }, data: { archivedAt: null, lastActivityAt: new Date() } });
+  await db.room.updateMany({
+    where: { id: { in: roomIds }, archivedAt: { not: null } },
+    data: { archivedAt: null, lastActivityAt: new Date() },
+  });
 }

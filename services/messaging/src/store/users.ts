@@ -15,7 +15,9 @@ export async function upsertUser(db: Db, principal: Principal): Promise<void> {
 
 /** Display names by user id; users never seen in a token fall back to their id. */
 export async function namesOf(db: Db, userIds: string[]): Promise<Map<string, string>> {
-  const users = userIds.length ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [];
+  const users = userIds.length
+    ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } })
+    : [];
   const names = new Map(users.map((u) => [u.id, u.name]));
   for (const id of userIds) if (!names.has(id)) names.set(id, id);
   return names;

@@ -1,9 +1,15 @@
+import crypto from 'node:crypto';
 import { MemoryBus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { RequestContext } from '@switchboard/protocol';
-import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken, type SignTokenOptions } from '@switchboard/runtime';
-import { createTestDatabase, RecordingBroadcaster, testLogger, type TestDatabase } from '@switchboard/testkit';
-import crypto from 'node:crypto';
+import {
+  BaseConfigSchema,
+  createMetrics,
+  createTokenVerifier,
+  type SignTokenOptions,
+  signToken,
+} from '@switchboard/runtime';
+import { createTestDatabase, RecordingBroadcaster, type TestDatabase, testLogger } from '@switchboard/testkit';
 import { start } from '../index.ts';
 
 export const TEST_SECRET = 'messaging-test-secret';
@@ -32,7 +38,15 @@ export async function startHarness(label: string, env: Record<string, string> = 
   async function startOne() {
     const bus = new MemoryBus({ timeoutMs: 5000 });
     const broadcaster = new RecordingBroadcaster();
-    const service = await start({ config, log: testLogger('messaging'), metrics: createMetrics('messaging'), bus, db: database.db, broadcaster, verifier });
+    const service = await start({
+      config,
+      log: testLogger('messaging'),
+      metrics: createMetrics('messaging'),
+      bus,
+      db: database.db,
+      broadcaster,
+      verifier,
+    });
     started.push({ bus, service });
     return { bus, service, broadcaster };
   }
@@ -62,8 +76,10 @@ export async function rejectsWith(promise: Promise<unknown>, code: string, messa
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (e.code !== code) throw new Error(`expected ${code}, got ${e.code}: ${e.message}`);
-    if (typeof message === 'string' && e.message !== message) throw new Error(`expected "${message}", got "${e.message}"`);
-    if (message instanceof RegExp && !message.test(e.message ?? '')) throw new Error(`expected ${message}, got "${e.message}"`);
+    if (typeof message === 'string' && e.message !== message)
+      throw new Error(`expected "${message}", got "${e.message}"`);
+    if (message instanceof RegExp && !message.test(e.message ?? ''))
+      throw new Error(`expected ${message}, got "${e.message}"`);
     return;
   }
   throw new Error(`expected ${code}, but it succeeded`);

@@ -1,4 +1,4 @@
-import { socketRooms, type Presence } from '@switchboard/protocol';
+import { type Presence, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster, Logger, Metrics } from '@switchboard/runtime';
 import type { PresenceStore } from '../store/presence-store.ts';
 import type { RoomsOfUser } from './rooms-of-user.ts';
@@ -20,7 +20,13 @@ const CONCURRENCY = 50;
  * Emits each `presence:changed` once, to the union of its subscribers' user rooms and the
  * user's rooms: one emit with several targets, so a socket in two of them gets it once.
  */
-export function createPresencePublisher({ store, broadcaster, roomsOf, log, metrics }: PresencePublisherDeps): PublishPresence {
+export function createPresencePublisher({
+  store,
+  broadcaster,
+  roomsOf,
+  log,
+  metrics,
+}: PresencePublisherDeps): PublishPresence {
   async function publishOne(presence: Presence): Promise<void> {
     const [subscribers, rooms] = await Promise.all([store.subscribersOf(presence.userId), roomsOf(presence.userId)]);
     const targets = [...subscribers.map(socketRooms.user), ...(rooms ?? []).map(socketRooms.room)];

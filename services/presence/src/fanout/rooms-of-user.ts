@@ -9,7 +9,13 @@ export type RoomsOfUser = (userId: string, ctx?: RequestContext) => Promise<stri
 export function createRoomsOfUser(bus: Bus, log: Logger, timeoutMs = 1000): RoomsOfUser {
   return async (userId, ctx) => {
     try {
-      const result = await bus.request<RoomsOfUserResult>('messaging', INTERNAL_COMMANDS.roomsOfUser, { userId }, ctx ?? systemContext('presence'), { timeoutMs });
+      const result = await bus.request<RoomsOfUserResult>(
+        'messaging',
+        INTERNAL_COMMANDS.roomsOfUser,
+        { userId },
+        ctx ?? systemContext('presence'),
+        { timeoutMs },
+      );
       return Array.isArray(result?.roomIds) ? result.roomIds.filter((id): id is string => typeof id === 'string') : [];
     } catch (error) {
       log.warn({ err: errorMessage(error), userId }, 'rooms lookup failed');

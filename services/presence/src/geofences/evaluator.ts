@@ -1,8 +1,8 @@
-import { socketRooms, type GeofenceViolationEvent } from '@switchboard/protocol';
 import type { Db } from '@switchboard/db';
+import { type GeofenceViolationEvent, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster, Logger, Metrics } from '@switchboard/runtime';
-import { GeofenceShape, nextInside, signedDistanceMeters, type Point } from './geometry.ts';
 import { LOCATION_WATCHER_ROLE } from '../location/location-service.ts';
+import { GeofenceShape, nextInside, type Point, signedDistanceMeters } from './geometry.ts';
 
 export interface GeofenceEvaluatorDeps {
   db: Db;
@@ -24,12 +24,24 @@ export interface LocationFix extends Point {
  * With no state yet, a user is assumed inside safe zones and outside danger zones.
  */
 export function createGeofenceEvaluator({ db, broadcaster, log, metrics }: GeofenceEvaluatorDeps) {
-  async function flip(geofenceId: string, userId: string, from: boolean, to: boolean, hadState: boolean): Promise<boolean> {
+  async function flip(
+    geofenceId: string,
+    userId: string,
+    from: boolean,
+    to: boolean,
+    hadState: boolean,
+  ): Promise<boolean> {
     if (hadState) {
-      const { count } = await db.geofenceState.updateMany({ where: { geofenceId, userId, inside: from }, data: { inside: to } });
+      const { count } = await db.geofenceState.updateMany({
+        where: { geofenceId, userId, inside: from },
+        data: { inside: to },
+      });
       return count === 1;
     }
-    const { count } = await db.geofenceState.createMany({ data: [{ geofenceId, userId, inside: to }], skipDuplicates: true });
+    const { count } = await db.geofenceState.createMany({
+      data: [{ geofenceId, userId, inside: to }],
+      skipDuplicates: true,
+    });
     return count === 1;
   }
 
@@ -38,7 +50,9 @@ export function createGeofenceEvaluator({ db, broadcaster, log, metrics }: Geofe
       where: { OR: [{ userId: fix.userId }, ...(fix.roomIds.length ? [{ roomId: { in: fix.roomIds } }] : [])] },
     });
     if (fences.length === 0) return [];
-    const states = await db.geofenceState.findMany({ where: { userId: fix.userId, geofenceId: { in: fences.map((f) => f.id) } } });
+    const states = await db.geofenceState.findMany({
+      where: { userId: fix.userId, geofenceId: { in: fences.map((f) => f.id) } },
+    });
     const stateOf = new Map(states.map((s) => [s.geofenceId, s.inside]));
     const raised: GeofenceViolationEvent[] = [];
 
@@ -66,7 +80,9 @@ export function createGeofenceEvaluator({ db, broadcaster, log, metrics }: Geofe
         timestamp: fix.timestamp,
       };
       const rooms = fence.roomId ? [fence.roomId] : fix.roomIds;
-      broadcaster.to([...rooms.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)]).emit('geofence:violation', event);
+      broadcaster
+        .to([...rooms.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)])
+        .emit('geofence:violation', event);
       raised.push(event);
     }
     return raised;

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { haversineMeters, nextInside, signedDistanceMeters, type GeofenceShape } from './geometry.ts';
+import { type GeofenceShape, haversineMeters, nextInside, signedDistanceMeters } from './geometry.ts';
 
 // ~111 m per 0.001° of latitude.
 const circle: GeofenceShape = { type: 'circle', center: { latitude: 48.0, longitude: 11.0 }, radiusMeters: 100 };
 const square: GeofenceShape = {
   type: 'polygon',
   points: [
-    { latitude: 48.0, longitude: 11.0 }, { latitude: 48.0, longitude: 11.01 },
-    { latitude: 48.01, longitude: 11.01 }, { latitude: 48.01, longitude: 11.0 },
+    { latitude: 48.0, longitude: 11.0 },
+    { latitude: 48.0, longitude: 11.01 },
+    { latitude: 48.01, longitude: 11.01 },
+    { latitude: 48.01, longitude: 11.0 },
   ],
 };
 

@@ -5,7 +5,10 @@ import type { z } from 'zod';
 export const GeofenceShape = GeofenceCreatePayload.shape.shape;
 export type GeofenceShape = z.infer<typeof GeofenceShape>;
 
-export interface Point { latitude: number; longitude: number }
+export interface Point {
+  latitude: number;
+  longitude: number;
+}
 
 const EARTH_RADIUS_M = 6_371_000;
 const rad = (deg: number) => (deg * Math.PI) / 180;
@@ -25,7 +28,10 @@ export function signedDistanceMeters(shape: GeofenceShape, p: Point): number {
   if (shape.type === 'circle') return haversineMeters(shape.center, p) - shape.radiusMeters;
   const k = rad(1) * EARTH_RADIUS_M;
   const cosLat = Math.cos(rad(p.latitude));
-  const xy = shape.points.map((q) => ({ x: (q.longitude - p.longitude) * k * cosLat, y: (q.latitude - p.latitude) * k }));
+  const xy = shape.points.map((q) => ({
+    x: (q.longitude - p.longitude) * k * cosLat,
+    y: (q.latitude - p.latitude) * k,
+  }));
   let inside = false;
   let nearest = Infinity;
   for (let i = 0, j = xy.length - 1; i < xy.length; j = i++) {

@@ -1,7 +1,7 @@
-import { LocationUpdatePayload } from '@switchboard/protocol';
 import type { CommandHandler } from '@switchboard/bus';
-import type { LocationService } from '../location/location-service.ts';
+import { LocationUpdatePayload } from '@switchboard/protocol';
 import { parseOrThrow } from '@switchboard/runtime';
+import type { LocationService } from '../location/location-service.ts';
 
 /** `location:update` from a socket: same path as `POST /api/location`. */
 export function locationHandlers(update: LocationService): Record<'location:update', CommandHandler> {

@@ -1,25 +1,34 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Presence, PresencesResult } from '@switchboard/protocol';
-import { createTestDatabase, flushPrefix, sleep, waitFor, type TestDatabase } from '@switchboard/testkit';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { createTestDatabase, flushPrefix, sleep, type TestDatabase, waitFor } from '@switchboard/testkit';
+import { type Harness, startHarness } from '../testing/harness.ts';
 
 let database: TestDatabase;
-before(async () => { database = await createTestDatabase('presence_flow'); });
-after(async () => { await database.drop(); });
+before(async () => {
+  database = await createTestDatabase('presence_flow');
+});
+after(async () => {
+  await database.drop();
+});
 
-const changesOf = (h: Harness, userId: string) => h.events<Presence>('presence:changed').filter((e) => e.data.userId === userId);
+const changesOf = (h: Harness, userId: string) =>
+  h.events<Presence>('presence:changed').filter((e) => e.data.userId === userId);
 
 for (const store of ['memory', 'redis'] as const) {
   describe(`presence over the bus (${store} store)`, () => {
     let h: Harness;
     before(async () => {
       h = await startHarness({
-        label: `flow-${store}`, store, database,
+        label: `flow-${store}`,
+        store,
+        database,
         env: { PRESENCE_OFFLINE_AFTER_MS: '600', PRESENCE_AWAY_AFTER_MS: '300' },
       });
     });
-    after(async () => { await h.stop(); });
+    after(async () => {
+      await h.stop();
+    });
 
     test('two devices then one then none publishes online once and offline once', async () => {
       h.rooms.set('alice', ['r1']);
@@ -32,7 +41,10 @@ for (const store of ['memory', 'redis'] as const) {
       assert.equal(presences[0]?.status, 'online', 'one device left: still online');
       await h.close('alice', 'a2', 'gw2');
       const changes = changesOf(h, 'alice');
-      assert.deepEqual(changes.map((c) => c.data.status), ['online', 'offline']);
+      assert.deepEqual(
+        changes.map((c) => c.data.status),
+        ['online', 'offline'],
+      );
       for (const change of changes) assert.deepEqual(change.targets.sort(), ['room:r1', 'user:watcher']);
     });
 
@@ -43,7 +55,10 @@ for (const store of ['memory', 'redis'] as const) {
       await h.request('presence:setStatus', { status: 'busy', customStatus: 'In a meeting' }, 'bob');
       await h.open('bob', 'b2');
       const last = changesOf(h, 'bob').at(-1);
-      assert.deepEqual({ ...last?.data, lastSeen: undefined }, { userId: 'bob', status: 'busy', customStatus: 'In a meeting', lastSeen: undefined });
+      assert.deepEqual(
+        { ...last?.data, lastSeen: undefined },
+        { userId: 'bob', status: 'busy', customStatus: 'In a meeting', lastSeen: undefined },
+      );
       assert.deepEqual(last?.targets, ['user:watcher']);
       const { presences } = await h.request<PresencesResult>('presence:subscribe', { userIds: ['bob'] }, 'watcher');
       assert.equal(presences[0]?.customStatus, 'In a meeting');
@@ -61,12 +76,22 @@ for (const store of ['memory', 'redis'] as const) {
       await h.open('dave', 'd2', 'gw-healthy');
       const beating = setInterval(() => void h.heartbeat('gw-healthy', [{ socketId: 'd2', userId: 'dave' }]), 100);
       try {
-        await h.heartbeat('gw-doomed', [{ socketId: 'c1', userId: 'carol' }, { socketId: 'd1', userId: 'dave' }]);
-        const offline = await waitFor(() => changesOf(h, 'carol').find((c) => c.data.status === 'offline'), { timeoutMs: 3000, what: 'carol offline' });
+        await h.heartbeat('gw-doomed', [
+          { socketId: 'c1', userId: 'carol' },
+          { socketId: 'd1', userId: 'dave' },
+        ]);
+        const offline = await waitFor(() => changesOf(h, 'carol').find((c) => c.data.status === 'offline'), {
+          timeoutMs: 3000,
+          what: 'carol offline',
+        });
         assert.ok(offline);
         await sleep(300);
         assert.equal(changesOf(h, 'carol').filter((c) => c.data.status === 'offline').length, 1, 'published once');
-        const { presences } = await h.request<PresencesResult>('presence:get', { userIds: ['carol', 'dave'] }, 'watcher');
+        const { presences } = await h.request<PresencesResult>(
+          'presence:get',
+          { userIds: ['carol', 'dave'] },
+          'watcher',
+        );
         assert.equal(presences[0]?.status, 'offline');
         // dave keeps his device on the healthy gateway (online, or away: the idle bound is short here).
         assert.notEqual(presences[1]?.status, 'offline');
@@ -80,7 +105,10 @@ for (const store of ['memory', 'redis'] as const) {
       await h.open('erin', 'e1', 'gw-erin');
       const beating = setInterval(() => void h.heartbeat('gw-erin', [{ socketId: 'e1', userId: 'erin' }]), 100);
       try {
-        await waitFor(() => changesOf(h, 'erin').find((c) => c.data.status === 'away'), { timeoutMs: 3000, what: 'erin away' });
+        await waitFor(() => changesOf(h, 'erin').find((c) => c.data.status === 'away'), {
+          timeoutMs: 3000,
+          what: 'erin away',
+        });
         await h.request('presence:activity', {}, 'erin');
         assert.equal(changesOf(h, 'erin').at(-1)?.data.status, 'online');
       } finally {
@@ -109,9 +137,17 @@ for (const store of ['memory', 'redis'] as const) {
         // hank left while Redis was down; the gateway only lists gina.
         await h.heartbeat('gw-r', [{ socketId: 'g1', userId: 'gina' }]);
         ({ presences } = await h.request<PresencesResult>('presence:get', { userIds: ['gina', 'hank'] }, 'watcher'));
-        assert.deepEqual(presences.map((p) => p.status), ['online', 'offline']);
+        assert.deepEqual(
+          presences.map((p) => p.status),
+          ['online', 'offline'],
+        );
         // And the rebuilt state is reaped like any other when the gateway then dies.
-        await waitFor(async () => (await h.request<PresencesResult>('presence:get', { userIds: ['gina'] }, 'watcher')).presences[0]?.status === 'offline', { timeoutMs: 3000, what: 'gina reaped' });
+        await waitFor(
+          async () =>
+            (await h.request<PresencesResult>('presence:get', { userIds: ['gina'] }, 'watcher')).presences[0]
+              ?.status === 'offline',
+          { timeoutMs: 3000, what: 'gina reaped' },
+        );
       });
     }
   });

@@ -1,8 +1,8 @@
-import { PresenceSetStatusPayload, PresenceUsersPayload, type PresencesResult } from '@switchboard/protocol';
 import type { CommandHandler } from '@switchboard/bus';
+import { PresenceSetStatusPayload, type PresencesResult, PresenceUsersPayload } from '@switchboard/protocol';
+import { parseOrThrow } from '@switchboard/runtime';
 import type { PublishPresence } from '../fanout/presence-publisher.ts';
 import type { PresenceStore } from '../store/presence-store.ts';
-import { parseOrThrow } from '@switchboard/runtime';
 
 export interface PresenceHandlerDeps {
   store: PresenceStore;
@@ -13,7 +13,11 @@ export interface PresenceHandlerDeps {
 type PresenceRequest = 'presence:get' | 'presence:setStatus' | 'presence:subscribe' | 'presence:unsubscribe';
 
 /** Client requests about presence, forwarded by the gateway with the caller in `ctx`. */
-export function presenceHandlers({ store, publish, now = Date.now }: PresenceHandlerDeps): Record<PresenceRequest, CommandHandler> {
+export function presenceHandlers({
+  store,
+  publish,
+  now = Date.now,
+}: PresenceHandlerDeps): Record<PresenceRequest, CommandHandler> {
   return {
     'presence:get': async (payload): Promise<PresencesResult> => {
       const { userIds } = parseOrThrow(PresenceUsersPayload, payload);

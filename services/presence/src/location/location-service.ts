@@ -1,4 +1,11 @@
-import { socketRooms, type LocationEvent, type LocationUpdatePayload, type LocationUpdateResult, type Principal, type RequestContext } from '@switchboard/protocol';
+import {
+  type LocationEvent,
+  type LocationUpdatePayload,
+  type LocationUpdateResult,
+  type Principal,
+  type RequestContext,
+  socketRooms,
+} from '@switchboard/protocol';
 import { AppError, type Broadcaster, type Logger, type Metrics } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import type { GeofenceEvaluator } from '../geofences/evaluator.ts';
@@ -22,9 +29,22 @@ export const LOCATION_WATCHER_ROLE = 'supervisor';
  * One location upload, from the socket or REST: rate limit, fan out to the user's rooms and to
  * supervisors, buffer for history, check geofences. The payload is already validated.
  */
-export function createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log, metrics }: LocationServiceDeps) {
-  return async function update(principal: Principal, payload: LocationUpdatePayload, ctx: RequestContext): Promise<LocationUpdateResult> {
-    if (!(await limiter.take(principal.userId))) throw new AppError('RATE_LIMITED', 'Too many location updates, slow down');
+export function createLocationService({
+  limiter,
+  roomsOf,
+  broadcaster,
+  history,
+  evaluateGeofences,
+  log,
+  metrics,
+}: LocationServiceDeps) {
+  return async function update(
+    principal: Principal,
+    payload: LocationUpdatePayload,
+    ctx: RequestContext,
+  ): Promise<LocationUpdateResult> {
+    if (!(await limiter.take(principal.userId)))
+      throw new AppError('RATE_LIMITED', 'Too many location updates, slow down');
     // Messaging down: supervisors still see the fix, rooms do not (never guess memberships).
     const roomIds = (await roomsOf(principal.userId, ctx)) ?? [];
     const event: LocationEvent = {
@@ -36,7 +56,9 @@ export function createLocationService({ limiter, roomsOf, broadcaster, history, 
       timestamp: payload.timestamp,
       ...(payload.battery !== undefined ? { battery: payload.battery } : {}),
     };
-    broadcaster.to([...roomIds.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)]).emit('location:update', event);
+    broadcaster
+      .to([...roomIds.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)])
+      .emit('location:update', event);
     history.add({
       userId: principal.userId,
       latitude: payload.latitude,
@@ -46,7 +68,13 @@ export function createLocationService({ limiter, roomsOf, broadcaster, history, 
       recordedAt: new Date(payload.timestamp),
     });
     try {
-      await evaluateGeofences({ userId: principal.userId, latitude: payload.latitude, longitude: payload.longitude, roomIds, timestamp: payload.timestamp });
+      await evaluateGeofences({
+        userId: principal.userId,
+        latitude: payload.latitude,
+        longitude: payload.longitude,
+        roomIds,
+        timestamp: payload.timestamp,
+      });
     } catch (error) {
       log.error({ err: error, userId: principal.userId }, 'geofence evaluation failed');
     }

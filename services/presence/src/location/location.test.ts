@@ -2,11 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LocationEvent, LocationUpdateResult } from '@switchboard/protocol';
 import { testLogger } from '@switchboard/testkit';
-import { startHarness, type Harness } from '../testing/harness.ts';
+import { type Harness, startHarness } from '../testing/harness.ts';
 import { startRetention } from './retention.ts';
 
 const fix = (overrides: Record<string, unknown> = {}) => ({
-  latitude: 52.52, longitude: 13.405, accuracy: 8, timestamp: new Date().toISOString(), battery: 80, ...overrides,
+  latitude: 52.52,
+  longitude: 13.405,
+  accuracy: 8,
+  timestamp: new Date().toISOString(),
+  battery: 80,
+  ...overrides,
 });
 
 async function post(h: Harness, path: string, body: unknown, token?: string, raw = false) {
@@ -26,14 +31,20 @@ async function get(h: Harness, path: string, token: string) {
 describe('location', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ label: 'location', store: 'redis', env: { LOCATION_RATE_INTERVAL_MS: '60000', LOCATION_RATE_BURST: '3' } });
+    h = await startHarness({
+      label: 'location',
+      store: 'redis',
+      env: { LOCATION_RATE_INTERVAL_MS: '60000', LOCATION_RATE_BURST: '3' },
+    });
     h.rooms.set('walker', ['site-a', 'site-b']);
     h.rooms.set('colleague', ['site-b']);
     h.rooms.set('stranger', ['elsewhere']);
   });
-  after(async () => { await h.stop(); });
+  after(async () => {
+    await h.stop();
+  });
 
-  test('a REST upload reaches the user\'s rooms and supervisors only', async () => {
+  test("a REST upload reaches the user's rooms and supervisors only", async () => {
     const { status, body } = await post(h, '/location', fix(), h.token('walker'));
     assert.equal(status, 200);
     assert.equal(body.success, true);
@@ -42,13 +53,26 @@ describe('location', () => {
     const sent = h.events<LocationEvent>('location:update');
     assert.equal(sent.length, 1);
     assert.deepEqual(sent[0]?.targets, ['room:site-a', 'room:site-b', 'role:supervisor']);
-    assert.deepEqual({ ...sent[0]?.data, timestamp: 'x' }, {
-      userId: 'walker', name: 'Name walker', latitude: 52.52, longitude: 13.405, accuracy: 8, battery: 80, timestamp: 'x',
-    });
+    assert.deepEqual(
+      { ...sent[0]?.data, timestamp: 'x' },
+      {
+        userId: 'walker',
+        name: 'Name walker',
+        latitude: 52.52,
+        longitude: 13.405,
+        accuracy: 8,
+        battery: 80,
+        timestamp: 'x',
+      },
+    );
   });
 
   test('a socket upload over the bus does the same and acks the rooms', async () => {
-    const ack = await h.request<LocationUpdateResult>('location:update', fix({ accuracy: undefined, battery: undefined }), 'colleague');
+    const ack = await h.request<LocationUpdateResult>(
+      'location:update',
+      fix({ accuracy: undefined, battery: undefined }),
+      'colleague',
+    );
     assert.deepEqual(ack, { rooms: ['site-b'] });
     const last = h.events<LocationEvent>('location:update').at(-1);
     assert.deepEqual(last?.targets, ['room:site-b', 'role:supervisor']);
@@ -73,7 +97,9 @@ describe('location', () => {
     }
     const notJson = await post(h, '/location', '{"latitude":', token, true);
     assert.deepEqual([notJson.status, notJson.body.code], [400, 'INVALID_PAYLOAD']);
-    await assert.rejects(h.request('location:update', fix({ latitude: -91 }), 'colleague'), { code: 'INVALID_PAYLOAD' });
+    await assert.rejects(h.request('location:update', fix({ latitude: -91 }), 'colleague'), {
+      code: 'INVALID_PAYLOAD',
+    });
   });
 
   test('an upload without a token is 401', async () => {
@@ -105,7 +131,11 @@ describe('location', () => {
     assert.equal((await get(h, path, h.token('root', 'admin'))).status, 200);
     const denied = await get(h, path, h.token('stranger'));
     assert.deepEqual([denied.status, denied.body.code], [403, 'FORBIDDEN']);
-    const old = await get(h, `/location/history?userId=walker&since=${encodeURIComponent(new Date(Date.now() + 30_000).toISOString())}`, h.token('walker'));
+    const old = await get(
+      h,
+      `/location/history?userId=walker&since=${encodeURIComponent(new Date(Date.now() + 30_000).toISOString())}`,
+      h.token('walker'),
+    );
     assert.deepEqual(old.body.locations, []);
   });
 
@@ -115,7 +145,10 @@ describe('location', () => {
     for (const timestamp of times) assert.equal((await post(h, '/location', fix({ timestamp }), token)).status, 200);
     const page = await get(h, '/location/history?limit=2', token);
     assert.equal(page.status, 200);
-    assert.deepEqual((page.body.locations as { timestamp: string }[]).map((l) => l.timestamp), times.slice(1));
+    assert.deepEqual(
+      (page.body.locations as { timestamp: string }[]).map((l) => l.timestamp),
+      times.slice(1),
+    );
     assert.equal(page.body.hasMore, true);
     const all = await get(h, '/location/history?limit=3', token);
     assert.equal(all.body.hasMore, false);
@@ -125,7 +158,10 @@ describe('location', () => {
     const res = await post(h, '/location', { ...fix(), ['x\u0000']: 1 }, h.token('nul-user'));
     assert.equal(res.status, 200, 'unknown keys are dropped before the check');
     const bad = await get(h, '/location/history?userId=a%00b', h.token('nul-user'));
-    assert.deepEqual([bad.status, bad.body.code, bad.body.error], [400, 'INVALID_PAYLOAD', 'userId: must not contain NUL characters']);
+    assert.deepEqual(
+      [bad.status, bad.body.code, bad.body.error],
+      [400, 'INVALID_PAYLOAD', 'userId: must not contain NUL characters'],
+    );
   });
 
   test('with messaging down, uploads still reach supervisors and history access fails closed', async () => {
@@ -144,10 +180,15 @@ describe('location', () => {
   test('retention deletes history older than the configured days and keeps the rest', async () => {
     const old = new Date(Date.now() - 8 * 24 * 3600_000);
     await h.db.locationSample.create({ data: { userId: 'archivist', latitude: 1, longitude: 1, recordedAt: old } });
-    await h.db.locationSample.create({ data: { userId: 'archivist', latitude: 2, longitude: 2, recordedAt: new Date() } });
+    await h.db.locationSample.create({
+      data: { userId: 'archivist', latitude: 2, longitude: 2, recordedAt: new Date() },
+    });
     const stop = startRetention(h.db, testLogger(), 7);
     await stop();
     const left = await h.db.locationSample.findMany({ where: { userId: 'archivist' } });
-    assert.deepEqual(left.map((r) => r.latitude), [2]);
+    assert.deepEqual(
+      left.map((r) => r.latitude),
+      [2],
+    );
   });
 });

@@ -22,7 +22,8 @@ export function createMemoryRateLimiter({ intervalMs, burst }: BucketOptions): R
       if (allowed) bucket.tokens -= 1;
       buckets.set(userId, bucket);
       // Full buckets carry no information: drop them so idle users cost nothing.
-      if (buckets.size > 10_000) for (const [id, b] of buckets) if (b.tokens + (now - b.at) / intervalMs >= burst) buckets.delete(id);
+      if (buckets.size > 10_000)
+        for (const [id, b] of buckets) if (b.tokens + (now - b.at) / intervalMs >= burst) buckets.delete(id);
       return allowed;
     },
   };
@@ -41,7 +42,11 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(interval * burst) + 1000)
 return ok`;
 
-export function createRedisRateLimiter(redis: Redis, prefix: string, { intervalMs, burst }: BucketOptions): RateLimiter {
+export function createRedisRateLimiter(
+  redis: Redis,
+  prefix: string,
+  { intervalMs, burst }: BucketOptions,
+): RateLimiter {
   return {
     async take(userId, now = Date.now()) {
       const ok = await redis.eval(TAKE, 1, `${prefix}presence:rate:location:${userId}`, now, intervalMs, burst);

@@ -9,7 +9,9 @@ export function startRetention(db: Db, log: Logger, retentionDays: number, inter
   const sweep = () => {
     running = db.locationSample
       .deleteMany({ where: { recordedAt: { lt: new Date(Date.now() - retentionDays * DAY_MS) } } })
-      .then(({ count }) => { if (count > 0) log.info({ count }, 'location history expired'); })
+      .then(({ count }) => {
+        if (count > 0) log.info({ count }, 'location history expired');
+      })
       .catch((error: unknown) => log.error({ err: error }, 'location retention failed'));
   };
   sweep();

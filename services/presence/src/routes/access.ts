@@ -8,7 +8,11 @@ export function isOverseer(principal: Principal): boolean {
 }
 
 /** Rooms of a user, or 503 when messaging cannot say (access must not be guessed). */
-export async function roomsOrUnavailable(roomsOf: RoomsOfUser, userId: string, principal: Principal): Promise<string[]> {
+export async function roomsOrUnavailable(
+  roomsOf: RoomsOfUser,
+  userId: string,
+  principal: Principal,
+): Promise<string[]> {
   const rooms = await roomsOf(userId, requestContext(principal));
   if (rooms === null) throw new AppError('UNAVAILABLE', 'Room memberships are unavailable, try again');
   return rooms;
@@ -22,5 +26,6 @@ export async function assertMaySeeUser(principal: Principal, userId: string, roo
     roomsOrUnavailable(roomsOf, userId, principal),
   ]);
   const shared = new Set(mine);
-  if (!theirs.some((roomId) => shared.has(roomId))) throw new AppError('FORBIDDEN', 'Access denied to this user\'s location');
+  if (!theirs.some((roomId) => shared.has(roomId)))
+    throw new AppError('FORBIDDEN', "Access denied to this user's location");
 }

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
+import type { Db, GeofenceModel } from '@switchboard/db';
+import { GeofenceCreatePayload, Id, type Principal } from '@switchboard/protocol';
+import { AppError, parseOrThrow, principalOf, requireUser, type TokenVerifier } from '@switchboard/runtime';
 import { Router } from 'express';
 import { z } from 'zod';
-import { GeofenceCreatePayload, Id, type Principal } from '@switchboard/protocol';
-import type { Db, GeofenceModel } from '@switchboard/db';
-import { AppError, principalOf, requireUser, type TokenVerifier, parseOrThrow } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import { isOverseer, roomsOrUnavailable } from './access.ts';
 
@@ -15,10 +15,14 @@ export interface GeofenceRouteDeps {
   db: Db;
 }
 
-
 function view(g: GeofenceModel) {
   return {
-    id: g.id, name: g.name, kind: g.kind, shape: g.shape, createdBy: g.createdBy, createdAt: g.createdAt.toISOString(),
+    id: g.id,
+    name: g.name,
+    kind: g.kind,
+    shape: g.shape,
+    createdBy: g.createdBy,
+    createdAt: g.createdAt.toISOString(),
     ...(g.userId ? { userId: g.userId } : {}),
     ...(g.roomId ? { roomId: g.roomId } : {}),
   };
@@ -42,8 +46,13 @@ export function geofenceRoutes({ verifier, roomsOf, db }: GeofenceRouteDeps): Ro
     if (!(await mayManage(principal, body))) throw new AppError('FORBIDDEN', 'Access denied to this geofence target');
     const fence = await db.geofence.create({
       data: {
-        id: crypto.randomUUID(), name: body.name, kind: body.kind, shape: body.shape, createdBy: principal.userId,
-        userId: body.userId ?? null, roomId: body.roomId ?? null,
+        id: crypto.randomUUID(),
+        name: body.name,
+        kind: body.kind,
+        shape: body.shape,
+        createdBy: principal.userId,
+        userId: body.userId ?? null,
+        roomId: body.roomId ?? null,
       },
     });
     res.status(201).json({ success: true, geofence: view(fence) });
@@ -52,13 +61,20 @@ export function geofenceRoutes({ verifier, roomsOf, db }: GeofenceRouteDeps): Ro
   router.get('/geofences', requireUser(verifier), async (req, res) => {
     const principal = principalOf(req);
     const query = parseOrThrow(ListQuery, { ...req.query });
-    const filter = { ...(query.userId ? { userId: query.userId } : {}), ...(query.roomId ? { roomId: query.roomId } : {}) };
+    const filter = {
+      ...(query.userId ? { userId: query.userId } : {}),
+      ...(query.roomId ? { roomId: query.roomId } : {}),
+    };
     let visible = {};
     if (!isOverseer(principal)) {
       const rooms = await roomsOrUnavailable(roomsOf, principal.userId, principal);
       visible = { OR: [{ userId: principal.userId }, { roomId: { in: rooms } }] };
     }
-    const fences = await db.geofence.findMany({ where: { AND: [filter, visible] }, orderBy: { createdAt: 'asc' }, take: 1000 });
+    const fences = await db.geofence.findMany({
+      where: { AND: [filter, visible] },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+    });
     res.json({ success: true, geofences: fences.map(view) });
   });
 

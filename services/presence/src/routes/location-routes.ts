@@ -1,8 +1,8 @@
+import type { Db } from '@switchboard/db';
+import { Id, IsoDate, LocationUpdatePayload } from '@switchboard/protocol';
+import { parseOrThrow, principalOf, requestContext, requireUser, type TokenVerifier } from '@switchboard/runtime';
 import { Router } from 'express';
 import { z } from 'zod';
-import { Id, IsoDate, LocationUpdatePayload } from '@switchboard/protocol';
-import type { Db } from '@switchboard/db';
-import { principalOf, requireUser, type TokenVerifier, parseOrThrow, requestContext } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import type { HistoryWriter } from '../location/history-writer.ts';
 import type { LocationService } from '../location/location-service.ts';
@@ -21,7 +21,6 @@ export interface LocationRouteDeps {
   roomsOf: RoomsOfUser;
   db: Db;
 }
-
 
 /** `POST /location` (upload) and `GET /location/history`, mounted at `/api`. */
 export function locationRoutes({ verifier, update, history, roomsOf, db }: LocationRouteDeps): Router {

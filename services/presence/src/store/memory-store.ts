@@ -1,10 +1,22 @@
 import type { Presence } from '@switchboard/protocol';
 import {
-  effectiveStatus, NEVER_SEEN, toPresence,
-  type CloseInput, type HeartbeatInput, type ManualStatus, type OpenInput, type PresenceStore, type ReapResult, type UserFields,
+  type CloseInput,
+  effectiveStatus,
+  type HeartbeatInput,
+  type ManualStatus,
+  NEVER_SEEN,
+  type OpenInput,
+  type PresenceStore,
+  type ReapResult,
+  toPresence,
+  type UserFields,
 } from './presence-store.ts';
 
-interface SocketEntry { userId: string; gatewayId: string; openedAt: number }
+interface SocketEntry {
+  userId: string;
+  gatewayId: string;
+  openedAt: number;
+}
 
 /**
  * The embedded mode's store: one process, so plain maps are atomic. Mirrors the Lua scripts of
@@ -65,7 +77,12 @@ export class MemoryPresenceStore implements PresenceStore {
     return { gateways: expired.length, changes: this.finish(tx) };
   }
 
-  async setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]> {
+  async setStatus(
+    userId: string,
+    status: ManualStatus,
+    customStatus: string | undefined,
+    now: number,
+  ): Promise<Presence[]> {
     const tx = this.transaction();
     this.touch(tx, userId);
     const fields = this.fields(userId);
@@ -119,7 +136,13 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   /** False for a closed socket id (tombstone): a late open or a stale heartbeat. */
-  private addSocket(tx: Map<string, Presence>, userId: string, socketId: string, gatewayId: string, now: number): boolean {
+  private addSocket(
+    tx: Map<string, Presence>,
+    userId: string,
+    socketId: string,
+    gatewayId: string,
+    now: number,
+  ): boolean {
     if ((this.closed.get(socketId) ?? 0) > now) return false;
     const old = this.sockets.get(socketId);
     if (old && old.userId === userId && old.gatewayId === gatewayId) return true;

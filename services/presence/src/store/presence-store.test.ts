@@ -45,13 +45,17 @@ const open = (store: PresenceStore, userId: string, socketId: string, gatewayId 
   store.open({ userId, socketId, gatewayId, gatewayExpiresAt: now + 1000, now });
 /** Long enough to outlast any test; the Redis store's TTL runs on the real clock. */
 const TOMBSTONE_MS = 60_000;
-const close = (store: PresenceStore, socketId: string, now: number) => store.close({ socketId, now, tombstoneMs: TOMBSTONE_MS });
+const close = (store: PresenceStore, socketId: string, now: number) =>
+  store.close({ socketId, now, tombstoneMs: TOMBSTONE_MS });
 
 for (const engine of engines) {
   describe(`${engine.name} presence store`, () => {
     test('a user with two devices goes online once and offline only when the last leaves', async () => {
       const store = engine.make();
-      assert.deepEqual((await open(store, 'u1', 's1')).map((p) => p.status), ['online']);
+      assert.deepEqual(
+        (await open(store, 'u1', 's1')).map((p) => p.status),
+        ['online'],
+      );
       assert.deepEqual(await open(store, 'u1', 's2', 'gw2'), []);
       assert.deepEqual(await close(store, 's1', T0 + 1), []);
       assert.equal((await store.get(['u1']))[0]?.status, 'online');
@@ -62,18 +66,26 @@ for (const engine of engines) {
 
     test('an unknown user is offline with the epoch as lastSeen', async () => {
       const store = engine.make();
-      assert.deepEqual(await store.get(['nobody']), [{ userId: 'nobody', status: 'offline', lastSeen: new Date(0).toISOString() }]);
+      assert.deepEqual(await store.get(['nobody']), [
+        { userId: 'nobody', status: 'offline', lastSeen: new Date(0).toISOString() },
+      ]);
     });
 
     test('a manual status and custom status persist across devices', async () => {
       const store = engine.make();
       await open(store, 'u1', 's1');
       const changed = await store.setStatus('u1', 'busy', 'In a meeting', T0);
-      assert.deepEqual(changed.map((p) => [p.status, p.customStatus]), [['busy', 'In a meeting']]);
+      assert.deepEqual(
+        changed.map((p) => [p.status, p.customStatus]),
+        [['busy', 'In a meeting']],
+      );
       assert.deepEqual(await open(store, 'u1', 's2'), []);
       assert.deepEqual(await store.setStatus('u1', 'busy', undefined, T0), [], 'same status, custom kept: no change');
       assert.equal((await store.get(['u1']))[0]?.customStatus, 'In a meeting');
-      assert.deepEqual((await store.setStatus('u1', 'online', '', T0)).map((p) => [p.status, p.customStatus]), [['online', undefined]]);
+      assert.deepEqual(
+        (await store.setStatus('u1', 'online', '', T0)).map((p) => [p.status, p.customStatus]),
+        [['online', undefined]],
+      );
     });
 
     test('an idle user becomes away and activity clears it', async () => {
@@ -81,9 +93,15 @@ for (const engine of engines) {
       await open(store, 'u1', 's1', 'gw1', T0);
       await open(store, 'u2', 's2', 'gw1', T0 + 500);
       const idle = await store.markIdle(T0 + 100, T0 + 600);
-      assert.deepEqual(idle.map((p) => [p.userId, p.status]), [['u1', 'away']]);
+      assert.deepEqual(
+        idle.map((p) => [p.userId, p.status]),
+        [['u1', 'away']],
+      );
       assert.deepEqual(await store.markIdle(T0 + 100, T0 + 700), [], 'away is set once');
-      assert.deepEqual((await store.activity('u1', T0 + 800)).map((p) => p.status), ['online']);
+      assert.deepEqual(
+        (await store.activity('u1', T0 + 800)).map((p) => p.status),
+        ['online'],
+      );
       assert.deepEqual(await store.activity('u1', T0 + 900), []);
       assert.deepEqual(await store.activity('ghost', T0 + 900), [], 'activity of an offline user changes nothing');
     });
@@ -101,15 +119,28 @@ for (const engine of engines) {
       await open(store, 'u1', 's1');
       await open(store, 'u2', 's2');
       const changed = await store.heartbeat({
-        gatewayId: 'gw1', sockets: [{ socketId: 's1', userId: 'u1' }], gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 1000,
+        gatewayId: 'gw1',
+        sockets: [{ socketId: 's1', userId: 'u1' }],
+        gatewayExpiresAt: T0 + 5000,
+        graceMs: 100,
+        now: T0 + 1000,
       });
-      assert.deepEqual(changed.map((p) => [p.userId, p.status]), [['u2', 'offline']]);
+      assert.deepEqual(
+        changed.map((p) => [p.userId, p.status]),
+        [['u2', 'offline']],
+      );
     });
 
     test('a heartbeat keeps a socket opened after it was built (grace)', async () => {
       const store = engine.make();
       await open(store, 'u1', 's1', 'gw1', T0 + 950);
-      const changed = await store.heartbeat({ gatewayId: 'gw1', sockets: [], gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 1000 });
+      const changed = await store.heartbeat({
+        gatewayId: 'gw1',
+        sockets: [],
+        gatewayExpiresAt: T0 + 5000,
+        graceMs: 100,
+        now: T0 + 1000,
+      });
       assert.deepEqual(changed, []);
     });
 
@@ -118,11 +149,21 @@ for (const engine of engines) {
       await open(store, 'u1', 's1', 'gw-dead');
       await open(store, 'u2', 's2', 'gw-dead');
       await open(store, 'u2', 's3', 'gw-alive');
-      await store.heartbeat({ gatewayId: 'gw-alive', sockets: [{ socketId: 's3', userId: 'u2' }], gatewayExpiresAt: T0 + 10_000, graceMs: 0, now: T0 });
+      await store.heartbeat({
+        gatewayId: 'gw-alive',
+        sockets: [{ socketId: 's3', userId: 'u2' }],
+        gatewayExpiresAt: T0 + 10_000,
+        graceMs: 0,
+        now: T0,
+      });
       assert.deepEqual(await store.reapGateways(T0 + 500), { gateways: 0, changes: [] }, 'not expired yet');
       const reaped = await store.reapGateways(T0 + 1000);
       assert.equal(reaped.gateways, 1);
-      assert.deepEqual(reaped.changes.map((p) => [p.userId, p.status]), [['u1', 'offline']], 'u2 still has a device on a live gateway');
+      assert.deepEqual(
+        reaped.changes.map((p) => [p.userId, p.status]),
+        [['u1', 'offline']],
+        'u2 still has a device on a live gateway',
+      );
       assert.deepEqual(await store.reapGateways(T0 + 2000), { gateways: 0, changes: [] });
     });
 
@@ -134,14 +175,26 @@ for (const engine of engines) {
       assert.equal((await store.get(['u1']))[0]?.status, 'offline');
       const back = await store.heartbeat({
         gatewayId: 'gw1',
-        sockets: [{ socketId: 's1', userId: 'u1' }, { socketId: 's2', userId: 'u2' }],
-        gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 1000,
+        sockets: [
+          { socketId: 's1', userId: 'u1' },
+          { socketId: 's2', userId: 'u2' },
+        ],
+        gatewayExpiresAt: T0 + 5000,
+        graceMs: 100,
+        now: T0 + 1000,
       });
-      assert.deepEqual(back.map((p) => [p.userId, p.status]).sort(), [['u1', 'online'], ['u2', 'online']]);
-      assert.deepEqual((await store.reapGateways(T0 + 6000)).changes.map((p) => p.status), ['offline', 'offline'], 'and are reaped if it dies');
+      assert.deepEqual(back.map((p) => [p.userId, p.status]).sort(), [
+        ['u1', 'online'],
+        ['u2', 'online'],
+      ]);
+      assert.deepEqual(
+        (await store.reapGateways(T0 + 6000)).changes.map((p) => p.status),
+        ['offline', 'offline'],
+        'and are reaped if it dies',
+      );
     });
 
-    test('subscriptions are listed per user and end with the subscriber\'s last device', async () => {
+    test("subscriptions are listed per user and end with the subscriber's last device", async () => {
       const store = engine.make();
       await open(store, 'watcher', 'sw');
       await store.subscribe('watcher', ['a', 'b']);
@@ -157,32 +210,59 @@ for (const engine of engines) {
       const store = engine.make();
       assert.deepEqual(await close(store, 's1', T0), []);
       assert.deepEqual(await open(store, 'u1', 's1', 'gw1', T0 + 1), [], 'the late open is ignored');
-      assert.deepEqual(await store.get(['u1']), [{ userId: 'u1', status: 'offline', lastSeen: new Date(0).toISOString() }], 'not even lastSeen moved');
+      assert.deepEqual(
+        await store.get(['u1']),
+        [{ userId: 'u1', status: 'offline', lastSeen: new Date(0).toISOString() }],
+        'not even lastSeen moved',
+      );
     });
 
     test('a stale heartbeat listing a closed socket does not bring it back', async () => {
       const store = engine.make();
       await open(store, 'u1', 's1');
-      assert.deepEqual((await close(store, 's1', T0 + 10)).map((p) => p.status), ['offline']);
+      assert.deepEqual(
+        (await close(store, 's1', T0 + 10)).map((p) => p.status),
+        ['offline'],
+      );
       const beat = { gatewayId: 'gw1', gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 20 };
       assert.deepEqual(await store.heartbeat({ ...beat, sockets: [{ socketId: 's1', userId: 'u1' }] }), []);
       assert.equal((await store.get(['u1']))[0]?.status, 'offline');
-      assert.deepEqual(await store.reapGateways(T0 + 6000), { gateways: 1, changes: [] }, 'nothing of s1 left on the gateway');
+      assert.deepEqual(
+        await store.reapGateways(T0 + 6000),
+        { gateways: 1, changes: [] },
+        'nothing of s1 left on the gateway',
+      );
     });
 
     test('a new socket id of a user whose old socket closed still comes online', async () => {
       const store = engine.make();
       await open(store, 'u1', 's1');
       await close(store, 's1', T0 + 10);
-      assert.deepEqual((await open(store, 'u1', 's2', 'gw1', T0 + 20)).map((p) => p.status), ['online']);
+      assert.deepEqual(
+        (await open(store, 'u1', 's2', 'gw1', T0 + 20)).map((p) => p.status),
+        ['online'],
+      );
       // And one re-created by a heartbeat after a state loss, next to the closed one it skips.
       await close(store, 's2', T0 + 30);
       const back = await store.heartbeat({
-        gatewayId: 'gw1', sockets: [{ socketId: 's2', userId: 'u1' }, { socketId: 's3', userId: 'u1' }],
-        gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 40,
+        gatewayId: 'gw1',
+        sockets: [
+          { socketId: 's2', userId: 'u1' },
+          { socketId: 's3', userId: 'u1' },
+        ],
+        gatewayExpiresAt: T0 + 5000,
+        graceMs: 100,
+        now: T0 + 40,
       });
-      assert.deepEqual(back.map((p) => p.status), ['online']);
-      assert.deepEqual((await close(store, 's3', T0 + 50)).map((p) => p.status), ['offline'], 's2 was not re-added');
+      assert.deepEqual(
+        back.map((p) => p.status),
+        ['online'],
+      );
+      assert.deepEqual(
+        (await close(store, 's3', T0 + 50)).map((p) => p.status),
+        ['offline'],
+        's2 was not re-added',
+      );
     });
   });
 }
@@ -192,7 +272,10 @@ describe('memory presence store tombstones', () => {
     const store = new MemoryPresenceStore();
     await store.close({ socketId: 's1', now: T0, tombstoneMs: 100 });
     assert.deepEqual(await open(store, 'u1', 's1', 'gw1', T0 + 99), []);
-    assert.deepEqual((await open(store, 'u1', 's1', 'gw1', T0 + 100)).map((p) => p.status), ['online']);
+    assert.deepEqual(
+      (await open(store, 'u1', 's1', 'gw1', T0 + 100)).map((p) => p.status),
+      ['online'],
+    );
   });
 });
 
@@ -206,10 +289,20 @@ describe('redis presence store shared by two presence processes', () => {
     try {
       for (let round = 0; round < 20; round++) {
         const now = T0 + round * 10;
-        const opened = (await Promise.all([open(a, 'racer', `x${round}`, 'gw1', now), open(b, 'racer', `y${round}`, 'gw2', now)])).flat();
+        const opened = (
+          await Promise.all([open(a, 'racer', `x${round}`, 'gw1', now), open(b, 'racer', `y${round}`, 'gw2', now)])
+        ).flat();
         const closed = (await Promise.all([close(a, `x${round}`, now + 5), close(b, `y${round}`, now + 5)])).flat();
-        assert.deepEqual(opened.map((p) => p.status), ['online'], `round ${round}`);
-        assert.deepEqual(closed.map((p) => p.status), ['offline'], `round ${round}`);
+        assert.deepEqual(
+          opened.map((p) => p.status),
+          ['online'],
+          `round ${round}`,
+        );
+        assert.deepEqual(
+          closed.map((p) => p.status),
+          ['offline'],
+          `round ${round}`,
+        );
       }
     } finally {
       await second.quit();
@@ -228,11 +321,15 @@ describe('redis presence store shared by two presence processes', () => {
         // Sent in both orders: either may reach Redis first.
         const opening = () => open(a, 'racer', `z${round}`, 'gw1', now);
         const closing = () => close(b, `z${round}`, now + 5);
-        const [opened, closed] = round % 2 === 0
-          ? await Promise.all([opening(), closing()])
-          : await Promise.all([closing(), opening()]).then(([c, o]) => [o, c] as const);
+        const [opened, closed] =
+          round % 2 === 0
+            ? await Promise.all([opening(), closing()])
+            : await Promise.all([closing(), opening()]).then(([c, o]) => [o, c] as const);
         const published = [...opened, ...closed].map((p) => p.status);
-        assert.ok(published.length === 0 || published.join() === 'online,offline', `round ${round}: ${published.join()}`);
+        assert.ok(
+          published.length === 0 || published.join() === 'online,offline',
+          `round ${round}: ${published.join()}`,
+        );
         assert.equal((await a.get(['racer']))[0]?.status, 'offline', `round ${round}`);
       }
     } finally {
@@ -240,4 +337,3 @@ describe('redis presence store shared by two presence processes', () => {
     }
   });
 });
-

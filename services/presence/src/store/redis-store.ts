@@ -2,7 +2,13 @@ import crypto from 'node:crypto';
 import type { Presence, PresenceStatus } from '@switchboard/protocol';
 import type { Redis } from '@switchboard/runtime';
 import {
-  toPresence, type CloseInput, type HeartbeatInput, type ManualStatus, type OpenInput, type PresenceStore, type ReapResult,
+  type CloseInput,
+  type HeartbeatInput,
+  type ManualStatus,
+  type OpenInput,
+  type PresenceStore,
+  type ReapResult,
+  toPresence,
 } from './presence-store.ts';
 import * as lua from './redis-lua.ts';
 
@@ -48,21 +54,30 @@ function presences(reply: unknown): Presence[] {
 export class RedisPresenceStore implements PresenceStore {
   private readonly key: string;
 
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
     this.key = `${prefix}presence:`;
   }
 
   async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<Presence[]> {
-    return presences(await scripts.open.run(this.redis, [this.key, userId, socketId, gatewayId, now, gatewayExpiresAt]));
+    return presences(
+      await scripts.open.run(this.redis, [this.key, userId, socketId, gatewayId, now, gatewayExpiresAt]),
+    );
   }
 
   async close({ socketId, now, tombstoneMs }: CloseInput): Promise<Presence[]> {
-    return presences(await scripts.close.run(this.redis, [this.key, socketId, now, Math.max(1, Math.ceil(tombstoneMs))]));
+    return presences(
+      await scripts.close.run(this.redis, [this.key, socketId, now, Math.max(1, Math.ceil(tombstoneMs))]),
+    );
   }
 
   async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<Presence[]> {
     const pairs = sockets.flatMap((s) => [s.socketId, s.userId]);
-    return presences(await scripts.heartbeat.run(this.redis, [this.key, gatewayId, now, gatewayExpiresAt, graceMs, ...pairs]));
+    return presences(
+      await scripts.heartbeat.run(this.redis, [this.key, gatewayId, now, gatewayExpiresAt, graceMs, ...pairs]),
+    );
   }
 
   async reapGateways(now: number, limit = 100): Promise<ReapResult> {
@@ -70,7 +85,12 @@ export class RedisPresenceStore implements PresenceStore {
     return { gateways: Number(gateways), changes: presences(rest) };
   }
 
-  async setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]> {
+  async setStatus(
+    userId: string,
+    status: ManualStatus,
+    customStatus: string | undefined,
+    now: number,
+  ): Promise<Presence[]> {
     const args = [this.key, userId, status, now, customStatus === undefined ? '0' : '1', customStatus ?? ''];
     return presences(await scripts.setStatus.run(this.redis, args));
   }

@@ -35,19 +35,36 @@ for (const engine of engines) {
         await store.heartbeat({ gatewayId: `idle${i}`, sockets: [], gatewayExpiresAt: T0 + 1, graceMs: 0, now: T0 });
       }
       for (let i = 0; i < USERS; i++) {
-        await store.open({ userId: `u${i}`, socketId: `s${i}`, gatewayId: `gw${i}`, gatewayExpiresAt: T0 + 2, now: T0 });
+        await store.open({
+          userId: `u${i}`,
+          socketId: `s${i}`,
+          gatewayId: `gw${i}`,
+          gatewayExpiresAt: T0 + 2,
+          now: T0,
+        });
       }
       const published: Presence[] = [];
       mock.timers.enable({ apis: ['setInterval'] });
       try {
-        const stop = startSweeper({ store, publish: async (changes) => { published.push(...changes); }, timing, log: testLogger(), now: () => T0 + 10 });
+        const stop = startSweeper({
+          store,
+          publish: async (changes) => {
+            published.push(...changes);
+          },
+          timing,
+          log: testLogger(),
+          now: () => T0 + 10,
+        });
         mock.timers.tick(timing.sweepIntervalMs);
         await stop(); // waits for the one sweep the tick started
       } finally {
         mock.timers.reset();
       }
       const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
-      assert.deepEqual((await store.get(users)).filter((p) => p.status !== 'offline'), []);
+      assert.deepEqual(
+        (await store.get(users)).filter((p) => p.status !== 'offline'),
+        [],
+      );
       assert.deepEqual(published.map((p) => p.userId).sort(), [...users].sort(), 'each published offline once');
     });
   });

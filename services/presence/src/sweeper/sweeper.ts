@@ -25,7 +25,9 @@ export function startSweeper({ store, publish, timing, log, now = Date.now }: Sw
 
   const guard = (name: string, sweep: () => Promise<void>) => () => {
     if (stopped) return;
-    running = running.then(sweep).catch((error: unknown) => log.error({ err: error, sweep: name }, 'presence sweep failed'));
+    running = running
+      .then(sweep)
+      .catch((error: unknown) => log.error({ err: error, sweep: name }, 'presence sweep failed'));
   };
 
   const reap = guard('offline', async () => {

@@ -13,7 +13,9 @@ export interface PresenceTiming {
   awaySweepIntervalMs: number;
 }
 
-export function presenceTiming(config: Pick<BaseEnv, 'PRESENCE_OFFLINE_AFTER_MS' | 'PRESENCE_AWAY_AFTER_MS'>): PresenceTiming {
+export function presenceTiming(
+  config: Pick<BaseEnv, 'PRESENCE_OFFLINE_AFTER_MS' | 'PRESENCE_AWAY_AFTER_MS'>,
+): PresenceTiming {
   const offlineAfterMs = config.PRESENCE_OFFLINE_AFTER_MS;
   const sweepIntervalMs = Math.max(20, Math.floor(offlineAfterMs / 5));
   const awayAfterMs = config.PRESENCE_AWAY_AFTER_MS;

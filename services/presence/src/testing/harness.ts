@@ -4,10 +4,25 @@ import { MemoryBus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import { INTERNAL_COMMANDS, type RequestContext } from '@switchboard/protocol';
 import {
-  AppError, BaseConfigSchema, createHttpApp, createMetrics, createTokenVerifier, finishHttpApp, listen, signToken, type Redis,
+  AppError,
+  BaseConfigSchema,
+  createHttpApp,
+  createMetrics,
+  createTokenVerifier,
+  finishHttpApp,
+  listen,
+  type Redis,
+  signToken,
 } from '@switchboard/runtime';
 import {
-  createTestDatabase, flushPrefix, RecordingBroadcaster, testLogger, testPrefix, testRedis, type RecordedEmit, type TestDatabase,
+  createTestDatabase,
+  flushPrefix,
+  type RecordedEmit,
+  RecordingBroadcaster,
+  type TestDatabase,
+  testLogger,
+  testPrefix,
+  testRedis,
 } from '@switchboard/testkit';
 import { start } from '../index.ts';
 
@@ -46,26 +61,55 @@ export async function startHarness({ label, store, env = {}, database }: Harness
     },
   });
 
-  const service: RunningService = await start({ config, log, metrics, bus, db: testDb.db, broadcaster, verifier, ...(redis ? { redis } : {}) });
+  const service: RunningService = await start({
+    config,
+    log,
+    metrics,
+    bus,
+    db: testDb.db,
+    broadcaster,
+    verifier,
+    ...(redis ? { redis } : {}),
+  });
   const app = createHttpApp({ log, metrics });
   if (service.router) app.use('/api', service.router);
   finishHttpApp(app, log, metrics);
   const server = http.createServer(app);
   const port = await listen(server, 0, '127.0.0.1');
 
-  const ctx = (userId: string, role = 'user'): RequestContext => ({ userId, name: `Name ${userId}`, role, requestId: crypto.randomUUID() });
+  const ctx = (userId: string, role = 'user'): RequestContext => ({
+    userId,
+    name: `Name ${userId}`,
+    role,
+    requestId: crypto.randomUUID(),
+  });
   const system: RequestContext = { userId: 'system', name: 'gateway', role: 'system', requestId: 'hb' };
 
   return {
-    config, bus, redis, prefix, broadcaster, rooms, messaging, db: testDb.db,
+    config,
+    bus,
+    redis,
+    prefix,
+    broadcaster,
+    rooms,
+    messaging,
+    db: testDb.db,
     baseUrl: `http://127.0.0.1:${port}/api`,
     token: (userId: string, role = 'user') => signToken(SECRET, userId, { name: `Name ${userId}`, role }),
     ctx,
-    request: <T = unknown>(command: string, payload: unknown, userId: string, role = 'user') => bus.request<T>('presence', command, payload, ctx(userId, role)),
-    open: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', INTERNAL_COMMANDS.sessionOpen, { socketId, gatewayId }, ctx(userId)),
-    close: (userId: string, socketId: string, gatewayId = 'gw1') => bus.request('presence', INTERNAL_COMMANDS.sessionClose, { socketId, gatewayId }, ctx(userId)),
+    request: <T = unknown>(command: string, payload: unknown, userId: string, role = 'user') =>
+      bus.request<T>('presence', command, payload, ctx(userId, role)),
+    open: (userId: string, socketId: string, gatewayId = 'gw1') =>
+      bus.request('presence', INTERNAL_COMMANDS.sessionOpen, { socketId, gatewayId }, ctx(userId)),
+    close: (userId: string, socketId: string, gatewayId = 'gw1') =>
+      bus.request('presence', INTERNAL_COMMANDS.sessionClose, { socketId, gatewayId }, ctx(userId)),
     heartbeat: (gatewayId: string, sockets: { socketId: string; userId: string }[], intervalMs = 100) =>
-      bus.request('presence', INTERNAL_COMMANDS.gatewayHeartbeat, { gatewayId, socketIds: sockets.map((s) => s.socketId), sockets, intervalMs }, system),
+      bus.request(
+        'presence',
+        INTERNAL_COMMANDS.gatewayHeartbeat,
+        { gatewayId, socketIds: sockets.map((s) => s.socketId), sockets, intervalMs },
+        system,
+      ),
     /** Every emit of one event, newest last. */
     events: <T = unknown>(event: RecordedEmit['event']) => broadcaster.all(event) as (RecordedEmit & { data: T })[],
     async stop() {
