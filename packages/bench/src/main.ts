@@ -49,7 +49,8 @@ async function start(system: SystemName): Promise<RunningSystem> {
   const shared = { jwtSecret, redisUrl, prefix: prefixOf(system), databaseUrl: database.url };
   if (system === 'socketio-single') return startSocketioSingle(jwtSecret);
   if (system === 'socketio-redis-naive') return startSocketioRedisNaive(shared);
-  if (!clusterRunnerExists()) throw new Error('packages/cli/src/cluster.ts does not exist yet');
+  if (!clusterRunnerExists())
+    throw new Error('packages/cli/dist/cluster.js does not exist: run `npm run build` (npm run bench does)');
   return startSwitchboard(shared);
 }
 

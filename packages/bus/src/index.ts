@@ -3,4 +3,4 @@ export * from './forward.ts';
 export * from './memory-bus.ts';
 export * from './redis-bus.ts';
 export * from './replies.ts';
-export * from './testing/stand-ins.ts';
+export * from './stand-ins.ts';

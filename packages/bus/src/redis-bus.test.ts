@@ -3,7 +3,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { flushPrefix, TEST_REDIS_URL, testLogger, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
+import {
+  flushPrefix,
+  TEST_REDIS_URL,
+  TSX_ARGS,
+  testLogger,
+  testPrefix,
+  testRedis,
+  waitFor,
+} from '@switchboard/testkit';
 import { Redis } from 'ioredis';
 import { ANY_COMMANDS, type AnyCommands, busContract, testContext } from './bus.contract.ts';
 import { RedisBus, type RedisBusOptions } from './redis-bus.ts';
@@ -50,7 +58,7 @@ busContract('RedisBus', () => makeBus());
 function startStuckConsumer(service: string): { child: ChildProcess; saw: (line: string) => Promise<void> } {
   const fixture = fileURLToPath(new URL('./test-fixtures/stuck-consumer.ts', import.meta.url));
   const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, prefix, service, '500'], {
+  const child = spawn(process.execPath, [...TSX_ARGS, fixture, prefix, service, '500'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

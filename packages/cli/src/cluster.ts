@@ -7,6 +7,7 @@ import path from 'node:path';
 import { migrateDeploy, REPO_ROOT } from '@switchboard/db';
 import { loadConfigOrExit } from '@switchboard/host';
 import { errorMessage } from '@switchboard/runtime';
+import { childCommand } from './cluster/child-command.ts';
 import { type ClusterRunnerConfig, ClusterRunnerSchema, type ProcessPlan, planProcesses } from './cluster/config.ts';
 import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
 import { checkNginx, checkPortsFree, checkRedis, ensureDatabase, redactUrlForLog } from './cluster/preflight.ts';
@@ -94,8 +95,7 @@ async function main(): Promise<void> {
   for (const plan of plans) {
     supervisor.start({
       name: plan.name,
-      command: process.execPath,
-      args: [...nodeArgs, '--import', 'tsx', path.join('services', plan.service, 'src', 'main.ts')],
+      ...childCommand(plan, nodeArgs),
       // Children write to a pipe, so they cannot see the terminal: decide for them.
       env: {
         ...process.env,

@@ -1,15 +1,18 @@
 // docker-compose cannot run here (no Docker engine), so this checks what can be checked: the
 // compose file, both nginx configs, Prometheus's targets and the code agree on services, ports
-// and environment variables; and the cluster's rendered nginx config passes `nginx -t`.
+// and environment variables; services/Dockerfile copies every workspace and runs entry points a
+// real build emits; and the cluster's rendered nginx config passes `nginx -t`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { REPO_ROOT } from '@switchboard/db';
 import { ClusterConfigSchema } from '@switchboard/host';
 import { createMetrics, ENV_DOCS, IMMUTABLE_CACHE, REVALIDATE_CACHE } from '@switchboard/runtime';
+import { buildProjects } from '@switchboard/testkit';
 import { parse } from 'yaml';
+import { serviceEntry } from './cluster/child-command.ts';
 import { CLUSTER_SERVICES, ClusterRunnerSchema, planProcesses } from './cluster/config.ts';
 import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
 
@@ -52,12 +55,19 @@ const locations = (conf: string) =>
     (m) => `${m[1]} -> ${/proxy_pass\s+([^;]+)/.exec(m[2]!)?.[1] ?? 'return'}`,
   );
 
+// The entry points compose and the Dockerfile name are build output: build (incrementally) first.
+before(() => buildProjects());
+
 describe('docker-compose.yml', () => {
-  test('runs every folder under services/ from its src/main.ts, each of which exists', () => {
+  test('runs every folder under services/ from its compiled dist/main.js, which the build emits', () => {
     const run = new Set(switchboardContainers.map(([, s]) => folderOf(s)));
     assert.deepEqual([...run].sort(), [...serviceFolders].sort());
     for (const [name, s] of switchboardContainers) {
-      assert.ok(fs.existsSync(path.join(REPO_ROOT, s.command![0]!)), `${name}: ${s.command![0]} exists`);
+      assert.equal(s.command![0], serviceEntry(folderOf(s)), `${name} runs the compiled entry point`);
+      assert.ok(
+        fs.existsSync(path.join(REPO_ROOT, s.command![0]!)),
+        `${name}: ${s.command![0]} exists after npm run build`,
+      );
       assert.equal(s.build?.dockerfile, 'services/Dockerfile', `${name} is built from services/Dockerfile`);
     }
     for (const folder of serviceFolders)
@@ -65,6 +75,9 @@ describe('docker-compose.yml', () => {
         fs.existsSync(path.join(REPO_ROOT, 'services', folder, 'src', 'main.ts')),
         `services/${folder}/src/main.ts exists`,
       );
+    const migrate = services.migrate!.command!;
+    assert.deepEqual(migrate, ['packages/cli/dist/migrate.js']);
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, migrate[0]!)), `${migrate[0]} exists after npm run build`);
   });
 
   test('has the same topology as npm run cluster: two gateways and one container per service', () => {
@@ -106,14 +119,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('starts services only after Redis, Postgres and the migration, with healthchecks', () => {
+  test("starts services only after Redis, Postgres and the migration, with the image's healthcheck", () => {
     for (const [name, s] of switchboardContainers) {
       const deps = s.depends_on as Record<string, { condition: string }>;
       assert.equal(deps.redis?.condition, 'service_healthy', name);
       assert.equal(deps.postgres?.condition, 'service_healthy', name);
       assert.equal(deps.migrate?.condition, 'service_completed_successfully', name);
-      assert.ok(s.healthcheck, `${name} has a healthcheck`);
+      assert.equal(s.healthcheck, undefined, `${name} keeps the Dockerfile's HEALTHCHECK`);
     }
+    assert.deepEqual(
+      services.migrate!.healthcheck,
+      { disable: true },
+      'the one-shot migration has no /readyz to probe',
+    );
     const nginxDeps = Object.keys(services.nginx!.depends_on as Record<string, unknown>).sort();
     assert.deepEqual(nginxDeps, switchboardContainers.map(([name]) => name).sort());
   });
@@ -191,10 +209,10 @@ describe('nginx configs', () => {
     assert.equal(nginx.build?.target, 'web');
     for (const [name, s] of switchboardContainers) assert.equal(s.build?.target, 'app', `${name} runs the app target`);
     const dockerfile = read('services/Dockerfile');
-    assert.match(dockerfile, /^FROM node:\S+ AS app$/m);
+    assert.match(dockerfile, /^FROM (node:\S+|\$\{NODE_IMAGE\}) AS app$/m);
     assert.match(dockerfile, /^FROM nginx:\S+ AS web$/m);
     assert.match(dockerfile, /^COPY nginx\/nginx\.compose\.conf \/etc\/nginx\/nginx\.conf$/m);
-    assert.match(dockerfile, /^COPY --from=app \/app\/packages\/web\/dist \/usr\/share\/nginx\/html$/m);
+    assert.match(dockerfile, /^COPY --from=builder \/app\/packages\/web\/dist \/usr\/share\/nginx\/html$/m);
     // `npm ci` in the app stage builds packages/web/dist through the root prepare script.
     assert.match(dockerfile, /RUN npm ci\b/);
     const rootScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;

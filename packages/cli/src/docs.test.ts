@@ -73,7 +73,8 @@ describe('paths named in docs', () => {
       const scope = /^(packages|services)\/[^/]+\//.exec(doc)?.[0] ?? '';
       const inScope = files.filter((f) => f.startsWith(scope));
       for (const [, named] of read(doc).matchAll(NAMED)) {
-        if (!named || named.startsWith('.') || RUNTIME_FILES.has(named)) continue;
+        // Build output (`dist/`) and run-time files are not in the repository.
+        if (!named || named.startsWith('.') || RUNTIME_FILES.has(named) || /(^|\/)dist\//.test(named)) continue;
         const exists = inScope.some((f) => f === named || f.endsWith(`/${named}`)) || files.includes(named);
         if (!exists) missing.push(`${doc}: ${named}`);
       }

@@ -1,4 +1,5 @@
 // What other packages (tests, benchmarks) use of the command-line tools.
 
+export { childCommand, serviceEntry } from './cluster/child-command.ts';
 export { formatReplicas, type Replicas } from './cluster/config.ts';
 export { clusterPorts, findFreeClusterPort } from './cluster/ports.ts';

@@ -4,8 +4,26 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '@switchboard/db';
-import { dropTemplateDatabase, prepareTemplateDatabase } from '@switchboard/testkit';
+import { fileURLToPath } from 'node:url';
+
+// `npx tsx packages/cli/src/run-tests.ts <path-part>` (the documented way to run a subset) starts
+// without the `@switchboard/source` condition, so `@switchboard/*` would resolve to dist/ (stale, or
+// not built yet): run again under it (testkit's TSX_ARGS, spelled out: testkit cannot be imported
+// yet). Hence the workspace imports below are dynamic.
+function resolvesToSource(specifier: string): boolean {
+  try {
+    return import.meta.resolve(specifier).endsWith('.ts');
+  } catch {
+    return false; // dist/ not built
+  }
+}
+if (!resolvesToSource('@switchboard/testkit')) {
+  const args = ['--conditions=@switchboard/source', '--import', 'tsx', fileURLToPath(import.meta.url)];
+  const again = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(again.status ?? 1);
+}
+const { REPO_ROOT } = await import('@switchboard/db');
+const { dropTemplateDatabase, prepareTemplateDatabase, TSX_ARGS } = await import('@switchboard/testkit');
 
 function findTests(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -35,7 +53,7 @@ function run(files: string[], concurrency: number): number {
   if (files.length === 0) return 0;
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    [...TSX_ARGS, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
     { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
   );
   return result.status ?? 1;

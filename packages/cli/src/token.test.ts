@@ -5,11 +5,12 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '@switchboard/db';
 import { createTokenVerifier, DEV_JWT_SECRET } from '@switchboard/runtime';
+import { TSX_ARGS } from '@switchboard/testkit';
 
 const run = (args: string[], env: Record<string, string> = {}) => {
   const base = { ...process.env };
   delete base.JWT_SECRET;
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join('packages', 'cli', 'src', 'token.ts'), ...args], {
+  return spawnSync(process.execPath, [...TSX_ARGS, path.join('packages', 'cli', 'src', 'token.ts'), ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...base, ...env },

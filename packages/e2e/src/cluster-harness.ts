@@ -5,10 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreeClusterPort, formatReplicas, type Replicas } from '@switchboard/cli';
-import { createTestDatabase, flushPrefix, type TestDatabase, testPrefix, testRedis } from '@switchboard/testkit';
+import {
+  buildProjects,
+  createTestDatabase,
+  flushPrefix,
+  type TestDatabase,
+  testPrefix,
+  testRedis,
+} from '@switchboard/testkit';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLUSTER_ENTRY = path.join('packages', 'cli', 'src', 'cluster.ts');
+/** `npm run cluster`'s own entry: the compiled supervisor, which runs every child from `dist/` too. */
+const CLUSTER_ENTRY = path.join('packages', 'cli', 'dist', 'cluster.js');
 const READY_LINE = /Switchboard cluster ready on (http:\/\/\S+)/;
 
 export interface ClusterProcess {
@@ -37,6 +45,8 @@ export interface RunningCluster {
   port: number;
   jwtSecret: string;
   redisPrefix: string;
+  /** The supervisor (`npm run cluster`'s own process). */
+  supervisorPid: number;
   /** The processes as they were when the cluster became ready (`state()` reads the current ones). */
   processes: ClusterProcess[];
   gateways: ClusterProcess[];
@@ -62,6 +72,8 @@ export interface StartClusterOptions {
 /**
  * `npm run cluster` for a test: a free PORT (and the internal ports after it), its own Redis
  * prefix and a fresh database, so it can run beside a developer's cluster on the same Redis.
+ * Like `npm run cluster`, it builds first (incrementally), so the suite tests the current sources'
+ * compiled JS: the supervisor and every child run from `dist/` with plain node.
  */
 export async function startCluster({
   gateways = 2,
@@ -69,12 +81,13 @@ export async function startCluster({
   env = {},
   readyTimeoutMs = 120_000,
 }: StartClusterOptions = {}): Promise<RunningCluster> {
+  buildProjects();
   const port = await findFreeClusterPort(gateways, replicas);
   const database = await createTestDatabase('e2e');
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
   const redisPrefix = testPrefix('e2e');
   const jwtSecret = crypto.randomBytes(24).toString('hex');
-  const child = spawn(process.execPath, ['--import', 'tsx', CLUSTER_ENTRY], {
+  const child = spawn(process.execPath, [CLUSTER_ENTRY], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -126,6 +139,7 @@ export async function startCluster({
     port,
     jwtSecret,
     redisPrefix,
+    supervisorPid: child.pid!,
     processes: state.processes,
     gateways: state.processes.filter((p) => p.kind === 'gateway'),
     state: readState,

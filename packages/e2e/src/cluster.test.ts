@@ -1,7 +1,10 @@
 // The cluster end to end: `npm run cluster` (nginx + 2 gateways + services on real Redis and
 // Postgres) driven through nginx with socket.io-client, as a client on the network would.
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { serviceEntry } from '@switchboard/cli';
 import { signToken } from '@switchboard/runtime';
 import { type ConnectOptions, connectClient, type E2eClient } from './client.ts';
 import { type RunningCluster, startCluster } from './cluster-harness.ts';
@@ -43,6 +46,16 @@ describe('the cluster through nginx', () => {
   after(async () => {
     for (const client of clients) client.close();
     await cluster?.stop();
+  });
+
+  test('the supervisor and every child run compiled JS with plain node (no tsx loader)', async () => {
+    const commandLine = async (pid: number) =>
+      (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).slice(1);
+    assert.deepEqual(await commandLine(cluster.supervisorPid), [path.join('packages', 'cli', 'dist', 'cluster.js')]);
+    for (const child of cluster.processes) {
+      const service = child.kind === 'gateway' ? 'gateway' : child.name;
+      assert.deepEqual(await commandLine(child.pid), [serviceEntry(service)], child.name);
+    }
   });
 
   test('nginx answers /healthz and keeps internal endpoints off the public port', async () => {

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { findFreeClusterPort } from '@switchboard/cli';
 import { REPO_ROOT } from '@switchboard/db';
 import { DEV_JWT_SECRET, signToken } from '@switchboard/runtime';
+import { TSX_ARGS } from '@switchboard/testkit';
 import { connectClient } from './index.ts';
 
 interface Embedded {
@@ -26,7 +27,7 @@ async function startEmbedded(dataDir: string, port: number, pgPort: number): Pro
     LOG_LEVEL: 'warn',
   };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET']) delete env[name];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/embedded.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...TSX_ARGS, 'packages/cli/src/embedded.ts'], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { childCommand } from '@switchboard/cli';
 import { createClient, type SwitchboardClient } from '@switchboard/client';
 import type { Message } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
@@ -30,7 +31,8 @@ describe('SIGKILL of a messaging process mid-burst', () => {
     database = await createTestDatabase('faults_messaging');
     cluster = await startCluster({ gateways: 2, env: { DATABASE_URL: database.url, RATE_LIMIT_WRITE: '100000' } });
     const port = cluster.port + 39; // inside the range the harness checked free; the cluster uses +1…+34
-    spare = spawn(process.execPath, ['--import', 'tsx', path.join('services', 'messaging', 'src', 'main.ts')], {
+    const { command, args } = childCommand({ service: 'messaging' }); // compiled, like the cluster's own
+    spare = spawn(command, args, {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {

@@ -1,3 +1,4 @@
+export * from './build.ts';
 export * from './database.ts';
 export * from './log.ts';
 export * from './recording-broadcaster.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { signToken } from '@switchboard/runtime';
-import { flushPrefix, TEST_REDIS_URL, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
+import { flushPrefix, TEST_REDIS_URL, TSX_ARGS, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
 import { io as connectClient } from 'socket.io-client';
 import { once, TEST_SECRET, type TestClient } from './test-harness.ts';
 
@@ -16,7 +16,7 @@ function startMain(env: Record<string, string>): {
   lines: Record<string, unknown>[];
   stderr: () => string;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...TSX_ARGS, MAIN], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, REPO_ROOT } from '@switchboard/db';
+import { TSX_ARGS } from '@switchboard/testkit';
 import { createRelayDriver } from '../load/relay-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { createNaiveTable } from './naive-table.ts';
@@ -13,7 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 async function startRelayProcess(entry: string, env: Record<string, string>): Promise<ChildHandle> {
   const port = await freePort();
   return spawnAndWait({
-    args: ['--import', 'tsx', path.join(here, entry)],
+    args: [...TSX_ARGS, path.join(here, entry)],
     env: { ...process.env, ...env, PORT: String(port) },
     cwd: REPO_ROOT,
     readyText: READY_MARKER,

@@ -22,8 +22,8 @@ export interface SpawnOptions {
 }
 
 /**
- * Start a child process and wait for its ready line. Runs node with the tsx loader directly
- * (not the tsx CLI, which forks another process) so `pid` is the server's own.
+ * Start a child process and wait for its ready line. Runs node directly (compiled JS, or the
+ * tsx loader — not the tsx CLI, which forks another process) so `pid` is the server's own.
  */
 export async function spawnAndWait(options: SpawnOptions): Promise<ChildHandle> {
   const child = spawn(options.command ?? process.execPath, options.args, {

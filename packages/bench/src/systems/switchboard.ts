@@ -8,7 +8,8 @@ import { createSwitchboardDriver } from '../load/switchboard-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { spawnAndWait, waitForHttp } from './processes.ts';
 
-const CLUSTER_ENTRY = path.join(REPO_ROOT, 'packages', 'cli', 'src', 'cluster.ts');
+/** `npm run cluster`'s compiled supervisor (`npm run bench` builds first): children run from dist/ too. */
+const CLUSTER_ENTRY = path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'cluster.js');
 /** The line `npm run cluster` prints once nginx and every process answer. */
 const READY_TEXT = 'Switchboard cluster ready';
 
@@ -21,7 +22,7 @@ export function clusterRunnerExists(): boolean {
   return fs.existsSync(CLUSTER_ENTRY);
 }
 
-/** (a) The real cluster via `packages/cli/src/cluster.ts`: nginx, GATEWAYS=2 gateways, one process per service. */
+/** (a) The real cluster via the compiled `packages/cli/src/cluster.ts`: nginx, GATEWAYS=2 gateways, one process per service. */
 export async function startSwitchboard(options: {
   jwtSecret: string;
   redisUrl: string;
@@ -31,7 +32,7 @@ export async function startSwitchboard(options: {
   const port = await findFreeClusterPort(2);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-cluster-'));
   const cluster = await spawnAndWait({
-    args: ['--import', 'tsx', CLUSTER_ENTRY],
+    args: [CLUSTER_ENTRY],
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,6 +1,6 @@
 // A service process that takes a command and never finishes it: redis-bus.test.ts SIGKILLs it
 // while it holds the entry, to prove another consumer reclaims the work.
-// Usage: node --import tsx stuck-consumer.ts <prefix> <service> <claimIdleMs>
+// Usage: node --conditions=@switchboard/source --import tsx stuck-consumer.ts <prefix> <service> <claimIdleMs>
 import { testLogger, testRedis } from '@switchboard/testkit';
 import { RedisBus } from '../redis-bus.ts';
 import { ANY_COMMANDS } from '../testing/any-commands.ts';

@@ -45,7 +45,7 @@ export class GroupCommitter {
     if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', 'Messaging is shutting down'));
     const key = idempotencyKey(draft);
     const twin = key ? this.queuedKeys.get(key) : undefined;
-    if (twin) return twin.then((r) => ({ message: r.message, created: false }));
+    if (twin !== undefined) return twin.then((r) => ({ message: r.message, created: false }));
     const promise = new Promise<CommitResult>((resolve, reject) => {
       this.queue.push({ draft, resolve, reject });
     });

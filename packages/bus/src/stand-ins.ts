@@ -1,5 +1,5 @@
 import type { CommandRegistry, ServiceName } from '@switchboard/protocol';
-import type { Bus, ServiceHandlers } from '../bus.ts';
+import type { Bus, ServiceHandlers } from './bus.ts';
 
 /** Stand-ins for some commands of some services; the rest are answered "not available". */
 export type StandIns = { [S in ServiceName]?: Partial<ServiceHandlers<S>> };
