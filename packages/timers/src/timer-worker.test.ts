@@ -37,17 +37,24 @@ describe('durable timers', () => {
   });
 
   test('a timer not yet due waits; moving it reschedules; a cancelled one never fires', async () => {
-    const fired: string[] = [];
-    worker({ later: async (timer) => void fired.push(timer.key) });
+    // Everything is set up before a worker polls these kinds, so nothing here races the clock.
+    await scheduleTimer(database.db, { kind: 'later', key: 'future', dueAt: soon(60_000) });
     await scheduleTimer(database.db, { kind: 'later', key: 'moved', dueAt: soon(60_000) });
-    await scheduleTimer(database.db, { kind: 'later', key: 'cancelled', dueAt: soon(100) });
-    await scheduleTimer(database.db, { kind: 'later', key: 'alert-1:2', dueAt: soon(100) });
+    await scheduleTimer(database.db, { kind: 'later', key: 'cancelled', dueAt: soon(-1000) });
+    await scheduleTimer(database.db, { kind: 'later', key: 'alert-1:2', dueAt: soon(-1000) });
     assert.equal(await cancelTimers(database.db, 'later', 'cancelled'), 1);
     assert.equal(await cancelTimersWithPrefix(database.db, 'later', 'alert-1:'), 1);
-    await scheduleTimer(database.db, { kind: 'later', key: 'moved', dueAt: soon(150) });
-    await waitFor(() => fired.length === 1, { what: 'the moved timer' });
-    await new Promise((r) => setTimeout(r, 300));
+    await scheduleTimer(database.db, { kind: 'later', key: 'moved', dueAt: soon(-1000) });
+    const fired: string[] = [];
+    worker({ later: async (timer) => void fired.push(timer.key) });
+    await waitFor(async () => fired.length === 1 && (await remaining('later')) === 1, { what: 'the moved timer' });
     assert.deepEqual(fired, ['moved']);
+    const left = await database.db.durableTimer.findMany({ where: { kind: 'later' } });
+    assert.deepEqual(
+      left.map((t) => t.key),
+      ['future'],
+      'the timer not yet due is still waiting',
+    );
   });
 
   test('the handler writes and the deletion commit together: a failing handler leaves no trace and is retried', async () => {
