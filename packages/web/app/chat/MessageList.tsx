@@ -23,10 +23,12 @@ export function MessageList({ room }: { room: RoomState }) {
   const lastSeq = room.messages.at(-1)?.seq;
 
   // New messages keep the view at the bottom unless the reader scrolled up.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: lastSeq and room.id are the triggers (a new message, another room)
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [lastSeq, room.id]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: room.id is the trigger (another room starts at the bottom)
   useEffect(() => {
     stickToBottom.current = true;
   }, [room.id]);
@@ -53,7 +55,9 @@ export function MessageList({ room }: { room: RoomState }) {
   return (
     <div
       className="messages"
+      role="log"
       ref={scroller}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable)
       tabIndex={0}
       aria-label="Messages"
       onScroll={(e) => {

@@ -33,6 +33,7 @@ export function MapCanvas({ positions, fences, me, onPick, pick }: Props) {
   };
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: clicking picks a point; keyboard users type the same coordinates in the share panel
     <svg
       className="map"
       viewBox={`0 0 ${width} ${height}`}

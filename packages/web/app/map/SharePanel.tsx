@@ -12,6 +12,7 @@ export function SharePanel({ pick, onPick }: { pick?: Point; onPick: (p: Point) 
   const [lng, setLng] = useState('');
   const [error, setError] = useState<string | undefined>();
   // A click on the map fills the fields; typing in them moves the cross on the map.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new pick fills the fields; typing must not re-run it
   useEffect(() => {
     if (!pick) return;
     if (Number(lat) !== pick.latitude || lat === '') setLat(pick.latitude.toFixed(6));
@@ -46,7 +47,7 @@ export function SharePanel({ pick, onPick }: { pick?: Point; onPick: (p: Point) 
   return (
     <section className="share card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Share my location</h2>
-      <div className="row" role="group" aria-label="How to share">
+      <fieldset className="row" aria-label="How to share">
         <button type="button" aria-pressed={state.sharing.mode === 'gps'} onClick={() => location.startGps()}>
           Use this device's location
         </button>
@@ -58,7 +59,7 @@ export function SharePanel({ pick, onPick }: { pick?: Point; onPick: (p: Point) 
             Stop sharing
           </button>
         )}
-      </div>
+      </fieldset>
       {state.sharing.mode === 'gps' && (
         <p className={state.sharing.error ? 'alert error' : 'hint'} role="status">
           {state.sharing.error ?? "Sharing this device's position while this page is open."}

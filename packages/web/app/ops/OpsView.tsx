@@ -24,7 +24,13 @@ export default function OpsView() {
     }));
 
   return (
-    <main id="main" className="ops" tabIndex={0} aria-labelledby="ops-title">
+    <main
+      id="main"
+      className="ops"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable)
+      tabIndex={0}
+      aria-labelledby="ops-title"
+    >
       <h1 id="ops-title">Operations</h1>
       {error && (
         <p className="alert error" role="alert">
