@@ -5,5 +5,5 @@ import { MemoryBus } from './memory-bus.ts';
 // One MemoryBus is one process's transport, so each test gets its own.
 busContract(
   'MemoryBus',
-  () => new MemoryBus({ timeoutMs: 2000, log: testLogger('memory-bus'), commands: ANY_COMMANDS }),
+  () => new MemoryBus({ timeoutMs: 10_000, log: testLogger('memory-bus'), commands: ANY_COMMANDS }),
 );

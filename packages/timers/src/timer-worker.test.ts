@@ -112,7 +112,7 @@ describe('durable timers', () => {
     });
     worker({ race: count });
     worker({ race: count });
-    await waitFor(async () => (await remaining('race')) === 0, { timeoutMs: 20_000, what: 'all timers fired' });
+    await waitFor(async () => (await remaining('race')) === 0, { timeoutMs: 90_000, what: 'all timers fired' });
     assert.equal(fired.size, 200);
     assert.deepEqual([...new Set(fired.values())], [1], 'no timer fired twice');
   });
