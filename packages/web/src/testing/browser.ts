@@ -27,9 +27,12 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
 
-/** Messages Chromium logs itself when a request fails on the network (refused, aborted, offline). */
+/**
+ * Messages Chromium logs itself when a request fails on the network (refused, aborted, offline),
+ * including a frame sent on a WebSocket the server is closing (a restart racing a send).
+ */
 const NETWORK_FAILURE =
-  /Failed to load resource|net::ERR_|WebSocket connection to .* failed|WebSocket is closed before the connection is established/;
+  /Failed to load resource|net::ERR_|WebSocket connection to .* failed|WebSocket is closed before the connection is established|WebSocket is already in CLOSING or CLOSED state/;
 
 /**
  * One person's browser: a context of its own (own storage, own cookies) and a page whose console
