@@ -49,8 +49,8 @@ describe('a client that stops reading', () => {
     const serverSide = gw.gateway.io.of('/').sockets.get(slow.socketId);
     assert.ok(serverSide, 'the raw client is connected');
     const room = socketRooms.room('flooded');
-    serverSide.join(room);
-    gw.gateway.io
+    await serverSide.join(room);
+    await gw.gateway.io
       .of('/')
       .sockets.get(bystander.id ?? '')
       ?.join(room);
