@@ -10,3 +10,4 @@ export { SwitchboardError } from './errors.ts';
 export type { ClientSocket, RequestFn, RequestOptions } from './request.ts';
 export { DEFAULT_SEND_RETRY, type RetryPolicy, type SendMessageInput } from './send.ts';
 export { type CursorStorage, memoryCursorStorage } from './storage.ts';
+export { refreshLeadMs, TokenRefresher } from './token-refresh.ts';
