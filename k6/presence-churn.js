@@ -87,7 +87,9 @@ export function watch(data) {
   withSocket(
     {
       baseUrl: BASE_URL,
-      token: ids.tokenFor(index),
+      // Watchers are admins: presence is visible only to users sharing a room with the target, and
+      // to admins (with pre-minted TOKENS, give the watchers' tokens role admin).
+      token: ids.tokenFor(index, { role: 'admin' }),
       sessionMs: (SUBSCRIBE_SECONDS + DURATION + SESSION_SECONDS + 10) * 1000,
     },
     (client) => {

@@ -6,7 +6,7 @@ export interface Identities {
   preMinted: boolean;
   count: number | undefined;
   userIdOf(index: number): string;
-  tokenFor(index: number): string;
+  tokenFor(index: number, claims?: { role?: string }): string;
 }
 export declare function createIdentities(options: {
   tokens?: string[];

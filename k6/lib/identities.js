@@ -8,7 +8,7 @@ export const DEV_JWT_SECRET = 'switchboard-dev-secret-change-me';
 
 /**
  * @param {{ tokens?: string[], secret?: string, prefix: string, hmac: (secret: string, data: string) => string }} options
- * @returns {{ preMinted: boolean, count: number | undefined, userIdOf(index: number): string, tokenFor(index: number): string }}
+ * @returns {{ preMinted: boolean, count: number | undefined, userIdOf(index: number): string, tokenFor(index: number, claims?: { role?: string }): string }}
  */
 export function createIdentities({ tokens, secret, prefix, hmac }) {
   if (tokens && tokens.length > 0) {
@@ -43,11 +43,13 @@ export function createIdentities({ tokens, secret, prefix, hmac }) {
     preMinted: false,
     count: undefined,
     userIdOf,
-    tokenFor(index) {
+    /** `claims` (e.g. `{ role: 'admin' }`) are added to minted tokens; pre-minted TOKENS carry their own. */
+    tokenFor(index, claims = {}) {
       const userId = userIdOf(index);
+      const cacheKey = `${userId}|${claims.role ?? ''}`;
       // Minting is cheap but not free; a VU asks for its own token on every iteration.
-      if (!cache[userId]) cache[userId] = mintToken({ sub: userId, name: `Load ${index}` }, key, hmac);
-      return cache[userId];
+      if (!cache[cacheKey]) cache[cacheKey] = mintToken({ sub: userId, name: `Load ${index}`, ...claims }, key, hmac);
+      return cache[cacheKey];
     },
   };
 }

@@ -51,7 +51,10 @@ async function main(): Promise<void> {
   say(`applying migrations to ${redactUrlForLog(config.DATABASE_URL)}`);
   await migrateDeploy(config.DATABASE_URL);
 
-  const { prefix, confPath } = await writeNginxConfig(nginxUpstreams(config.PORT, plans));
+  const { prefix, confPath } = await writeNginxConfig(nginxUpstreams(config.PORT, plans), {
+    connPerIp: config.NGINX_CONN_PER_IP,
+    reqPerIp: config.NGINX_REQ_PER_IP,
+  });
 
   let startupFailure: string | undefined;
   let stopping: Promise<void> | undefined;

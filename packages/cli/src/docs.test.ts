@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '@switchboard/db';
-import { CLIENT_SIGNALS, REQUESTS, SERVER_EVENTS } from '@switchboard/protocol';
+import { CLIENT_SIGNALS, GATEWAY_REQUESTS, REQUESTS, SERVER_EVENTS } from '@switchboard/protocol';
 import { ENV_DOCS } from '@switchboard/runtime';
 import { README_TABLE_END, README_TABLE_START, renderConfigTable, renderConfigurationDoc } from './config-docs.ts';
 
@@ -35,7 +35,12 @@ describe('API docs', () => {
   const api = read('docs/api.md');
 
   test('docs/api.md documents every request, client signal and server event of the protocol', () => {
-    const names = [...Object.keys(REQUESTS), ...Object.keys(CLIENT_SIGNALS), ...SERVER_EVENTS];
+    const names = [
+      ...Object.keys(REQUESTS),
+      ...Object.keys(GATEWAY_REQUESTS),
+      ...Object.keys(CLIENT_SIGNALS),
+      ...SERVER_EVENTS,
+    ];
     const missing = names.filter((name) => !api.includes(`\`${name}\``));
     assert.deepEqual(missing, [], 'events missing from docs/api.md');
   });

@@ -13,12 +13,17 @@ import { type RecoveryDeps, rejoinRooms, syncRooms } from './recovery.ts';
 import { type ClientSocket, createRequester, type RequestFn, type RequestOptions } from './request.ts';
 import { DEFAULT_SEND_RETRY, type RetryPolicy, type SendMessageInput, sendWithRetry } from './send.ts';
 import { type CursorStorage, memoryCursorStorage } from './storage.ts';
+import { TokenRefresher } from './token-refresh.ts';
 
 export interface ClientOptions {
   /** Server origin, e.g. `https://chat.example.com` (path `/socket.io/`). */
   url: string;
   /** A JWT, or a function called on every (re)connect so refreshed tokens are used. */
   token?: string;
+  /**
+   * Called on every (re)connect and ahead of each expiry: the SDK then sends `auth:refresh`
+   * with what it returns, so a live socket is never cut off at `exp` (see README, "Tokens").
+   */
   getToken?: () => string | Promise<string>;
   transports?: Array<'polling' | 'websocket'>;
   /** Passed to socket.io-client as is (agent, extraHeaders, reconnection delays…). */
@@ -63,6 +68,7 @@ export class SwitchboardClient {
   private readonly messageHandlers = new Map<string, Set<MessageHandler>>();
   private readonly errorHandlers = new Set<ErrorHandler>();
   private readonly syncWaiters: Array<() => void> = [];
+  private readonly tokens: TokenRefresher;
   private isSynced = false;
   private generation = 0;
   private closed = false;
@@ -89,6 +95,11 @@ export class SwitchboardClient {
       },
     }) as ClientSocket;
     this.request = createRequester(this.socket, options.requestTimeoutMs ?? 10_000);
+    this.tokens = new TokenRefresher({
+      getToken: options.getToken,
+      refresh: (token) => this.request('auth:refresh', { token }),
+      onError: (error) => this.reportError(error),
+    });
     this.engine = new DeliveryEngine({
       gapDelayMs: options.gapDelayMs,
       // Never re-deliver: of the stored and the given cursor, the higher one wins.
@@ -183,6 +194,16 @@ export class SwitchboardClient {
     return [...this.rooms];
   }
 
+  /** When the live socket's token expires, as the server said; null when unknown or never. */
+  get tokenExpiresAt(): Date | null {
+    return this.tokens.expiry;
+  }
+
+  /** Refresh the socket's token now with `getToken()` (the SDK also does it ahead of expiry). */
+  refreshToken(): Promise<Date | null> {
+    return this.tokens.refreshNow();
+  }
+
   /** Highest seq handed to the app, per room. */
   cursors(): Record<string, number> {
     return this.engine.cursors();
@@ -190,6 +211,7 @@ export class SwitchboardClient {
 
   close(): void {
     this.closed = true;
+    this.tokens.stop();
     this.engine.close();
     this.socket.disconnect();
   }
@@ -200,7 +222,10 @@ export class SwitchboardClient {
   }
 
   private listen(): void {
-    this.on('connected', (data) => void this.recover(data.rooms));
+    this.on('connected', (data) => {
+      this.tokens.update(data.expiresAt);
+      void this.recover(data.rooms);
+    });
     this.on('room:autoJoined', ({ roomId }) => {
       this.track(roomId);
       this.engine.fillNow(roomId);
@@ -210,6 +235,7 @@ export class SwitchboardClient {
     });
     this.socket.on('disconnect', (reason) => {
       this.isSynced = false;
+      this.tokens.pause();
       // The server closed us on purpose (graceful shutdown, rebalancing): socket.io does not
       // reconnect by itself in that case, but another replica will take us.
       if (reason === 'io server disconnect' && !this.closed)

@@ -11,4 +11,5 @@ export { type PresenceHandler, PresenceTracker } from './presence.ts';
 export type { ClientSocket, RequestFn, RequestOptions } from './request.ts';
 export { DEFAULT_SEND_RETRY, type RetryPolicy, type SendMessageInput } from './send.ts';
 export { type CursorStorage, memoryCursorStorage } from './storage.ts';
+export { refreshLeadMs, TokenRefresher } from './token-refresh.ts';
 export { type WebStorageLike, webCursorStorage } from './web-storage.ts';

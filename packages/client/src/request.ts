@@ -1,8 +1,8 @@
 import type {
+  ClientRequestName,
+  ClientRequestPayload,
+  ClientRequestResult,
   ClientToServerEvents,
-  RequestName,
-  RequestPayload,
-  RequestResult,
   ServerToClientEvents,
 } from '@switchboard/protocol';
 import type { Socket } from 'socket.io-client';
@@ -15,11 +15,12 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export type RequestFn = <E extends RequestName>(
+/** Any request with an ack: the services' (`REQUESTS`) and the gateway's own (`GATEWAY_REQUESTS`). */
+export type RequestFn = <E extends ClientRequestName>(
   event: E,
-  payload: RequestPayload<E>,
+  payload: ClientRequestPayload<E>,
   options?: RequestOptions,
-) => Promise<RequestResult<E>>;
+) => Promise<ClientRequestResult<E>>;
 
 /** The untyped face of the socket, used only inside this module (the public signature is typed). */
 interface RawSocket {
@@ -38,8 +39,8 @@ interface RawSocket {
  */
 export function createRequester(socket: ClientSocket, defaultTimeoutMs: number): RequestFn {
   const raw = socket as unknown as RawSocket;
-  return <E extends RequestName>(event: E, payload: RequestPayload<E>, options: RequestOptions = {}) =>
-    new Promise<RequestResult<E>>((resolve, reject) => {
+  return <E extends ClientRequestName>(event: E, payload: ClientRequestPayload<E>, options: RequestOptions = {}) =>
+    new Promise<ClientRequestResult<E>>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
       let settled = false;
       const finish = (outcome: () => void) => {
@@ -60,7 +61,7 @@ export function createRequester(socket: ClientSocket, defaultTimeoutMs: number):
         raw.once('disconnect', lost);
         raw.emit(event, payload, (ack) => {
           const result = settleAck(ack);
-          finish(() => (result.ok ? resolve(result.value as RequestResult<E>) : reject(result.error)));
+          finish(() => (result.ok ? resolve(result.value as ClientRequestResult<E>) : reject(result.error)));
         });
       };
       if (raw.connected) return send();

@@ -82,7 +82,8 @@ describe('presence and location through nginx, clients on both gateways', () => 
   test('two devices on different gateways: online once; one leaves → still online; the last leaves → exactly one offline', async () => {
     const userId = 'two-devices';
     const third = PROBE_ADDRESSES.find((a) => a !== onA[0] && a !== onB[0])!;
-    const watcher = await connect('two-devices-watcher', third);
+    // Presence is visible to users sharing a room with the target, and to admins (a subscriber here).
+    const watcher = await connect('two-devices-watcher', third, { role: 'admin' });
     const changes = record(watcher, 'presence:changed');
     const statuses = () => changes.filter((c) => c.userId === userId).map((c) => c.status);
     const subscribed = await watcher.request('presence:subscribe', { userIds: [userId] });
@@ -111,7 +112,7 @@ describe('presence and location through nginx, clients on both gateways', () => 
 
   test('a custom status set on one gateway reaches a subscriber on the other and presence:get', async () => {
     const userId = 'custom-status';
-    const watcher = await connect('custom-status-watcher', onB[0]!);
+    const watcher = await connect('custom-status-watcher', onB[0]!, { role: 'admin' });
     const changes = record(watcher, 'presence:changed');
     assert.equal((await watcher.request('presence:subscribe', { userIds: [userId] })).success, true);
     const user = await connect(userId, onA[0]!);
@@ -135,6 +136,36 @@ describe('presence and location through nginx, clients on both gateways', () => 
     assert.deepEqual(
       { status: again.status, customStatus: again.customStatus },
       { status: 'busy', customStatus: 'In a meeting' },
+    );
+  });
+
+  test('presence across gateways: a roommate sees changes, a stranger subscribing learns nothing at all', async () => {
+    const userId = 'visible-user';
+    const user = await connect(userId, onA[0]!);
+    const mate = await connect('visible-mate', onB[0]!);
+    const stranger = await connect('visible-stranger', onB[1] ?? onB[0]!);
+    await shareRoom(user, [{ userId: 'visible-mate', client: mate }], 'visibility');
+    const toMate = record(mate, 'presence:changed');
+    const toStranger = record(stranger, 'presence:changed');
+    assert.deepEqual(await stranger.request('presence:subscribe', { userIds: [userId] }), {
+      success: true,
+      presences: [],
+    });
+    assert.deepEqual(await stranger.request('presence:get', { userIds: [userId] }), { success: true, presences: [] });
+    assert.equal((await presenceOf(mate, userId)).status, 'online');
+
+    assert.deepEqual(await user.request('presence:setStatus', { status: 'busy', customStatus: 'visible test' }), {
+      success: true,
+    });
+    await waitFor(() => toMate.find((c) => c.userId === userId && c.customStatus === 'visible test'), {
+      ...WAIT,
+      what: 'the change at the roommate',
+    });
+    await sleep(QUIET_MS);
+    assert.deepEqual(
+      toStranger.filter((c) => c.userId === userId),
+      [],
+      'nothing reaches the stranger',
     );
   });
 
@@ -288,7 +319,7 @@ describe('presence and location through nginx, clients on both gateways', () => 
   // Last: the supervisor restarts the killed gateway, and later tests would race its return.
   test(`a SIGKILLed gateway's user goes offline for a subscriber on the other gateway within PRESENCE_OFFLINE_AFTER_MS = ${OFFLINE_AFTER_MS} ms (+${OFFLINE_SLACK_MS} ms slack)`, async () => {
     const victimId = 'crash-victim';
-    const watcher = await connect('crash-watcher', onB[0]!);
+    const watcher = await connect('crash-watcher', onB[0]!, { role: 'admin' });
     assert.equal((await watcher.request('presence:subscribe', { userIds: [victimId] })).success, true);
     // No reconnection: the user's only device dies with its gateway.
     const victim = await connect(victimId, onA[0]!, { reconnection: false });

@@ -7,6 +7,7 @@ import * as messaging from './messaging.ts';
 import * as notifications from './notifications.ts';
 import * as presence from './presence.ts';
 import * as rooms from './rooms.ts';
+import * as tokenLifetime from './token-lifetime.ts';
 
 export const SERVICES = ['messaging', 'presence', 'call-signaling', 'notification'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -145,11 +146,51 @@ export const CLIENT_SIGNALS = {
 } as const;
 export type ClientSignalName = keyof typeof CLIENT_SIGNALS;
 
+interface GatewayRequestSpec<S extends z.ZodType, R> {
+  schema: S;
+  bucket: Bucket;
+  /** Phantom field carrying the ack result type. */
+  result?: R;
+}
+function gatewayRequest<S extends z.ZodType, R>(schema: S, bucket: Bucket): GatewayRequestSpec<S, R> {
+  return { schema, bucket };
+}
+
+/**
+ * Client → server requests with an ack that the gateway answers itself: they concern the socket
+ * (its token), not any service's state, so they never cross the bus.
+ */
+export const GATEWAY_REQUESTS = {
+  'auth:refresh': gatewayRequest<typeof tokenLifetime.AuthRefreshPayload, tokenLifetime.AuthRefreshResult>(
+    tokenLifetime.AuthRefreshPayload,
+    'write',
+  ),
+} as const;
+export type GatewayRequestName = keyof typeof GATEWAY_REQUESTS;
+export type GatewayRequestPayload<E extends GatewayRequestName> = z.infer<(typeof GATEWAY_REQUESTS)[E]['schema']>;
+export type GatewayRequestResult<E extends GatewayRequestName> = NonNullable<(typeof GATEWAY_REQUESTS)[E]['result']>;
+
+/** Every request a client may send with an ack: the services' and the gateway's own. */
+export type ClientRequestName = RequestName | GatewayRequestName;
+export type ClientRequestPayload<E extends ClientRequestName> = E extends RequestName
+  ? RequestPayload<E>
+  : E extends GatewayRequestName
+    ? GatewayRequestPayload<E>
+    : never;
+export type ClientRequestResult<E extends ClientRequestName> = E extends RequestName
+  ? RequestResult<E>
+  : E extends GatewayRequestName
+    ? GatewayRequestResult<E>
+    : never;
+
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(REQUESTS, name);
 }
 export function isClientSignalName(name: string): name is ClientSignalName {
   return Object.hasOwn(CLIENT_SIGNALS, name);
+}
+export function isGatewayRequestName(name: string): name is GatewayRequestName {
+  return Object.hasOwn(GATEWAY_REQUESTS, name);
 }
 
 /** Server → client events and their payloads. */
@@ -161,6 +202,8 @@ export interface ServerToClientEvents {
     serverId: string;
     rooms: string[];
     unread?: Record<string, number>;
+    /** When the socket's token expires (ISO 8601; `null`: it has no `exp`); `auth:refresh` moves it. */
+    expiresAt?: string | null;
   }) => void;
   'server:shutdown': (data: { serverId: string; reconnectInMs: number }) => void;
 
@@ -195,6 +238,8 @@ export interface ServerToClientEvents {
   'emergency:escalated': (data: emergencies.EmergencyEvent) => void;
   'emergency:acknowledged': (data: emergencies.EmergencyEvent) => void;
   'emergency:resolved': (data: emergencies.EmergencyEvent) => void;
+
+  'auth:expired': (data: tokenLifetime.AuthExpiredEvent) => void;
 }
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
@@ -230,6 +275,7 @@ export const SERVER_EVENTS = [
   'emergency:escalated',
   'emergency:acknowledged',
   'emergency:resolved',
+  'auth:expired',
 ] as const satisfies readonly ServerEventName[];
 // `satisfies` refuses names that are not events; this refuses (at compile time) an event left out.
 type MustBeNever<T extends never> = T;
@@ -241,6 +287,8 @@ export type ClientToServerEvents = {
   [E in RequestName]: (payload: RequestPayload<E>, ack: AckFn<RequestResult<E>>) => void;
 } & {
   [E in ClientSignalName]: (payload: z.infer<(typeof CLIENT_SIGNALS)[E]>) => void;
+} & {
+  [E in GatewayRequestName]: (payload: GatewayRequestPayload<E>, ack: AckFn<GatewayRequestResult<E>>) => void;
 };
 
 /** Room names the gateway and services agree on. */
@@ -248,4 +296,9 @@ export const socketRooms = {
   user: (userId: string) => `user:${userId}`,
   role: (role: string) => `role:${role}`,
   room: (roomId: string) => `room:${roomId}`,
+  /**
+   * A user's sockets whose token says `admin` (joined and left as the role changes): presence
+   * reaches an admin's subscriptions to people they share no room with only through it.
+   */
+  admin: (userId: string) => `admin:${userId}`,
 } as const;

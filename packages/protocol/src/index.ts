@@ -12,5 +12,6 @@ export * from './messaging.ts';
 export * from './notifications.ts';
 export * from './presence.ts';
 export * from './rooms.ts';
+export * from './token-lifetime.ts';
 export * from './validation.ts';
 export * from './webhooks.ts';

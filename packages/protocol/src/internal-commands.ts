@@ -37,6 +37,15 @@ export interface RoomsOfUserResult {
   roomIds: string[];
 }
 
+/**
+ * `candidates` (up to 500, like `presence:get`): which of them share at least one room with
+ * `userId`. One query, whatever the number of candidates.
+ */
+export const UsersSharingRoomPayload = z.object({ userId: Id, candidates: z.array(Id).max(500) });
+export interface UsersSharingRoomResult {
+  userIds: string[];
+}
+
 export interface StatsGetResult {
   rooms: number;
   activeRooms?: number;
@@ -66,6 +75,8 @@ export const INTERNAL_COMMANDS = {
     'rooms:ofUser': command<typeof RoomsOfUserPayload, RoomsOfUserResult>(RoomsOfUserPayload),
     /** Gateway, for `GET /api/stats`: room counts. */
     'stats:get': command<typeof EmptyCommand, StatsGetResult>(EmptyCommand),
+    /** Presence: who of `candidates` may see `userId`'s presence (they share a room). */
+    'users:sharingRoom': command<typeof UsersSharingRoomPayload, UsersSharingRoomResult>(UsersSharingRoomPayload),
   },
   presence: {
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  CallSignalPayload,
   CLIENT_SIGNALS,
   LocationUpdatePayload,
   MessageSendPayload,
@@ -72,6 +73,29 @@ describe('parsePayload', () => {
       ok: false,
       error: 'rooms.r: must not contain NUL characters',
     });
+  });
+
+  test('an unpaired surrogate in any string or key is refused; a paired one (an emoji) is fine', () => {
+    for (const bad of ['\uD800', 'a\uDFFFb', 'x\uD83D', '\uDE00y']) {
+      assert.deepEqual(parsePayload(MessageSendPayload, { roomId: 'r', content: bad }), {
+        ok: false,
+        error: 'content: must be valid Unicode (no unpaired surrogates)',
+      });
+    }
+    assert.deepEqual(parsePayload(SyncPayload, { rooms: { 'r\uD800': 1 } }), {
+      ok: false,
+      error: 'rooms.r: must be valid Unicode (no unpaired surrogates)',
+    });
+    assert.equal(parsePayload(MessageSendPayload, { roomId: 'r', content: 'ok 😀 \uD83D\uDE00' }).ok, true);
+  });
+
+  test('a value thousands of levels deep under an open field is checked without overflowing the stack', () => {
+    let deep: unknown = 'a\u0000';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const result = parsePayload(CallSignalPayload, { callId: 'c', signalType: 'offer', signal: deep });
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error : '', /^signal\.a\.a.*…: must not contain NUL characters$/);
+    assert.ok(!result.ok && result.error.length < 200, 'the path is shortened to fit a sentence');
   });
 
   test('sync refuses non-numeric cursors and accepts a map of rooms', () => {

@@ -32,6 +32,16 @@ describe('token verification', () => {
     assert.throws(() => verifier.verify(jwt.sign({ name: 'x' }, secret)), { message: AUTH_ERRORS.invalidToken });
   });
 
+  test('verifyToken answers the expiry in ms: none for a token without exp or one past year 275760', () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    assert.deepEqual(verifier.verifyToken(jwt.sign({ sub: 'u1', exp }, secret)), {
+      principal: { userId: 'u1', name: 'u1', role: 'user' },
+      expiresAt: exp * 1000,
+    });
+    assert.equal(verifier.verifyToken(jwt.sign({ sub: 'u1' }, secret)).expiresAt, undefined);
+    assert.equal(verifier.verifyToken(jwt.sign({ sub: 'u1', exp: 9e12 }, secret)).expiresAt, undefined);
+  });
+
   test('an unsigned (alg none) token is refused', () => {
     const none = jwt.sign({ sub: 'u1' }, '', { algorithm: 'none' });
     assert.throws(() => verifier.verify(none), { message: AUTH_ERRORS.invalidToken });

@@ -16,31 +16,48 @@ export class AuthError extends AppError {
   }
 }
 
+/** A verified token: who it names and when it expires (ms epoch; undefined: no `exp`). */
+export interface VerifiedToken {
+  principal: Principal;
+  expiresAt?: number;
+}
+
 export interface TokenVerifier {
   verify(token: unknown): Principal;
+  /** Same checks as `verify`, also answering the expiry (live sockets are cut off at `exp`). */
+  verifyToken(token: unknown): VerifiedToken;
 }
+
+const MAX_DATE_MS = 8.64e15;
 
 export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const key = config.publicKey ?? config.secret;
   if (!key) throw new Error('JWT_SECRET or JWT_PUBLIC_KEY is required');
   const algorithms: jwt.Algorithm[] = config.publicKey ? ['RS256'] : ['HS256'];
-  return {
-    verify(token) {
-      if (typeof token !== 'string' || token.trim() === '') throw new AuthError(AUTH_ERRORS.noToken);
-      let decoded: string | jwt.JwtPayload;
-      try {
-        decoded = jwt.verify(token, key, { algorithms });
-      } catch (error) {
-        if (error instanceof jwt.TokenExpiredError) throw new AuthError(AUTH_ERRORS.tokenExpired);
-        throw new AuthError(AUTH_ERRORS.invalidToken);
-      }
-      const claims = JwtClaimsSchema.safeParse(decoded);
-      if (!claims.success) throw new AuthError(AUTH_ERRORS.invalidToken);
-      const { sub, name, role, phone } = claims.data;
-      const normalized = phone ? normalizePhone(phone) : undefined;
-      return { userId: sub, name: name ?? sub, role: role ?? 'user', ...(normalized ? { phone: normalized } : {}) };
-    },
+  const verifyToken = (token: unknown): VerifiedToken => {
+    if (typeof token !== 'string' || token.trim() === '') throw new AuthError(AUTH_ERRORS.noToken);
+    let decoded: string | jwt.JwtPayload;
+    try {
+      decoded = jwt.verify(token, key, { algorithms });
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) throw new AuthError(AUTH_ERRORS.tokenExpired);
+      throw new AuthError(AUTH_ERRORS.invalidToken);
+    }
+    const claims = JwtClaimsSchema.safeParse(decoded);
+    if (!claims.success) throw new AuthError(AUTH_ERRORS.invalidToken);
+    const { sub, name, role, phone, exp } = claims.data;
+    const normalized = phone ? normalizePhone(phone) : undefined;
+    const principal: Principal = {
+      userId: sub,
+      name: name ?? sub,
+      role: role ?? 'user',
+      ...(normalized ? { phone: normalized } : {}),
+    };
+    // An `exp` past the last date JavaScript can represent (year 275760) never comes: no expiry.
+    const expiresAt = exp !== undefined && exp * 1000 <= MAX_DATE_MS ? exp * 1000 : undefined;
+    return { principal, ...(expiresAt !== undefined ? { expiresAt } : {}) };
   };
+  return { verifyToken, verify: (token) => verifyToken(token).principal };
 }
 
 /** Token from `Authorization: Bearer …`, or undefined. */

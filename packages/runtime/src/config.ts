@@ -52,6 +52,16 @@ export const ENV_DOCS: Record<string, string> = {
     'Extra Node.js flags `npm run cluster` passes to every process it starts (e.g. `--max-old-space-size=512 --cpu-prof`).',
   CLUSTER_STATE_DIR:
     '`npm run cluster` writes `pids.json` (its processes, pids and ports) here (default `./.cluster`).',
+  HANDSHAKE_LIMIT_PER_IP:
+    'Socket.IO handshakes a gateway accepts per client address per 10 s (default 1000); past it `connect_error` "Too many connection attempts from this address, try again later".',
+  TRUST_PROXY:
+    'Proxies whose `X-Forwarded-For` a gateway believes when it finds the client address for the handshake limit: comma-separated IPs, CIDRs or `loopback`, `linklocal`, `uniquelocal` (default `loopback`: nginx of `npm run cluster`).',
+  MAX_OUTGOING_BUFFER_BYTES:
+    'Bytes a socket may have waiting to be sent (a client that stops reading) before the gateway drops it (default 8388608); the client reconnects and catches up with `sync`.',
+  NGINX_CONN_PER_IP:
+    "`npm run cluster`'s nginx: connections one client address may hold open on `/socket.io/` and `/api/` (default 2000).",
+  NGINX_REQ_PER_IP:
+    "`npm run cluster`'s nginx: requests per second one client address may make to `/socket.io/` and `/api/`, bursts of 10× allowed (default 200).",
 };
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
@@ -99,6 +109,12 @@ export const BaseConfigSchema = z.object({
     .string()
     .regex(/^(\d+:[A-Za-z0-9_.-]+)(,\d+:[A-Za-z0-9_.-]+)*$/, 'must be <delayMs>:<role> steps, comma-separated')
     .default('300000:supervisor,900000:admin'),
+  HANDSHAKE_LIMIT_PER_IP: int(1000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[A-Za-z0-9.:/, ]+$/, 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal')
+    .default('loopback'),
+  MAX_OUTGOING_BUFFER_BYTES: int(8 * 1024 * 1024),
 });
 
 export type BaseEnv = z.infer<typeof BaseConfigSchema>;

@@ -64,7 +64,20 @@ export function createHttpApp({
 const BODY_PARSER_ERRORS = new Map<unknown, { status: number; error: string }>([
   ['entity.parse.failed', { status: 400, error: 'Body is not valid JSON' }],
   ['entity.too.large', { status: 413, error: 'Body is too large' }],
+  ['charset.unsupported', { status: 415, error: 'Body charset is not supported: send UTF-8 JSON' }],
+  ['encoding.unsupported', { status: 415, error: 'Body content encoding is not supported' }],
 ]);
+
+/**
+ * Any other client error the body reader raised (http-errors marks those it may show with
+ * `expose`), e.g. a body that claims gzip but is not: still the client's mistake.
+ */
+function otherBodyError(error: unknown): { status: number; error: string } | undefined {
+  if (isAppError(error) || error === null || typeof error !== 'object') return undefined;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return undefined;
+  return { status: status === 413 || status === 415 ? status : 400, error: 'Body could not be read' };
+}
 
 /** Mount the 404 and error handlers; call after all routes. */
 export function finishHttpApp(app: Express, log: Logger, metrics: Metrics): void {
@@ -72,7 +85,8 @@ export function finishHttpApp(app: Express, log: Logger, metrics: Metrics): void
     res.status(404).json({ success: false, code: 'NOT_FOUND', error: 'No such endpoint' });
   });
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    const bodyError = BODY_PARSER_ERRORS.get((error as { type?: unknown } | null | undefined)?.type);
+    const bodyError =
+      BODY_PARSER_ERRORS.get((error as { type?: unknown } | null | undefined)?.type) ?? otherBodyError(error);
     if (bodyError) {
       metrics.errors.inc({ code: 'INVALID_PAYLOAD' });
       res.status(bodyError.status).json({ success: false, code: 'INVALID_PAYLOAD', error: bodyError.error });

@@ -73,6 +73,12 @@ export function createMetrics(service: string) {
       help: 'Messages committed',
       registers: [registry],
     }),
+    guards: new client.Counter({
+      name: 'switchboard_guard_total',
+      help: 'Gateway connections refused or cut by a protective limit (handshake_rate, token_expired, slow_consumer)',
+      labelNames: ['guard'],
+      registers: [registry],
+    }),
   };
 }
 

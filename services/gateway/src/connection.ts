@@ -1,9 +1,13 @@
 import type { Bus } from '@switchboard/bus';
-import { isClientSignalName, isRequestName } from '@switchboard/protocol';
+import { AUTH_ERRORS, isClientSignalName, isGatewayRequestName, isRequestName } from '@switchboard/protocol';
 import { type Logger, type Metrics, requestContext } from '@switchboard/runtime';
+import { expireSocket } from './expiry-enforcer.ts';
+import type { GatewayRequests } from './gateway-requests.ts';
 import type { ActivityThrottle } from './heartbeat.ts';
+import { boundOutgoingBuffer } from './outgoing-buffer.ts';
 import type { AckCallback, RequestForwarder } from './requests.ts';
 import { closeSession, openSession } from './session.ts';
+import type { ExpiryWheel } from './token-expiry.ts';
 import type { GatewaySocket } from './types.ts';
 import type { Typing } from './typing.ts';
 
@@ -16,6 +20,10 @@ export interface ConnectionDeps {
   forward: RequestForwarder;
   typing: Typing;
   activity: ActivityThrottle;
+  gatewayRequests: GatewayRequests;
+  wheel: ExpiryWheel;
+  /** MAX_OUTGOING_BUFFER_BYTES. */
+  maxOutgoingBytes: number;
 }
 
 /** Split socket.io's argument list into payload and ack, whatever a (possibly hostile) client sent. */
@@ -28,11 +36,13 @@ export function splitArgs(args: unknown[]): { payload: unknown; ack: AckCallback
 
 /** Wire one authenticated socket: session, one dispatcher for every client event, cleanup. */
 export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): void {
-  const { bus, metrics, gatewayId, forward, typing, activity } = deps;
-  const { principal } = socket.data;
-  const log = deps.log.child({ socketId: socket.id, userId: principal.userId });
+  const { bus, metrics, gatewayId, forward, typing, activity, gatewayRequests, wheel } = deps;
+  // The principal is read at each use, never kept: `auth:refresh` replaces it (same user id).
+  const log = deps.log.child({ socketId: socket.id, userId: socket.data.principal.userId });
   metrics.connections.inc();
   activity.opened(socket.id);
+  wheel.track(socket.id, socket.data.expiresAt);
+  boundOutgoingBuffer(socket, { maxBytes: deps.maxOutgoingBytes, log, metrics });
   // Per socket delivered, broadcasts from services included (the adapter notifies these listeners too).
   socket.onAnyOutgoing((event: string) => metrics.eventsOut.inc({ event }));
 
@@ -40,17 +50,22 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   socket.onAny((rawEvent: unknown, ...args: unknown[]) => {
     try {
       const event = String(rawEvent);
-      const known = isRequestName(event) || isClientSignalName(event);
+      const known = isRequestName(event) || isGatewayRequestName(event) || isClientSignalName(event);
       metrics.eventsIn.inc({ event: known ? event : 'unknown' });
-      if (activity.due(socket.id)) {
-        bus
-          .send('presence', 'presence:activity', {}, requestContext(principal, { socketId: socket.id, gatewayId }))
-          .catch((error: unknown) => {
-            log.warn({ err: error }, 'activity not sent');
-          });
-      }
       const { payload, ack } = splitArgs(args);
+      // Between `exp` and the expiry tick nothing more is served.
+      if (expireSocket(socket, { log, metrics })) {
+        ack?.({ success: false, code: 'UNAUTHENTICATED', error: AUTH_ERRORS.tokenExpired });
+        return;
+      }
+      if (activity.due(socket.id)) {
+        const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
+        bus.send('presence', 'presence:activity', {}, ctx).catch((error: unknown) => {
+          log.warn({ err: error }, 'activity not sent');
+        });
+      }
       if (isRequestName(event)) return void forward(socket, event, payload, ack);
+      if (isGatewayRequestName(event)) return void gatewayRequests(socket, event, payload, ack);
       if (isClientSignalName(event)) {
         return void typing
           .signal(socket, event, payload)
@@ -68,6 +83,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   socket.on('disconnect', (reason) => {
     metrics.connections.dec();
     activity.closed(socket.id);
+    wheel.untrack(socket.id);
     closeSession(socket, { bus, log, gatewayId });
     log.debug({ reason }, 'disconnected');
   });

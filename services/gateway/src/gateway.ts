@@ -4,13 +4,17 @@ import type { RunningService } from '@switchboard/host';
 import type { BaseEnv, Logger, Metrics, TokenVerifier } from '@switchboard/runtime';
 import { Server, type ServerOptions } from 'socket.io';
 import { handleConnection } from './connection.ts';
+import { startExpiryEnforcer } from './expiry-enforcer.ts';
+import { createGatewayRequests } from './gateway-requests.ts';
 import { authMiddleware } from './handshake-auth.ts';
+import { handshakeLimiter } from './handshake-limit.ts';
 import { createActivityThrottle, heartbeatIntervalMs, startHeartbeat } from './heartbeat.ts';
 import { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { createRequestForwarder } from './requests.ts';
 import { serverOptions } from './server-options.ts';
 import { drainSockets } from './shutdown.ts';
+import { ExpiryWheel } from './token-expiry.ts';
 import type { GatewayServer } from './types.ts';
 import { createTyping } from './typing.ts';
 
@@ -51,12 +55,23 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let accepting = true;
 
   const io: GatewayServer = new Server(httpServer, serverOptions({ config, adapter, isAccepting: () => accepting }));
+  io.use(handshakeLimiter({ limit: config.HANDSHAKE_LIMIT_PER_IP, trustProxy: config.TRUST_PROXY, log, metrics }));
   io.use(authMiddleware(verifier, log));
 
   const inFlight = new InFlight();
   const activity = createActivityThrottle();
   const forward = createRequestForwarder({ config, bus, log, metrics, rateLimiter, gatewayId, inFlight });
   const typing = createTyping({ log, rateLimiter, limit: config.RATE_LIMIT_SIGNAL, autoStopMs: deps.typingAutoStopMs });
+  const wheel = new ExpiryWheel();
+  const stopExpiry = startExpiryEnforcer({ io, wheel, log, metrics });
+  const gatewayRequests = createGatewayRequests({
+    verifier,
+    wheel,
+    rateLimiter,
+    limits: { write: config.RATE_LIMIT_WRITE, read: config.RATE_LIMIT_READ, signal: config.RATE_LIMIT_SIGNAL },
+    log,
+    metrics,
+  });
   io.on('connection', (socket) => {
     handleConnection(socket, {
       bus,
@@ -67,6 +82,9 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       forward,
       typing,
       activity,
+      gatewayRequests,
+      wheel,
+      maxOutgoingBytes: config.MAX_OUTGOING_BUFFER_BYTES,
     });
   });
   const stopHeartbeat = startHeartbeat({
@@ -90,6 +108,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   async function close(): Promise<void> {
     await drain();
     stopHeartbeat();
+    stopExpiry();
     typing.close();
     // Not io.close(): it would also close the caller's httpServer, which still serves /healthz.
     try {

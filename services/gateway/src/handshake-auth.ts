@@ -22,7 +22,9 @@ export function tokenFromHandshake(handshake: GatewaySocket['handshake']): unkno
 export function authMiddleware(verifier: TokenVerifier, log: Logger) {
   return (socket: GatewaySocket, next: (err?: Error) => void): void => {
     try {
-      socket.data.principal = verifier.verify(tokenFromHandshake(socket.handshake));
+      const { principal, expiresAt } = verifier.verifyToken(tokenFromHandshake(socket.handshake));
+      socket.data.principal = principal;
+      socket.data.expiresAt = expiresAt;
       next();
     } catch (error) {
       const message = isAppError(error) && KNOWN_MESSAGES.has(error.message) ? error.message : AUTH_ERRORS.invalidToken;

@@ -58,7 +58,7 @@ describe('gateway process (cluster entry)', () => {
       SHUTDOWN_GRACE_MS: '100',
     });
     const listening = await waitFor(() => proc.lines.find((l) => l.msg === 'listening'), {
-      timeoutMs: 15_000,
+      timeoutMs: 60_000, // a tsx start-up on a machine shared by several engineers
       what: `the gateway to listen (${proc.stderr()})`,
     });
     url = `http://127.0.0.1:${String(listening.port)}`;

@@ -32,7 +32,7 @@ export interface ForwarderDeps {
 }
 
 /** `{ success: true, ...result }`; a non-object result adds nothing, and cannot override `success`. */
-function successAck(result: unknown): Record<string, unknown> {
+export function successAck(result: unknown): Record<string, unknown> {
   const fields = result && typeof result === 'object' && !Array.isArray(result) ? result : {};
   const ack: Record<string, unknown> = { success: true, ...fields };
   ack.success = true; // a result field named `success` must not turn the ack into a failure

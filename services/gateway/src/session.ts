@@ -1,6 +1,7 @@
 import type { Bus } from '@switchboard/bus';
 import { type SessionPayload, socketRooms } from '@switchboard/protocol';
 import { type Logger, requestContext } from '@switchboard/runtime';
+import { expiryText, identityRooms } from './identity-rooms.ts';
 import type { GatewaySocket } from './types.ts';
 
 export interface SessionDeps {
@@ -20,7 +21,7 @@ export async function openSession(
   { bus, log, gatewayId, timeoutMs }: SessionDeps,
 ): Promise<void> {
   const { principal } = socket.data;
-  await socket.join([socketRooms.user(principal.userId), socketRooms.role(principal.role)]);
+  await socket.join(identityRooms(principal));
   const payload: SessionPayload = { socketId: socket.id, gatewayId };
   const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
   bus.send('presence', 'session:open', payload, ctx).catch((error: unknown) => {
@@ -43,6 +44,7 @@ export async function openSession(
     serverId: gatewayId,
     rooms,
     ...(unread ? { unread } : {}),
+    expiresAt: expiryText(socket.data.expiresAt),
   });
 }
 

@@ -10,6 +10,7 @@ import { createLogger, createRedis, createRedisBroadcaster } from '@switchboard/
 import { Redis } from 'ioredis';
 import { createPresencePublisher } from '../src/fanout/presence-publisher.ts';
 import type { RoomsOfUser } from '../src/fanout/rooms-of-user.ts';
+import type { SharingRoom } from '../src/fanout/visibility.ts';
 import { sessionHandlers } from '../src/handlers/session-handlers.ts';
 import { RedisPresenceStore } from '../src/store/redis-store.ts';
 import { presenceTiming } from '../src/sweeper/timing.ts';
@@ -28,10 +29,13 @@ const prefix = 'bench:';
 const store = new RedisPresenceStore(redis, prefix);
 // Messaging's rooms lookup is another service's bus round trip: stubbed (one room per user).
 const roomsOf: RoomsOfUser = async () => ['room-1'];
+// Likewise the visibility lookup: every subscriber shares that room.
+const sharingRoom: SharingRoom = async (_userId, candidates) => new Set(candidates);
 const publish = createPresencePublisher({
   store,
   broadcaster: createRedisBroadcaster(redis, prefix),
   roomsOf,
+  sharingRoom,
   log,
 });
 const handlers = sessionHandlers({

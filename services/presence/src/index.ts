@@ -2,6 +2,7 @@ import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/ho
 import { Router } from 'express';
 import { createPresencePublisher } from './fanout/presence-publisher.ts';
 import { createRoomsOfUser } from './fanout/rooms-of-user.ts';
+import { createSharingRoom } from './fanout/visibility.ts';
 import { createGeofenceEvaluator } from './geofences/evaluator.ts';
 import { locationHandlers } from './handlers/location-handlers.ts';
 import { presenceHandlers } from './handlers/presence-handlers.ts';
@@ -32,14 +33,15 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const timing = presenceTiming(config);
 
   const roomsOf = createRoomsOfUser(bus, log);
-  const publish = createPresencePublisher({ store, broadcaster, roomsOf, log });
+  const sharingRoom = createSharingRoom(bus, log);
+  const publish = createPresencePublisher({ store, broadcaster, roomsOf, sharingRoom, log });
   const history = createHistoryWriter(db, log);
   const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log });
   const update = createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log });
 
   await bus.handle('presence', {
     ...sessionHandlers({ store, publish, timing, log }),
-    ...presenceHandlers({ store, publish }),
+    ...presenceHandlers({ store, publish, sharingRoom }),
     ...locationHandlers(update),
   });
   const stopSweeper = startSweeper({ store, publish, timing, log });

@@ -94,6 +94,8 @@ export const ClusterRunnerSchema = BaseConfigSchema.pick({
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
   DATABASE_URL: postgresUrl().default(DEFAULT_DATABASE_URL),
   CLUSTER_STATE_DIR: z.string().min(1).default('.cluster'),
+  NGINX_CONN_PER_IP: z.coerce.number().int().positive().default(2000),
+  NGINX_REQ_PER_IP: z.coerce.number().int().positive().default(200),
 });
 export type ClusterRunnerConfig = z.infer<typeof ClusterRunnerSchema>;
 

@@ -31,6 +31,13 @@ export function nginxUpstreams(listen: number, plans: ProcessPlan[]): NginxUpstr
   };
 }
 
+/** Per client address, at nginx (docs/operations.md, "Limits"); requests may burst to 10× the rate. */
+export interface NginxLimits {
+  connPerIp: number;
+  reqPerIp: number;
+}
+export const DEFAULT_NGINX_LIMITS: NginxLimits = { connPerIp: 2000, reqPerIp: 200 };
+
 // A refused connection marks a replica down for 5 s; nginx sends the request to the next one.
 const servers = (addresses: string[]) => {
   if (addresses.length === 0) throw new Error('nginx template: an upstream needs at least one server');
@@ -38,8 +45,16 @@ const servers = (addresses: string[]) => {
 };
 
 /** Fill the template's {{NAME}} placeholders; an unknown or unfilled placeholder is an error. */
-export function renderNginxConfig(template: string, prefix: string, upstreams: NginxUpstreams): string {
+export function renderNginxConfig(
+  template: string,
+  prefix: string,
+  upstreams: NginxUpstreams,
+  limits: NginxLimits = DEFAULT_NGINX_LIMITS,
+): string {
   const values: Record<string, string> = {
+    CONN_PER_IP: String(limits.connPerIp),
+    REQ_PER_IP: String(limits.reqPerIp),
+    REQ_BURST: String(limits.reqPerIp * 10),
     PREFIX: prefix,
     LISTEN: String(upstreams.listen),
     GATEWAY_SERVERS: servers(upstreams.gateways),
@@ -59,7 +74,10 @@ export function renderNginxConfig(template: string, prefix: string, upstreams: N
  * Render the config into a fresh prefix directory under the OS temp dir. The directory is
  * world-traversable because nginx's workers drop to an unprivileged user when started as root.
  */
-export async function writeNginxConfig(upstreams: NginxUpstreams): Promise<{ prefix: string; confPath: string }> {
+export async function writeNginxConfig(
+  upstreams: NginxUpstreams,
+  limits: NginxLimits = DEFAULT_NGINX_LIMITS,
+): Promise<{ prefix: string; confPath: string }> {
   const prefix = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-nginx-'));
   await fs.chmod(prefix, 0o755);
   await fs.mkdir(path.join(prefix, 'temp'), { mode: 0o755 });
@@ -67,7 +85,7 @@ export async function writeNginxConfig(upstreams: NginxUpstreams): Promise<{ pre
   const template = await fs.readFile(NGINX_TEMPLATE, 'utf8');
   const confPath = path.join(prefix, 'nginx.conf');
   try {
-    await fs.writeFile(confPath, renderNginxConfig(template, prefix, upstreams));
+    await fs.writeFile(confPath, renderNginxConfig(template, prefix, upstreams, limits));
   } catch (error) {
     await fs.rm(prefix, { recursive: true, force: true });
     throw error;

@@ -4,6 +4,7 @@ import { messageHandlers } from './messages.ts';
 import { receiptHandlers } from './receipts.ts';
 import { roomHandlers } from './rooms.ts';
 import { sessionHandlers } from './session.ts';
+import { sharingHandlers } from './sharing.ts';
 import { statsHandlers } from './stats.ts';
 import { syncHandlers } from './sync.ts';
 
@@ -20,6 +21,7 @@ export function messagingHandlers(deps: MessagingDeps): MessagingHandlers {
     ...receiptHandlers(deps),
     ...syncHandlers(deps),
     ...sessionHandlers(deps),
+    ...sharingHandlers(deps),
     ...statsHandlers(deps),
   };
 }

@@ -2,11 +2,13 @@ import { type Presence, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster, Logger } from '@switchboard/runtime';
 import type { PresenceStore } from '../store/presence-store.ts';
 import type { RoomsOfUser } from './rooms-of-user.ts';
+import type { SharingRoom } from './visibility.ts';
 
 export interface PresencePublisherDeps {
   store: PresenceStore;
   broadcaster: Broadcaster;
   roomsOf: RoomsOfUser;
+  sharingRoom: SharingRoom;
   log: Logger;
 }
 
@@ -16,13 +18,31 @@ export type PublishPresence = (changes: Presence[]) => Promise<void>;
 const CONCURRENCY = 50;
 
 /**
- * Emits each `presence:changed` once, to the union of its subscribers' user rooms and the
- * user's rooms: one emit with several targets, so a socket in two of them gets it once.
+ * Emits each `presence:changed` once, to the union of the user's rooms and its subscribers: one
+ * emit with several targets, so a socket in two of them gets it once.
+ *
+ * Visibility is checked here, at fan-out time, not only when subscribing: a subscription made
+ * while two users shared a room outlives that room, so each change asks messaging which
+ * subscribers still share one (one request per change, only when there are subscribers).
+ * Those reach `user:{id}`; the others only `admin:{id}`, the room holding a user's sockets
+ * while their token says admin — so an admin's subscriptions keep working, a demoted admin's
+ * stop at once, and a stranger gets nothing. Messaging not answering: subscribers reach
+ * `admin:{id}` only and rooms are not guessed (fail closed).
  */
-export function createPresencePublisher({ store, broadcaster, roomsOf, log }: PresencePublisherDeps): PublishPresence {
+export function createPresencePublisher({
+  store,
+  broadcaster,
+  roomsOf,
+  sharingRoom,
+  log,
+}: PresencePublisherDeps): PublishPresence {
   async function publishOne(presence: Presence): Promise<void> {
-    const [subscribers, rooms] = await Promise.all([store.subscribersOf(presence.userId), roomsOf(presence.userId)]);
-    const targets = [...subscribers.map(socketRooms.user), ...(rooms ?? []).map(socketRooms.room)];
+    const { userId } = presence;
+    const subscribers = await store.subscribersOf(userId);
+    const [rooms, sharing] = await Promise.all([roomsOf(userId), sharingRoom(userId, subscribers)]);
+    const toSubscriber = (id: string) =>
+      id === userId || sharing?.has(id) ? socketRooms.user(id) : socketRooms.admin(id);
+    const targets = [...subscribers.map(toSubscriber), ...(rooms ?? []).map(socketRooms.room)];
     if (targets.length === 0) return;
     broadcaster.to(targets).emit('presence:changed', presence);
   }

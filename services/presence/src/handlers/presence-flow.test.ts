@@ -32,6 +32,7 @@ for (const store of ['memory', 'redis'] as const) {
 
     test('two devices then one then none publishes online once and offline once', async () => {
       h.rooms.set('alice', ['r1']);
+      h.rooms.set('watcher', ['r1']);
       await h.open('watcher', 'w1');
       await h.request('presence:subscribe', { userIds: ['alice'] }, 'watcher');
       await h.open('alice', 'a1', 'gw1');
@@ -51,7 +52,8 @@ for (const store of ['memory', 'redis'] as const) {
     test('a custom status reaches subscribers and survives a second device', async () => {
       h.rooms.set('bob', []);
       await h.open('bob', 'b1');
-      await h.request('presence:subscribe', { userIds: ['bob'] }, 'watcher');
+      // bob shares no room with the watcher: only an admin's subscription is kept.
+      await h.request('presence:subscribe', { userIds: ['bob'] }, 'watcher', 'admin');
       await h.request('presence:setStatus', { status: 'busy', customStatus: 'In a meeting' }, 'bob');
       await h.open('bob', 'b2');
       const last = changesOf(h, 'bob').at(-1);
@@ -59,8 +61,13 @@ for (const store of ['memory', 'redis'] as const) {
         { ...last?.data, lastSeen: undefined },
         { userId: 'bob', status: 'busy', customStatus: 'In a meeting', lastSeen: undefined },
       );
-      assert.deepEqual(last?.targets, ['user:watcher']);
-      const { presences } = await h.request<PresencesResult>('presence:subscribe', { userIds: ['bob'] }, 'watcher');
+      assert.deepEqual(last?.targets, ['admin:watcher']);
+      const { presences } = await h.request<PresencesResult>(
+        'presence:subscribe',
+        { userIds: ['bob'] },
+        'watcher',
+        'admin',
+      );
       assert.equal(presences[0]?.customStatus, 'In a meeting');
     });
 
@@ -91,6 +98,7 @@ for (const store of ['memory', 'redis'] as const) {
           'presence:get',
           { userIds: ['carol', 'dave'] },
           'watcher',
+          'admin',
         );
         assert.equal(presences[0]?.status, 'offline');
         // dave keeps his device on the healthy gateway (online, or away: the idle bound is short here).
@@ -116,12 +124,12 @@ for (const store of ['memory', 'redis'] as const) {
       }
     });
 
-    test('without messaging, changes still reach subscribers', async () => {
+    test('without messaging, changes reach admin subscribers only (memberships are never guessed)', async () => {
       h.messaging.up = false;
       try {
-        await h.request('presence:subscribe', { userIds: ['frank'] }, 'watcher');
+        await h.request('presence:subscribe', { userIds: ['frank'] }, 'watcher', 'admin');
         await h.open('frank', 'f1');
-        assert.deepEqual(changesOf(h, 'frank').at(-1)?.targets, ['user:watcher']);
+        assert.deepEqual(changesOf(h, 'frank').at(-1)?.targets, ['admin:watcher']);
       } finally {
         h.messaging.up = true;
       }
@@ -132,22 +140,22 @@ for (const store of ['memory', 'redis'] as const) {
         await h.open('gina', 'g1', 'gw-r');
         await h.open('hank', 'h1', 'gw-r');
         await flushPrefix(h.redis!, h.prefix);
-        let { presences } = await h.request<PresencesResult>('presence:get', { userIds: ['gina'] }, 'watcher');
+        const asAdmin = (userIds: string[]) =>
+          h.request<PresencesResult>('presence:get', { userIds }, 'watcher', 'admin');
+        let { presences } = await asAdmin(['gina']);
         assert.equal(presences[0]?.status, 'offline', 'state lost');
         // hank left while Redis was down; the gateway only lists gina.
         await h.heartbeat('gw-r', [{ socketId: 'g1', userId: 'gina' }]);
-        ({ presences } = await h.request<PresencesResult>('presence:get', { userIds: ['gina', 'hank'] }, 'watcher'));
+        ({ presences } = await asAdmin(['gina', 'hank']));
         assert.deepEqual(
           presences.map((p) => p.status),
           ['online', 'offline'],
         );
         // And the rebuilt state is reaped like any other when the gateway then dies.
-        await waitFor(
-          async () =>
-            (await h.request<PresencesResult>('presence:get', { userIds: ['gina'] }, 'watcher')).presences[0]
-              ?.status === 'offline',
-          { timeoutMs: 3000, what: 'gina reaped' },
-        );
+        await waitFor(async () => (await asAdmin(['gina'])).presences[0]?.status === 'offline', {
+          timeoutMs: 3000,
+          what: 'gina reaped',
+        });
       });
     }
   });

@@ -38,7 +38,8 @@ export interface HarnessOptions {
 
 /**
  * The presence service started for real (MemoryBus, Postgres, Redis when asked) with a stand-in
- * messaging that answers `rooms:ofUser` from `rooms`, and its REST router on a port-0 server.
+ * messaging that answers `rooms:ofUser` and `users:sharingRoom` from `rooms`, and its REST router
+ * on a port-0 server.
  */
 export async function startHarness({ label, store, env = {}, database }: HarnessOptions) {
   const prefix = testPrefix(label);
@@ -59,6 +60,12 @@ export async function startHarness({ label, store, env = {}, database }: Harness
       'rooms:ofUser': async ({ userId }) => {
         if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
         return { roomIds: rooms.get(userId) ?? [] };
+      },
+      'users:sharingRoom': async ({ userId, candidates }) => {
+        if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
+        const mine = new Set(rooms.get(userId) ?? []);
+        const shares = (id: string) => id !== userId && (rooms.get(id) ?? []).some((r) => mine.has(r));
+        return { userIds: [...new Set(candidates)].filter(shares) };
       },
     },
   });
