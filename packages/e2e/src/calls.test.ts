@@ -3,7 +3,7 @@
 // (clients bound to 127.0.N.1 so nginx's ip_hash spreads them), REST through nginx.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Call, CallEvent } from '@switchboard/protocol';
+import type { Call } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
 import { sleep, waitFor } from '@switchboard/testkit';
 import { connectClient, type E2eClient } from './client.ts';

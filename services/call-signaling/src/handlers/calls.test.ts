@@ -128,11 +128,9 @@ describe('call-signaling with Postgres', () => {
         code: 'CONFLICT',
         message: 'Cannot accept call in accepted state',
       });
-      assert.deepEqual(
-        h.statusLog.filter((s) => s.userId === a || s.userId === b).map((s) => s.status),
-        ['in_call', 'in_call'],
-        'both parties in_call while accepted',
-      );
+      await waitFor(() => h.statuses.get(a) === 'in_call' && h.statuses.get(b) === 'in_call', {
+        what: 'both parties in_call while accepted',
+      });
     });
 
     test('unknown call NOT_FOUND, a non-party FORBIDDEN, the caller may not accept', async () => {
@@ -199,12 +197,18 @@ describe('call-signaling with Postgres', () => {
       h.statuses.set(a, 'busy');
       const { callId } = await initiate(a, b);
       await h.request('call:accept', { callId }, b, { socketId: `${b}-s1` });
+      await waitFor(() => h.statuses.get(a) === 'in_call', { what: 'the caller in_call' });
       await h.request('call:end', { callId }, b, { socketId: `${b}-s1` });
       const ended = h.events<CallEvent>('call:ended').filter((e) => e.data.reason === 'hangup');
       assert.equal(ended.length, 1);
       assert.equal(typeof ended[0]!.data.durationSec, 'number');
-      assert.equal(h.statuses.get(a), 'busy', 'a busy caller is busy again');
-      assert.equal(h.statuses.get(b), 'online');
+      await waitFor(() => h.statuses.get(a) === 'busy' && h.statuses.get(b) === 'online', {
+        what: 'a busy caller busy again, the callee online',
+      });
+      assert.deepEqual(
+        h.statusLog.filter((x) => x.userId === a).map((x) => x.status),
+        ['in_call', 'busy'],
+      );
       const hooks = await h.db.webhookEvent.findMany({ where: { type: 'call.ended' } });
       assert.ok(hooks.some((w) => (w.payload as { data: { callId: string } }).data.callId === callId));
       assert.deepEqual(await refusal(h.request('call:end', { callId }, a)), {
