@@ -150,3 +150,26 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * Requests Node's HTTP parser refuses before express sees them (headers or a request line over
+ * `maxHeaderSize`, e.g. a huge query string; malformed HTTP) answered with the REST contract's
+ * JSON body instead of Node's bare status line. Install on every server that mounts an app.
+ */
+export function answerClientErrorsAsJson(server: http.Server): http.Server {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const [status, reason, sentence] = tooLarge
+      ? [431, 'Request Header Fields Too Large', 'Request headers or URL are too large']
+      : [400, 'Bad Request', 'Request could not be parsed'];
+    const body = JSON.stringify({ success: false, code: 'INVALID_PAYLOAD', error: sentence });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}

@@ -27,6 +27,10 @@ export async function openSession(
   bus.send('presence', 'session:open', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session open not sent');
   });
+  // A reconnecting device may take over its user's call (reconnect grace); never waited for.
+  bus.send('call-signaling', 'session:open', payload, ctx).catch((error: unknown) => {
+    log.warn({ err: error }, 'call-signaling session open not sent');
+  });
 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
@@ -54,5 +58,8 @@ export function closeSession(socket: GatewaySocket, { bus, log, gatewayId }: Omi
   const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
   bus.send('presence', 'session:close', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session close not sent');
+  });
+  bus.send('call-signaling', 'session:close', payload, ctx).catch((error: unknown) => {
+    log.warn({ err: error }, 'call-signaling session close not sent');
   });
 }
