@@ -27,6 +27,10 @@ export async function openSession(
   bus.send('presence', 'session:open', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session open not sent');
   });
+  // Topics and the unread count: never waited for, a slow notification service delays nothing.
+  bus.send('notification', 'session:open', payload, ctx).catch((error: unknown) => {
+    log.warn({ err: error }, 'notification session open not sent');
+  });
 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
@@ -54,5 +58,8 @@ export function closeSession(socket: GatewaySocket, { bus, log, gatewayId }: Omi
   const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
   bus.send('presence', 'session:close', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session close not sent');
+  });
+  bus.send('notification', 'session:close', payload, ctx).catch((error: unknown) => {
+    log.warn({ err: error }, 'notification session close not sent');
   });
 }
