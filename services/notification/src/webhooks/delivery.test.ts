@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BaseConfigSchema, createMetrics, type Metrics } from '@switchboard/runtime';
-import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
+import {
+  createTestDatabase,
+  newWebhookSecret,
+  type TestDatabase,
+  testLogger,
+  WebhookReceiver,
+  waitFor,
+} from '@switchboard/testkit';
 import { createWebhookOutbox } from '@switchboard/webhooks';
-import { newWebhookSecret, WebhookReceiver } from '../testing/webhook-receiver.ts';
+
 import type { WebhookDeliveryWorker } from './delivery-worker.ts';
 import { startWebhookDelivery } from './webhook-delivery.ts';
 

@@ -6,15 +6,16 @@ import { fileURLToPath } from 'node:url';
 import {
   createTestDatabase,
   flushPrefix,
+  newWebhookSecret,
   TEST_REDIS_URL,
   type TestDatabase,
   TSX_ARGS,
   testPrefix,
   testRedis,
+  WebhookReceiver,
   waitFor,
 } from '@switchboard/testkit';
 import { createWebhookOutbox } from '@switchboard/webhooks';
-import { newWebhookSecret, WebhookReceiver } from '../testing/webhook-receiver.ts';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
