@@ -106,6 +106,11 @@ describe('notifications, publish and webhooks through nginx, clients on both gat
       [1, 1, 0, 0],
       'queue_update reaches every patient socket',
     );
+
+    const closing = [patient1, patient2, staffA, staffB].map((c) => recordApp(c, 'clinic_closing'));
+    const all = await backend('publish', { to: { all: true }, event: 'clinic_closing', data: { at: '18:00' } });
+    assert.equal(all.status, 202);
+    await waitFor(() => closing.every((c) => c.length === 1), { ...WAIT, what: 'every socket on both gateways' });
   });
 
   test('the publish API refuses a missing key (401), a reserved event name and a malformed target (400)', async () => {
