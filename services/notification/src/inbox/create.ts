@@ -4,7 +4,7 @@ import { type NotificationCreatePayload, type NotificationCreateResult, socketRo
 import type { NotificationDeps } from '../deps.ts';
 import { type NotificationRow, toNotification } from './notification-view.ts';
 import { insertRecipients } from './recipients.ts';
-import { pushUnreadCounts } from './unread.ts';
+import { pushUnreadCountsOfRecipients } from './unread.ts';
 
 export interface CreateOutcome extends NotificationCreateResult {
   /** True when `idempotencyKey` matched an earlier request: nothing was created. */
@@ -39,7 +39,7 @@ export async function createNotification(
   for (const room of audienceRooms(payload.to, userIds)) {
     deps.broadcaster.to(room).emit('notification:new', notification);
   }
-  await pushUnreadCounts(deps.db, deps.broadcaster, userIds);
+  if (userIds.length > 0) await pushUnreadCountsOfRecipients(deps.db, deps.broadcaster, row.id);
   deps.log.debug({ notificationId: row.id, recipients: userIds.length }, 'notification created');
   return { recipients: userIds.length, notificationIds: [row.id], duplicate: false };
 }

@@ -132,6 +132,15 @@ describe('webhook delivery from the outbox (real Postgres, real HTTP receiver)',
     assert.equal(new Set(ids).size, 60, 'no event was sent twice');
   });
 
+  test('without WEBHOOK_URL nothing runs; WEBHOOK_URL without WEBHOOK_SECRET refuses to start', () => {
+    const deps = { db: database.db, log: testLogger('webhooks'), metrics: createMetrics('notification') };
+    assert.equal(startWebhookDelivery({ ...deps, config: BaseConfigSchema.parse({}) }), undefined);
+    assert.throws(
+      () => startWebhookDelivery({ ...deps, config: BaseConfigSchema.parse({ WEBHOOK_URL: 'http://127.0.0.1:9/x' }) }),
+      /WEBHOOK_SECRET is required with WEBHOOK_URL/,
+    );
+  });
+
   async function closeAll(): Promise<void> {
     await Promise.all(workers.splice(0).map((w) => w.close()));
   }
