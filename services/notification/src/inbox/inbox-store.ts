@@ -1,6 +1,7 @@
 import type { Db } from '@switchboard/db';
 import type { NotificationListResult } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
+import { BEFORE_NOT_YOURS, NOTIFICATION_NOT_FOUND } from '../refusals.ts';
 import { toNotification } from './notification-view.ts';
 
 const DEFAULT_PAGE = 20;
@@ -20,7 +21,7 @@ export async function listInbox(
       where: { notificationId_userId: { notificationId: before, userId } },
       select: { seq: true },
     });
-    if (!anchor) throw new AppError('INVALID_PAYLOAD', 'before: is not one of your notifications');
+    if (!anchor) throw new AppError('INVALID_PAYLOAD', BEFORE_NOT_YOURS);
     cursor = anchor.seq;
   }
   const rows = await db.notificationRecipient.findMany({
@@ -50,7 +51,7 @@ export async function markRead(db: Db, userId: string, notificationId: string): 
     where: { notificationId_userId: { notificationId, userId } },
     select: { seq: true },
   });
-  if (!mine) throw new AppError('NOT_FOUND', 'Notification not found');
+  if (!mine) throw new AppError('NOT_FOUND', NOTIFICATION_NOT_FOUND);
   return false;
 }
 

@@ -6,6 +6,7 @@ import {
   socketRooms,
 } from '@switchboard/protocol';
 import { AppError, type Broadcaster } from '@switchboard/runtime';
+import { PUBLISH_DATA_TOO_LARGE, reservedEvent } from '../refusals.ts';
 import { emitAppEvent } from './app-event.ts';
 
 /** Socket.IO broadcasts to every socket when no room is named. */
@@ -25,10 +26,10 @@ function roomsOf(to: PublishPayload['to']): string[] {
  * checked the name's shape; here Switchboard's own names and oversized data are refused.
  */
 export function publish(broadcaster: Broadcaster, { to, event, data }: PublishPayload): PublishResult {
-  if (isReservedEventName(event)) throw new AppError('INVALID_PAYLOAD', `event: ${event} is reserved by Switchboard`);
+  if (isReservedEventName(event)) throw new AppError('INVALID_PAYLOAD', reservedEvent(event));
   const size = Buffer.byteLength(JSON.stringify(data ?? null));
   if (size > MAX_PUBLISH_DATA_BYTES) {
-    throw new AppError('INVALID_PAYLOAD', `data: must be at most ${MAX_PUBLISH_DATA_BYTES} bytes of JSON`);
+    throw new AppError('INVALID_PAYLOAD', PUBLISH_DATA_TOO_LARGE);
   }
   emitAppEvent(broadcaster, roomsOf(to), event, data ?? null);
   return { delivered: true };

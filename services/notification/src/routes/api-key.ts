@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '@switchboard/runtime';
 import type { RequestHandler } from 'express';
+import { INVALID_API_KEY, MISSING_API_KEY } from '../refusals.ts';
 
 const digest = (text: string) => crypto.createHash('sha256').update(text).digest();
 
@@ -13,9 +14,9 @@ export function requireApiKey(apiKey: string | undefined): RequestHandler {
   const expected = apiKey === undefined ? undefined : digest(apiKey);
   return (req, _res, next) => {
     const given = req.header('x-api-key');
-    if (!given) return next(new AppError('UNAUTHENTICATED', 'Missing X-Api-Key header'));
+    if (!given) return next(new AppError('UNAUTHENTICATED', MISSING_API_KEY));
     if (!expected || !crypto.timingSafeEqual(digest(given), expected)) {
-      return next(new AppError('UNAUTHENTICATED', 'Invalid API key'));
+      return next(new AppError('UNAUTHENTICATED', INVALID_API_KEY));
     }
     next();
   };
