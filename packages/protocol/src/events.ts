@@ -110,11 +110,11 @@ export const REQUESTS = {
     typeof notifications.NotificationListPayload,
     notifications.NotificationListResult
   >(notifications.NotificationListPayload, 'read'),
-  'notification:subscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(
+  'notification:subscribe': notificationRequest<typeof notifications.TopicsPayload, notifications.TopicsResult>(
     notifications.TopicsPayload,
     'read',
   ),
-  'notification:unsubscribe': notificationRequest<typeof notifications.TopicsPayload, Empty>(
+  'notification:unsubscribe': notificationRequest<typeof notifications.TopicsPayload, notifications.TopicsResult>(
     notifications.TopicsPayload,
     'read',
   ),
@@ -233,6 +233,7 @@ export interface ServerToClientEvents {
   'call:qualityIssue': (data: calls.CallQualityIssueEvent) => void;
 
   'notification:new': (data: notifications.Notification) => void;
+  'notification:unread': (data: notifications.UnreadEvent) => void;
   'emergency:alert': (data: emergencies.EmergencyEvent) => void;
   'emergency:activated': (data: emergencies.EmergencyEvent) => void;
   'emergency:escalated': (data: emergencies.EmergencyEvent) => void;
@@ -270,6 +271,7 @@ export const SERVER_EVENTS = [
   'call:signal',
   'call:qualityIssue',
   'notification:new',
+  'notification:unread',
   'emergency:alert',
   'emergency:activated',
   'emergency:escalated',
@@ -301,4 +303,6 @@ export const socketRooms = {
    * reaches an admin's subscriptions to people they share no room with only through it.
    */
   admin: (userId: string) => `admin:${userId}`,
+  /** Sockets of the users subscribed to a notification topic (`notification:subscribe`). */
+  topic: (name: string) => `topic:${name}`,
 } as const;

@@ -11,6 +11,7 @@ export * from './internal-commands.ts';
 export * from './messaging.ts';
 export * from './notifications.ts';
 export * from './presence.ts';
+export * from './reserved-events.ts';
 export * from './rooms.ts';
 export * from './token-lifetime.ts';
 export * from './validation.ts';

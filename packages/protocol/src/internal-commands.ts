@@ -100,6 +100,8 @@ export const INTERNAL_COMMANDS = {
   notification: {
     /** Gateway, on connect: join the socket to its topics, push its unread count and any open alert it must see. */
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
+    /** Gateway, on disconnect: the socket is gone (nothing to undo today: its rooms went with it). */
+    'session:close': command<typeof SessionPayload, Empty>(SessionPayload),
     /** Persist a notification for its recipients and push it (missed calls, offline emergency contacts). */
     'notification:create': command<typeof NotificationCreatePayload, NotificationCreateResult>(
       NotificationCreatePayload,

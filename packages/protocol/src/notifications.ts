@@ -8,11 +8,21 @@ export const NotificationListPayload = z.object({
   before: z.string().max(64).optional(),
   limit: z.number().int().min(1).max(100).optional(),
 });
-export const TopicsPayload = z.object({ topics: z.array(z.string().min(1).max(128)).min(1).max(100) });
+/** A topic name: what `topic:{name}` socket rooms and topic notifications are keyed by. */
+export const TopicName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:@-]+$/, 'must be letters, digits and _ . : @ - only');
+export const TopicsPayload = z.object({ topics: z.array(TopicName).min(1).max(100) });
+/** `notification:subscribe` / `unsubscribe`: every topic the user is subscribed to now. */
+export interface TopicsResult {
+  topics: string[];
+}
 export const EmptyPayload = z.object({});
 
 const Role = z.string().min(1).max(64);
-const Topic = z.string().min(1).max(128);
+const Topic = TopicName;
 const exactlyOne = (t: object) => Object.values(t).filter((v) => v !== undefined && v !== false).length === 1;
 
 /** Who a persisted notification is for: exactly one of these. */
@@ -41,6 +51,11 @@ export interface NotificationCreateResult {
   notificationIds: string[];
 }
 
+/** PROTOCOL.md's rule for a published event's name (Switchboard's own names are refused apart). */
+export const PUBLISH_EVENT_NAME = /^[a-z][a-z0-9_.:-]{0,63}$/;
+/** The documented bound on a published event's `data`, serialised as JSON (bytes). */
+export const MAX_PUBLISH_DATA_BYTES = 64 * 1024;
+
 /** `POST /api/publish` and the `notification:publish` bus command: an ephemeral event to live sockets. */
 export const PublishPayload = z.object({
   to: z
@@ -52,7 +67,7 @@ export const PublishPayload = z.object({
       all: z.literal(true).optional(),
     })
     .refine(exactlyOne, 'needs exactly one of user, role, room, topic, all'),
-  event: z.string().min(1).max(64),
+  event: z.string().regex(PUBLISH_EVENT_NAME, 'must match ^[a-z][a-z0-9_.:-]{0,63}$'),
   data: z.unknown(),
 });
 export type PublishPayload = z.infer<typeof PublishPayload>;
@@ -80,4 +95,9 @@ export interface UnreadCountResult {
 export interface NotificationListResult {
   notifications: Notification[];
   hasMore: boolean;
+}
+
+/** `notification:unread`: the user's unread count, to every device whenever it changes. */
+export interface UnreadEvent {
+  unreadCount: number;
 }

@@ -3,8 +3,11 @@ import { describe, test } from 'node:test';
 import {
   CallSignalPayload,
   CLIENT_SIGNALS,
+  GATEWAY_REQUESTS,
+  isReservedEventName,
   LocationUpdatePayload,
   MessageSendPayload,
+  PublishPayload,
   parsePayload,
   REQUESTS,
   SERVER_EVENTS,
@@ -117,5 +120,26 @@ describe('parsePayload', () => {
       parsePayload(LocationUpdatePayload, { latitude: 1, longitude: 1, timestamp: now, battery: 50 }).ok,
       true,
     );
+  });
+});
+
+describe('publish event names', () => {
+  test("every Switchboard and Socket.IO event name is reserved; an application's own name is not", () => {
+    for (const name of [
+      ...SERVER_EVENTS,
+      ...Object.keys(REQUESTS),
+      ...Object.keys(CLIENT_SIGNALS),
+      ...Object.keys(GATEWAY_REQUESTS),
+    ]) {
+      assert.equal(isReservedEventName(name), true, name);
+    }
+    for (const name of ['connect', 'disconnect', 'connect_error']) assert.equal(isReservedEventName(name), true, name);
+    for (const name of ['queue_update', 'position_update', 'clinic.closing'])
+      assert.equal(isReservedEventName(name), false);
+    const valid = (event: string) => PublishPayload.safeParse({ to: { all: true }, event, data: {} }).success;
+    assert.equal(valid('queue_update'), true);
+    assert.equal(valid(`a${'b'.repeat(63)}`), true);
+    for (const bad of ['', 'Queue', '9lives', '_x', 'has space', `a${'b'.repeat(64)}`])
+      assert.equal(valid(bad), false, bad);
   });
 });

@@ -49,6 +49,9 @@ export const ENV_DOCS: Record<string, string> = {
     'Consecutive samples past a threshold that raise `call:qualityIssue`, and below 80% of it that clear it (default 3).',
   WEBHOOK_URL: 'Backend URL Switchboard POSTs webhook events to (Standard Webhooks format). Unset: no webhooks.',
   WEBHOOK_SECRET: 'Signing secret of the webhooks, `whsec_` + base64 (required with `WEBHOOK_URL`).',
+  WEBHOOK_RETRY_DELAYS_MS:
+    'Delays between webhook delivery attempts, comma-separated ms (default `5000,300000,1800000,7200000,18000000,36000000,36000000`, the Standard Webhooks schedule); past the last one the event is marked failed.',
+  WEBHOOK_TIMEOUT_MS: 'How long one webhook POST may take before it counts as failed and is retried (default 15000).',
   EMERGENCY_ESCALATION:
     'Escalation steps of an unacknowledged alert, `<delayMs>:<role>` comma-separated (default `300000:supervisor,900000:admin`).',
   DATA_DIR: 'Embedded Postgres data directory (default `./.data`).',
@@ -114,6 +117,11 @@ export const BaseConfigSchema = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64')
     .optional(),
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
+    .default('5000,300000,1800000,7200000,18000000,36000000,36000000'),
+  WEBHOOK_TIMEOUT_MS: int(15_000),
   EMERGENCY_ESCALATION: z
     .string()
     .regex(/^(\d+:[A-Za-z0-9_.-]+)(,\d+:[A-Za-z0-9_.-]+)*$/, 'must be <delayMs>:<role> steps, comma-separated')

@@ -153,6 +153,50 @@ CREATE TABLE "CallQualityMonitor" (
 );
 
 -- CreateTable
+CREATE TABLE "Notification" (
+    "id" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "priority" TEXT NOT NULL DEFAULT 'normal',
+    "topic" TEXT,
+    "data" JSONB NOT NULL DEFAULT '{}',
+    "idempotencyKey" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Notification_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "NotificationRecipient" (
+    "seq" BIGSERIAL NOT NULL,
+    "notificationId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "readAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "NotificationRecipient_pkey" PRIMARY KEY ("seq")
+);
+
+-- CreateTable
+CREATE TABLE "TopicSubscription" (
+    "userId" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "TopicSubscription_pkey" PRIMARY KEY ("userId","topic")
+);
+
+-- CreateTable
+CREATE TABLE "NotificationUser" (
+    "id" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "lastSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "NotificationUser_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "DurableTimer" (
     "id" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
@@ -226,6 +270,24 @@ CREATE INDEX "Call_state_idx" ON "Call"("state");
 CREATE INDEX "CallQualitySample_callId_createdAt_idx" ON "CallQualitySample"("callId", "createdAt");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Notification_idempotencyKey_key" ON "Notification"("idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "NotificationRecipient_userId_seq_idx" ON "NotificationRecipient"("userId", "seq");
+
+-- CreateIndex
+CREATE INDEX "NotificationRecipient_userId_readAt_idx" ON "NotificationRecipient"("userId", "readAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "NotificationRecipient_notificationId_userId_key" ON "NotificationRecipient"("notificationId", "userId");
+
+-- CreateIndex
+CREATE INDEX "TopicSubscription_topic_idx" ON "TopicSubscription"("topic");
+
+-- CreateIndex
+CREATE INDEX "NotificationUser_role_idx" ON "NotificationUser"("role");
+
+-- CreateIndex
 CREATE INDEX "DurableTimer_kind_dueAt_idx" ON "DurableTimer"("kind", "dueAt");
 
 -- CreateIndex
@@ -248,4 +310,7 @@ ALTER TABLE "CallQualitySample" ADD CONSTRAINT "CallQualitySample_callId_fkey" F
 
 -- AddForeignKey
 ALTER TABLE "CallQualityMonitor" ADD CONSTRAINT "CallQualityMonitor_callId_fkey" FOREIGN KEY ("callId") REFERENCES "Call"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "NotificationRecipient" ADD CONSTRAINT "NotificationRecipient_notificationId_fkey" FOREIGN KEY ("notificationId") REFERENCES "Notification"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,5 +1,5 @@
 import type { Bus } from '@switchboard/bus';
-import { type SessionPayload, socketRooms } from '@switchboard/protocol';
+import { type RequestContext, type SessionPayload, socketRooms } from '@switchboard/protocol';
 import { type Logger, requestContext } from '@switchboard/runtime';
 import { expiryText, identityRooms } from './identity-rooms.ts';
 import type { GatewaySocket } from './types.ts';
@@ -24,13 +24,7 @@ export async function openSession(
   await socket.join(identityRooms(principal));
   const payload: SessionPayload = { socketId: socket.id, gatewayId };
   const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
-  bus.send('presence', 'session:open', payload, ctx).catch((error: unknown) => {
-    log.warn({ err: error }, 'presence session open not sent');
-  });
-  // A reconnecting device may take over its user's call (reconnect grace); never waited for.
-  bus.send('call-signaling', 'session:open', payload, ctx).catch((error: unknown) => {
-    log.warn({ err: error }, 'call-signaling session open not sent');
-  });
+  tellServices(bus, log, 'session:open', payload, ctx);
 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
@@ -56,10 +50,26 @@ export async function openSession(
 export function closeSession(socket: GatewaySocket, { bus, log, gatewayId }: Omit<SessionDeps, 'timeoutMs'>): void {
   const payload: SessionPayload = { socketId: socket.id, gatewayId };
   const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
-  bus.send('presence', 'session:close', payload, ctx).catch((error: unknown) => {
-    log.warn({ err: error }, 'presence session close not sent');
-  });
-  bus.send('call-signaling', 'session:close', payload, ctx).catch((error: unknown) => {
-    log.warn({ err: error }, 'call-signaling session close not sent');
-  });
+  tellServices(bus, log, 'session:close', payload, ctx);
+}
+
+/**
+ * Services that follow sessions without the connect waiting for them: presence (online state),
+ * call-signaling (a reconnecting device may take over its user's call), notification (topics,
+ * unread count, alerts still open). A slow or absent one delays nothing; a failure is logged.
+ */
+const SESSION_FOLLOWERS = ['presence', 'call-signaling', 'notification'] as const;
+
+function tellServices(
+  bus: SessionDeps['bus'],
+  log: SessionDeps['log'],
+  command: 'session:open' | 'session:close',
+  payload: SessionPayload,
+  ctx: RequestContext,
+): void {
+  for (const service of SESSION_FOLLOWERS) {
+    bus.send(service, command, payload, ctx).catch((error: unknown) => {
+      log.warn({ err: error, service }, `${command} not sent`);
+    });
+  }
 }

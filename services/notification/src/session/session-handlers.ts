@@ -1,0 +1,35 @@
+import type { RequestContext, SessionPayload } from '@switchboard/protocol';
+import { socketRooms } from '@switchboard/protocol';
+import type { NotificationDeps, NotificationHandlers } from '../deps.ts';
+import { unreadCount } from '../inbox/unread.ts';
+import { topicsOf } from '../topics/topic-store.ts';
+
+/** More work for a new socket (e.g. open emergency alerts it must see), composed in index.ts. */
+export type SessionHook = (payload: SessionPayload, ctx: RequestContext) => Promise<void>;
+
+/**
+ * The gateway's fire-and-forget `session:open`: remember the user's role (who a `to: { role }`
+ * notification is persisted for), put the socket in its `topic:{name}` rooms and give it the
+ * unread count. A socket id is a room of its own, so only that socket is touched.
+ */
+export function sessionHandlers(
+  deps: NotificationDeps,
+  hooks: SessionHook[] = [],
+): Pick<NotificationHandlers, 'session:open' | 'session:close'> {
+  return {
+    'session:open': async (payload, ctx) => {
+      await deps.db.notificationUser.upsert({
+        where: { id: ctx.userId },
+        create: { id: ctx.userId, role: ctx.role },
+        update: { role: ctx.role, lastSeenAt: new Date() },
+      });
+      const [topics, count] = await Promise.all([topicsOf(deps.db, ctx.userId), unreadCount(deps.db, ctx.userId)]);
+      if (topics.length > 0) deps.broadcaster.in(payload.socketId).socketsJoin(topics.map(socketRooms.topic));
+      deps.broadcaster.to(payload.socketId).emit('notification:unread', { unreadCount: count });
+      for (const hook of hooks) await hook(payload, ctx);
+      return {};
+    },
+    // Nothing to undo: the socket's rooms left with it. Registered so the gateway's send is answered.
+    'session:close': async () => ({}),
+  };
+}
