@@ -27,6 +27,10 @@ export async function openSession(
   bus.send('presence', 'session:open', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'presence session open not sent');
   });
+  // Topics, unread count and open emergency alerts for this socket: never blocks the connect.
+  bus.send('notification', 'session:open', payload, ctx).catch((error: unknown) => {
+    log.warn({ err: error }, 'notification session open not sent');
+  });
 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
