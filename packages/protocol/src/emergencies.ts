@@ -74,4 +74,3 @@ export interface EscalationStep {
   delayMs: number;
   role: string;
 }
-

@@ -1,4 +1,4 @@
-import type { AlertAuditModel as AuditRow, AlertModel as AlertRow, Db, Prisma } from '@switchboard/db';
+import type { AlertModel as AlertRow, AlertAuditModel as AuditRow, Db, Prisma } from '@switchboard/db';
 import type {
   Alert,
   AlertAuditEntry,

@@ -2,7 +2,7 @@ import type { Prisma } from '@switchboard/db';
 import type { AfterCommit, DueTimer, TimerHandler } from '@switchboard/timers';
 import { z } from 'zod';
 import { appendAudit, lockAlert, toAlert } from './alert-store.ts';
-import type { EmergencyDeps } from './deps.ts';
+import { type EmergencyDeps, ESCALATION_TIMER } from './deps.ts';
 import { announceEscalation } from './fanout.ts';
 import { policyOf } from './policy.ts';
 
@@ -28,6 +28,11 @@ export function escalationStep(deps: EmergencyDeps): TimerHandler {
     if (!alert || alert.state !== 'active' || alert.level >= level) return undefined;
     const step = policyOf(alert.policy).find((s) => s.level === level);
     if (!step) return undefined;
+    // Levels go up in order: when replicas take two overdue steps of one alert at once (after a
+    // restart), the later one waits for the earlier, which is still pending, instead of skipping it.
+    if (alert.level < level - 1 && (await pendingStep(tx, alertId, level - 1))) {
+      throw new Error(`escalation of ${alertId} to level ${level} waits for level ${level - 1}`);
+    }
 
     const at = deps.now();
     const updated = await tx.alert.update({
@@ -51,4 +56,9 @@ export function escalationStep(deps: EmergencyDeps): TimerHandler {
       deps.log.info({ alertId, level, role: step.role }, 'alert escalated');
     };
   };
+}
+
+async function pendingStep(tx: Prisma.TransactionClient, alertId: string, level: number): Promise<boolean> {
+  const id = `${ESCALATION_TIMER}:${alertId}:${level}`;
+  return (await tx.durableTimer.count({ where: { id } })) > 0;
 }

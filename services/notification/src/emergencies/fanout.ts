@@ -1,6 +1,6 @@
 import { type Alert, type ServerEventName, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster } from '@switchboard/runtime';
-import { type AlertAccess, alertedRooms } from './audience.ts';
+import { type AlertAccess, type AlertAudience, alertedRooms } from './audience.ts';
 
 type AlertEvent = Extract<
   ServerEventName,
@@ -10,17 +10,15 @@ type Alerted = AlertAccess & { activatedRooms: string[] };
 
 /**
  * The first fan-out of an SOS: `emergency:activated` to each activated room, `emergency:alert`
- * to every contact's phone room and the members' user rooms, and everyone alerted (and the user)
- * joins the alert's room, which presence also sends the user's live location to.
+ * to every contact (their phone's room, and their user room when the id is known), and everyone
+ * alerted (and the user) joins the alert's room, which presence also sends the user's live
+ * location to.
  */
-export function announceAlert(broadcaster: Broadcaster, alert: Alert, access: Alerted): void {
+export function announceAlert(broadcaster: Broadcaster, alert: Alert, audience: AlertAudience): void {
   for (const roomId of alert.activatedRooms) {
     broadcaster.to(socketRooms.room(roomId)).emit('emergency:activated', { ...alert, roomId });
   }
-  const contacts = [
-    ...access.contactPhones.map(socketRooms.phone),
-    ...access.audienceUserIds.map(socketRooms.user),
-  ];
+  const contacts = [...audience.contactPhones.map(socketRooms.phone), ...audience.contactUserIds.map(socketRooms.user)];
   if (contacts.length) broadcaster.to(contacts).emit('emergency:alert', alert);
   const watchers = [...contacts, ...alert.activatedRooms.map(socketRooms.room), socketRooms.user(alert.userId)];
   broadcaster.in(watchers).socketsJoin(socketRooms.alert(alert.userId));

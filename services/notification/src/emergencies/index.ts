@@ -3,12 +3,12 @@ import type { RequestContext } from '@switchboard/protocol';
 import { TimerWorker } from '@switchboard/timers';
 import { createWebhookOutbox } from '@switchboard/webhooks';
 import type { Router } from 'express';
-import { ESCALATION_TIMER, type EmergencyDeps } from './deps.ts';
+import { type EmergencyDeps, ESCALATION_TIMER } from './deps.ts';
 import { escalationStep } from './escalation.ts';
 import { type EmergencyHandlers, emergencyHandlers } from './handlers.ts';
 import { parseEscalationPolicy } from './policy.ts';
-import { alertsOnSessionOpen } from './session-open.ts';
 import { alertRoutes } from './routes.ts';
+import { alertsOnSessionOpen } from './session-open.ts';
 
 export interface Emergencies {
   /** Spread into the notification service's bus handlers. */
@@ -47,6 +47,8 @@ export function startEmergencies(deps: ServiceDeps, options: EmergencyOptions = 
     log,
     handlers: { [ESCALATION_TIMER]: escalationStep(emergency) },
     pollMs: options.pollMs ?? 250,
+    // A step that must wait for an earlier one (or hit a transient error) is retried soon: lateness matters here.
+    retryBaseMs: 250,
   });
   holder.worker = worker;
   worker.start();

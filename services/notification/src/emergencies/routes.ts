@@ -1,9 +1,4 @@
-import {
-  AlertIdPayload,
-  AlertListQuery,
-  EmergencyResolvePayload,
-  EmergencySosPayload,
-} from '@switchboard/protocol';
+import { AlertIdPayload, AlertListQuery, EmergencyResolvePayload, EmergencySosPayload } from '@switchboard/protocol';
 import {
   AppError,
   parseOrThrow,

@@ -6,7 +6,7 @@ import { scheduleTimer } from '@switchboard/timers';
 import { type AlertRow, appendAudit, findOpenAlertOf, toAlert } from './alert-store.ts';
 import { type AlertAudience, audienceOf } from './audience.ts';
 import { notifyOfflineContacts } from './contact-notifications.ts';
-import { ESCALATION_TIMER, type EmergencyDeps } from './deps.ts';
+import { type EmergencyDeps, ESCALATION_TIMER } from './deps.ts';
 import { announceAlert } from './fanout.ts';
 import { FIRST_LEVEL } from './policy.ts';
 
@@ -18,7 +18,11 @@ const OWNED_ROOMS_TIMEOUT_MS = 3000;
  * webhook event are written in one transaction, so none exists without the others; the fan-out
  * runs after the commit.
  */
-export async function triggerSos(deps: EmergencyDeps, ctx: RequestContext, payload: EmergencySosPayload): Promise<SosResult> {
+export async function triggerSos(
+  deps: EmergencyDeps,
+  ctx: RequestContext,
+  payload: EmergencySosPayload,
+): Promise<SosResult> {
   const open = await findOpenAlertOf(deps.db, ctx.userId);
   if (open) return sosResult(open);
 
@@ -28,7 +32,7 @@ export async function triggerSos(deps: EmergencyDeps, ctx: RequestContext, paylo
   if (!row.created) return sosResult(row.alert);
 
   const alert = toAlert(row.alert);
-  announceAlert(deps.broadcaster, alert, row.alert);
+  announceAlert(deps.broadcaster, alert, audience);
   deps.wakeWorker();
   await notifyOfflineContacts(deps, alert, audience.contactUserIds, ctx);
   deps.log.info({ alertId: alert.alertId, userId: ctx.userId, rooms: alert.activatedRooms.length }, 'sos');
@@ -46,13 +50,9 @@ function sosResult(row: AlertRow): SosResult {
  */
 async function ownedRooms(deps: EmergencyDeps, ctx: RequestContext): Promise<OwnedRoom[]> {
   try {
-    const { rooms } = await deps.bus.request(
-      'messaging',
-      'rooms:ownedWithContacts',
-      { userId: ctx.userId },
-      ctx,
-      { timeoutMs: OWNED_ROOMS_TIMEOUT_MS },
-    );
+    const { rooms } = await deps.bus.request('messaging', 'rooms:ownedWithContacts', { userId: ctx.userId }, ctx, {
+      timeoutMs: OWNED_ROOMS_TIMEOUT_MS,
+    });
     return rooms;
   } catch (error) {
     deps.log.error({ err: errorMessage(error), userId: ctx.userId }, 'sos without rooms: messaging did not answer');

@@ -3,7 +3,7 @@ import { AppError } from '@switchboard/runtime';
 import { cancelTimersWithPrefix } from '@switchboard/timers';
 import { type AlertRow, appendAudit, lockAlert, toAlert } from './alert-store.ts';
 import { mayAcknowledge, mayResolve, maySee } from './audience.ts';
-import { ESCALATION_TIMER, type EmergencyDeps } from './deps.ts';
+import { type EmergencyDeps, ESCALATION_TIMER } from './deps.ts';
 import { broadcastAlert, closeAlertRoom } from './fanout.ts';
 
 export const NOT_FOUND = 'Alert not found';
@@ -27,7 +27,12 @@ function check(alert: AlertRow | null, who: Principal, allowed: Rule, refusal: s
  */
 export async function acknowledgeAlert(deps: EmergencyDeps, who: Principal, alertId: string): Promise<AlertResult> {
   const outcome = await deps.db.$transaction(async (tx) => {
-    const alert = check(await lockAlert(tx, alertId), who, mayAcknowledge, 'Only the alert’s audience may acknowledge it');
+    const alert = check(
+      await lockAlert(tx, alertId),
+      who,
+      mayAcknowledge,
+      'Only the alert’s audience may acknowledge it',
+    );
     if (alert.state !== 'active') return { changed: false, alert };
     const at = deps.now();
     const updated = await tx.alert.update({
@@ -55,11 +60,23 @@ export async function resolveAlert(
     const at = deps.now();
     const updated = await tx.alert.update({
       where: { id: alertId },
-      data: { state: 'resolved', openKey: null, resolvedBy: who.userId, resolvedAt: at, resolution: resolution ?? null },
+      data: {
+        state: 'resolved',
+        openKey: null,
+        resolvedBy: who.userId,
+        resolvedAt: at,
+        resolution: resolution ?? null,
+      },
     });
     await cancelTimersWithPrefix(tx, ESCALATION_TIMER, `${alertId}:`);
     await appendAudit(tx, alertId, [
-      { action: 'resolved', actorId: who.userId, level: updated.level, at, ...(resolution ? { detail: { resolution } } : {}) },
+      {
+        action: 'resolved',
+        actorId: who.userId,
+        level: updated.level,
+        at,
+        ...(resolution ? { detail: { resolution } } : {}),
+      },
     ]);
     await deps.outbox.enqueue(tx, 'emergency.resolved', { alert: toAlert(updated) });
     return updated;
