@@ -25,7 +25,8 @@ export function escalationStep(deps: EmergencyDeps): TimerHandler {
     }
     const { alertId, level } = parsed.data;
     const alert = await lockAlert(tx, alertId);
-    if (!alert || alert.state !== 'active' || alert.level >= level) return undefined;
+    if (!alert) return undefined;
+    if (alert.state !== 'active' || alert.level >= level) return undefined;
     const step = policyOf(alert.policy).find((s) => s.level === level);
     if (!step) return undefined;
     // Levels go up in order: when replicas take two overdue steps of one alert at once (after a
