@@ -6,6 +6,7 @@ export {
   SwitchboardClient,
 } from './client.ts';
 export { DeliveryEngine, type DeliveryEngineOptions, type FillResult } from './delivery.ts';
+export { type AlertEventKind, type AlertHandler, EmergencyAlerts } from './emergencies.ts';
 export { SwitchboardError } from './errors.ts';
 export { type PresenceHandler, PresenceTracker } from './presence.ts';
 export type { ClientSocket, RequestFn, RequestOptions } from './request.ts';
