@@ -88,7 +88,9 @@ describe('EmergencyAlerts (SDK) against a running Switchboard', () => {
     const stranger = await user('sdk-stranger', '+44 20 7946 0999');
     await owner.client.createRoom({ type: 'emergency', emergencyContacts: ['+442079460101'] });
 
-    const presses = await Promise.all(Array.from({ length: 6 }, () => owner.alerts.sos({ type: 'PANIC', message: 'help' })));
+    const presses = await Promise.all(
+      Array.from({ length: 6 }, () => owner.alerts.sos({ type: 'PANIC', message: 'help' })),
+    );
     assert.equal(new Set(presses.map((p) => p.alertId)).size, 1, 'six presses past a write limit of 2: one alert');
     const { alertId } = presses[0]!;
     await waitFor(() => contact.alerts.get(alertId)?.state === 'active', { what: 'the contact alerted' });
