@@ -65,6 +65,18 @@ export interface AlertResult {
   alert: Alert;
 }
 
+/** Presence → notification: a violation of a fence marked `raisesAlert` raises an SOS for the user. */
+export const GeofenceAlertPayload = z.object({
+  userId: Id,
+  userName: z.string().max(200),
+  geofenceId: Id,
+  name: z.string().max(200),
+  transition: z.enum(['entered', 'left']),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+});
+export type GeofenceAlertPayload = z.infer<typeof GeofenceAlertPayload>;
+
 /** Every `emergency:*` server event carries the alert's fields; some add one of their own. */
 export type EmergencyEvent = Alert & { roomId?: string };
 

@@ -3,6 +3,7 @@
 // client requests into the one registry the bus is typed against.
 import { z } from 'zod';
 import { Id } from './common.ts';
+import { GeofenceAlertPayload, type SosResult } from './emergencies.ts';
 import {
   NotificationCreatePayload,
   type NotificationCreateResult,
@@ -115,6 +116,8 @@ export const INTERNAL_COMMANDS = {
     'notification:create': command<typeof NotificationCreatePayload, NotificationCreateResult>(
       NotificationCreatePayload,
     ),
+    /** Presence: a fence marked `raisesAlert` was violated; raises (or answers) the user's SOS, type SECURITY. */
+    'emergency:geofence': command<typeof GeofenceAlertPayload, SosResult>(GeofenceAlertPayload),
     /** An ephemeral event to live sockets, through the same code as `POST /api/publish`. */
     'notification:publish': command<typeof PublishPayload, PublishResult>(PublishPayload),
   },

@@ -87,6 +87,7 @@ CREATE TABLE "Geofence" (
     "userId" TEXT,
     "roomId" TEXT,
     "shape" JSONB NOT NULL,
+    "raisesAlert" BOOLEAN NOT NULL DEFAULT false,
     "createdBy" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 

@@ -199,6 +199,33 @@ describe('emergency SOS, acknowledge and resolve (real Postgres, bus, broadcaste
     assert.equal(await h.emergencies.alertsOnSessionOpen(late), 0, 'a resolved alert is not announced');
   });
 
+  test('a geofence marked raisesAlert (presence) raises a SECURITY SOS as its user, through the same one-alert rule', async () => {
+    h.rooms.set('guard', [{ roomId: 'site', memberIds: ['guard'], contacts: [{ phone: '+15558888' }] }]);
+    const fence = {
+      userId: 'guard',
+      userName: 'Guard',
+      geofenceId: 'g1',
+      name: 'Vault',
+      transition: 'entered',
+      latitude: 5,
+      longitude: 6,
+    };
+    const first = await h.ask<SosResult>('emergency:geofence', fence, 'system', { role: 'system' });
+    assert.deepEqual(
+      [first.alert.type, first.alert.userId, first.alert.userName, first.alert.message],
+      ['SECURITY', 'guard', 'Guard', 'Geofence "Vault" entered'],
+    );
+    assert.deepEqual(first.alert.location, { latitude: 5, longitude: 6 });
+    assert.deepEqual(first.activatedRooms, ['site']);
+    const again = await h.ask<SosResult>('emergency:geofence', { ...fence, transition: 'left' }, 'system', {
+      role: 'system',
+    });
+    assert.equal(again.alertId, first.alertId);
+    await assert.rejects(h.ask('emergency:geofence', { ...fence, latitude: 100 }, 'system'), {
+      code: 'INVALID_PAYLOAD',
+    });
+  });
+
   test('bad input is INVALID_PAYLOAD naming the field, and nothing is created', async () => {
     const before = await h.db.alert.count();
     await assert.rejects(h.ask('emergency:sos', { type: 'ALIENS' }, 'bad'), (e: { code: string; message: string }) => {

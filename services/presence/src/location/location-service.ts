@@ -74,6 +74,7 @@ export function createLocationService({
     try {
       await evaluateGeofences({
         userId: principal.userId,
+        name: principal.name,
         latitude: payload.latitude,
         longitude: payload.longitude,
         roomIds,
