@@ -3,6 +3,7 @@
 // client requests into the one registry the bus is typed against.
 import { z } from 'zod';
 import { Id } from './common.ts';
+import { GeofenceAlertPayload, type SosResult } from './emergencies.ts';
 import {
   NotificationCreatePayload,
   type NotificationCreateResult,
@@ -71,6 +72,22 @@ export const GatewayHeartbeatPayload = z.object({
 });
 export type GatewayHeartbeatPayload = z.infer<typeof GatewayHeartbeatPayload>;
 
+/** An emergency contact of a room: the normalised phone, and the user id when a user with it is known. */
+export interface RoomContact {
+  phone: string;
+  userId?: string;
+}
+export interface OwnedRoom {
+  roomId: string;
+  memberIds: string[];
+  contacts: RoomContact[];
+}
+export const OwnedRoomsPayload = z.object({ userId: Id });
+/** Every room `userId` owns (an SOS activates them all), with members and emergency contacts. */
+export interface OwnedRoomsResult {
+  rooms: OwnedRoom[];
+}
+
 /** Internal commands per owning service. */
 export const INTERNAL_COMMANDS = {
   messaging: {
@@ -82,6 +99,8 @@ export const INTERNAL_COMMANDS = {
     'stats:get': command<typeof EmptyCommand, StatsGetResult>(EmptyCommand),
     /** Presence: who of `candidates` may see `userId`'s presence (they share a room). */
     'users:sharingRoom': command<typeof UsersSharingRoomPayload, UsersSharingRoomResult>(UsersSharingRoomPayload),
+    /** Notification, on SOS: the rooms the user owns with their members and emergency contacts. */
+    'rooms:ownedWithContacts': command<typeof OwnedRoomsPayload, OwnedRoomsResult>(OwnedRoomsPayload),
   },
   presence: {
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
@@ -106,6 +125,8 @@ export const INTERNAL_COMMANDS = {
     'notification:create': command<typeof NotificationCreatePayload, NotificationCreateResult>(
       NotificationCreatePayload,
     ),
+    /** Presence: a fence marked `raisesAlert` was violated; raises (or answers) the user's SOS, type SECURITY. */
+    'emergency:geofence': command<typeof GeofenceAlertPayload, SosResult>(GeofenceAlertPayload),
     /** An ephemeral event to live sockets, through the same code as `POST /api/publish`. */
     'notification:publish': command<typeof PublishPayload, PublishResult>(PublishPayload),
   },

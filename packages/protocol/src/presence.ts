@@ -57,6 +57,8 @@ export const GeofenceCreatePayload = z
     kind: z.enum(GEOFENCE_KINDS),
     userId: z.string().min(1).max(128).optional(),
     roomId: z.string().min(1).max(128).optional(),
+    /** A violation of this fence also raises an emergency alert (type SECURITY) for the user. */
+    raisesAlert: z.boolean().optional(),
     shape: z.discriminatedUnion('type', [
       z.object({ type: z.literal('circle'), center: LatLng, radiusMeters: z.number().positive().max(1_000_000) }),
       z.object({ type: z.literal('polygon'), points: z.array(LatLng).min(3).max(500) }),

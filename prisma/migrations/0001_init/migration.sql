@@ -87,6 +87,7 @@ CREATE TABLE "Geofence" (
     "userId" TEXT,
     "roomId" TEXT,
     "shape" JSONB NOT NULL,
+    "raisesAlert" BOOLEAN NOT NULL DEFAULT false,
     "createdBy" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -197,6 +198,45 @@ CREATE TABLE "NotificationUser" (
 );
 
 -- CreateTable
+CREATE TABLE "Alert" (
+    "id" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "userName" TEXT NOT NULL,
+    "openKey" TEXT,
+    "type" TEXT NOT NULL,
+    "message" TEXT,
+    "location" JSONB,
+    "state" TEXT NOT NULL DEFAULT 'active',
+    "level" INTEGER NOT NULL DEFAULT 1,
+    "activatedRooms" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "contactPhones" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "audienceUserIds" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "reachedRoles" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "policy" JSONB NOT NULL DEFAULT '[]',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "acknowledgedBy" TEXT,
+    "acknowledgedAt" TIMESTAMP(3),
+    "resolvedBy" TEXT,
+    "resolvedAt" TIMESTAMP(3),
+    "resolution" TEXT,
+
+    CONSTRAINT "Alert_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AlertAudit" (
+    "id" BIGSERIAL NOT NULL,
+    "alertId" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "action" TEXT NOT NULL,
+    "actorId" TEXT,
+    "level" INTEGER,
+    "detail" JSONB,
+
+    CONSTRAINT "AlertAudit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "DurableTimer" (
     "id" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
@@ -288,6 +328,18 @@ CREATE INDEX "TopicSubscription_topic_idx" ON "TopicSubscription"("topic");
 CREATE INDEX "NotificationUser_role_idx" ON "NotificationUser"("role");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Alert_openKey_key" ON "Alert"("openKey");
+
+-- CreateIndex
+CREATE INDEX "Alert_userId_createdAt_idx" ON "Alert"("userId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Alert_state_createdAt_idx" ON "Alert"("state", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "AlertAudit_alertId_id_idx" ON "AlertAudit"("alertId", "id");
+
+-- CreateIndex
 CREATE INDEX "DurableTimer_kind_dueAt_idx" ON "DurableTimer"("kind", "dueAt");
 
 -- CreateIndex
@@ -313,4 +365,7 @@ ALTER TABLE "CallQualityMonitor" ADD CONSTRAINT "CallQualityMonitor_callId_fkey"
 
 -- AddForeignKey
 ALTER TABLE "NotificationRecipient" ADD CONSTRAINT "NotificationRecipient_notificationId_fkey" FOREIGN KEY ("notificationId") REFERENCES "Notification"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AlertAudit" ADD CONSTRAINT "AlertAudit_alertId_fkey" FOREIGN KEY ("alertId") REFERENCES "Alert"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

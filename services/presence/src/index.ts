@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { createPresencePublisher } from './fanout/presence-publisher.ts';
 import { createRoomsOfUser } from './fanout/rooms-of-user.ts';
 import { createSharingRoom } from './fanout/visibility.ts';
+import { createAlertRaiser } from './geofences/alert-raiser.ts';
 import { createGeofenceEvaluator } from './geofences/evaluator.ts';
 import { locationHandlers } from './handlers/location-handlers.ts';
 import { presenceHandlers } from './handlers/presence-handlers.ts';
@@ -36,7 +37,7 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const sharingRoom = createSharingRoom(bus, log);
   const publish = createPresencePublisher({ store, broadcaster, roomsOf, sharingRoom, log });
   const history = createHistoryWriter(db, log);
-  const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log });
+  const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log, raiseAlert: createAlertRaiser(bus, log) });
   const update = createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log });
 
   await bus.handle('presence', {

@@ -4,14 +4,20 @@ import type { Broadcaster, Logger } from '@switchboard/runtime';
 import { LOCATION_WATCHER_ROLE } from '../location/location-service.ts';
 import { GeofenceShape, nextInside, type Point, signedDistanceMeters } from './geometry.ts';
 
+/** A violation of a fence marked `raisesAlert`: the notification service raises an SOS for it. */
+export type AlertRaiser = (event: GeofenceViolationEvent, userName: string) => void;
+
 export interface GeofenceEvaluatorDeps {
   db: Db;
   broadcaster: Broadcaster;
   log: Logger;
+  raiseAlert?: AlertRaiser;
 }
 
 export interface LocationFix extends Point {
   userId: string;
+  /** The user's display name (for an alert a fence raises). */
+  name?: string;
   roomIds: string[];
   timestamp: string;
 }
@@ -22,7 +28,7 @@ export interface LocationFix extends Point {
  * `geofence:violation` even when two presence processes see fixes of the same user at once.
  * With no state yet, a user is assumed inside safe zones and outside danger zones.
  */
-export function createGeofenceEvaluator({ db, broadcaster, log }: GeofenceEvaluatorDeps) {
+export function createGeofenceEvaluator({ db, broadcaster, log, raiseAlert }: GeofenceEvaluatorDeps) {
   async function flip(
     geofenceId: string,
     userId: string,
@@ -82,6 +88,7 @@ export function createGeofenceEvaluator({ db, broadcaster, log }: GeofenceEvalua
       broadcaster
         .to([...rooms.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)])
         .emit('geofence:violation', event);
+      if (fence.raisesAlert) raiseAlert?.(event, fix.name ?? fix.userId);
       raised.push(event);
     }
     return raised;

@@ -24,6 +24,7 @@ function view(g: GeofenceModel) {
     shape: g.shape,
     createdBy: g.createdBy,
     createdAt: g.createdAt.toISOString(),
+    raisesAlert: g.raisesAlert,
     ...(g.userId ? { userId: g.userId } : {}),
     ...(g.roomId ? { roomId: g.roomId } : {}),
   };
@@ -54,6 +55,7 @@ export function geofenceRoutes({ verifier, roomsOf, db }: GeofenceRouteDeps): Ro
         createdBy: principal.userId,
         userId: body.userId ?? null,
         roomId: body.roomId ?? null,
+        raisesAlert: body.raisesAlert ?? false,
       },
     });
     res.status(201).json({ success: true, geofence: view(fence) });

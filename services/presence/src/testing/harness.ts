@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { handleStandIns, MemoryBus, untypedBus } from '@switchboard/bus';
+import { handleStandIns, MemoryBus, type StandIns, untypedBus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { RequestContext } from '@switchboard/protocol';
 import {
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Reuse one database across harnesses of a file. */
   database?: TestDatabase;
+  /** Stand-ins for notification commands presence sends (e.g. `emergency:geofence`). */
+  notification?: StandIns['notification'];
 }
 
 /**
@@ -41,7 +43,7 @@ export interface HarnessOptions {
  * messaging that answers `rooms:ofUser` and `users:sharingRoom` from `rooms`, and its REST router
  * on a port-0 server.
  */
-export async function startHarness({ label, store, env = {}, database }: HarnessOptions) {
+export async function startHarness({ label, store, env = {}, database, notification }: HarnessOptions) {
   const prefix = testPrefix(label);
   const redis: Redis | undefined = store === 'redis' ? testRedis() : undefined;
   const ownDatabase = !database;
@@ -56,6 +58,7 @@ export async function startHarness({ label, store, env = {}, database }: Harness
   const rooms = new Map<string, string[]>();
   const messaging = { up: true };
   await handleStandIns(bus, {
+    ...(notification ? { notification } : {}),
     messaging: {
       'rooms:ofUser': async ({ userId }) => {
         if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
