@@ -4,3 +4,5 @@ export * from './memory-bus.ts';
 export * from './redis-bus.ts';
 export * from './replies.ts';
 export * from './stand-ins.ts';
+export * from './partitions.ts';
+export { type BusKeys, busKeys } from './redis-keys.ts';
