@@ -1,4 +1,5 @@
 import { type AckFailure, type ErrorCode, HTTP_STATUS, isErrorCode } from '@switchboard/protocol';
+import { isConnectionFailure } from './connection-failure.ts';
 
 /** Thrown inside services; turned into an ack or an HTTP status at the edge. */
 export class AppError extends Error {
@@ -22,9 +23,15 @@ export function isAppError(error: unknown): error is AppError {
   );
 }
 
-/** The ack body for any error; unknown errors never leak their message or stack. */
+export const CONNECTION_LOST_MESSAGE = 'A backing server is unreachable; retry shortly';
+
+/**
+ * The ack body for any error; unknown errors never leak their message or stack. A lost database
+ * connection is UNAVAILABLE (retry), not INTERNAL: it is an outage, not a bug.
+ */
 export function toAckFailure(error: unknown): AckFailure {
   if (isAppError(error)) return { success: false, code: error.code, error: error.message };
+  if (isConnectionFailure(error)) return { success: false, code: 'UNAVAILABLE', error: CONNECTION_LOST_MESSAGE };
   return { success: false, code: 'INTERNAL', error: 'Internal server error' };
 }
 
