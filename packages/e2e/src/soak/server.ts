@@ -17,7 +17,13 @@ export interface SoakServer {
 /** One scrape (prom-client resets its event-loop histogram on each, so a sample covers the time since the last). */
 async function scrape(url: string): Promise<(name: string) => number> {
   const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
-  return (name) => Number(lines.find((l) => l.startsWith(`${name} `))?.split(' ').at(-1) ?? Number.NaN);
+  return (name) =>
+    Number(
+      lines
+        .find((l) => l.startsWith(`${name} `))
+        ?.split(' ')
+        .at(-1) ?? Number.NaN,
+    );
 }
 
 export async function startSoakServer(
