@@ -17,10 +17,11 @@ export interface SoakServer {
 /** One scrape (prom-client resets its event-loop histogram on each, so a sample covers the time since the last). */
 async function scrape(url: string): Promise<(name: string) => number> {
   const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+  // Each line is `name{labels} value`: the process's default labels follow the name.
   return (name) =>
     Number(
       lines
-        .find((l) => l.startsWith(`${name} `))
+        .find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
         ?.split(' ')
         .at(-1) ?? Number.NaN,
     );
