@@ -21,6 +21,12 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** A number field of a test payload (the test registry types payloads as unknown). */
+export function numberField(payload: unknown, field: string): number {
+  const value: unknown = typeof payload === 'object' && payload !== null ? Reflect.get(payload, field) : undefined;
+  return Number(value);
+}
+
 function timerCount(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 }
@@ -145,6 +151,24 @@ export function busContract(name: string, makeBus: MakeBus): void {
         results,
         ns.map((n) => ({ n, square: n * n })),
       );
+    });
+
+    test('commands from one sender start in the order they were sent, even when handlers overlap', async () => {
+      const b = await bus();
+      const svc = service('ordered');
+      const started: number[] = [];
+      await b.handle(svc, {
+        'step:it': async (payload) => {
+          const n = numberField(payload, 'n');
+          started.push(n);
+          // Later commands finish first: only the start order is promised.
+          await new Promise((r) => setTimeout(r, 20 - (n % 20)));
+          return payload;
+        },
+      });
+      const ns = Array.from({ length: 60 }, (_, n) => n);
+      await Promise.all(ns.map((n) => b.request(svc, 'step:it', { n }, testContext(`r-${n}`))));
+      assert.deepEqual(started, ns);
     });
 
     test('close waits for running handlers, refuses new commands and leaves no timers', async () => {

@@ -1,5 +1,5 @@
 import { type CommandRegistry, parsePayload, type RequestContext } from '@switchboard/protocol';
-import { type Logger, toAckFailure } from '@switchboard/runtime';
+import { errorMessage, isAppError, type Logger, toAckFailure } from '@switchboard/runtime';
 import type { BusReply, RawHandlers } from './bus.ts';
 import { unknownCommand } from './replies.ts';
 
@@ -49,6 +49,7 @@ export async function runCommand(
   } catch (error) {
     const failure = toAckFailure(error);
     if (failure.code === 'INTERNAL') log.error({ ...fields, err: error }, 'bus handler failed');
+    else if (!isAppError(error)) log.warn({ ...fields, err: errorMessage(error) }, 'bus handler lost a connection');
     else log.debug({ ...fields, code: failure.code }, 'command refused');
     return { ok: false, code: failure.code, error: failure.error };
   }

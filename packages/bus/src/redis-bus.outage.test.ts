@@ -1,39 +1,16 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { createLogger, createRedis, type Redis } from '@switchboard/runtime';
-import { waitFor } from '@switchboard/testkit';
+import { freePort, type PrivateRedis, privateRedis, waitFor } from '@switchboard/testkit';
 import { ANY_COMMANDS, type AnyCommands, testContext } from './bus.contract.ts';
 import { RedisBus } from './redis-bus.ts';
 
 // A Redis of this file's own (the shared one must never go down under other suites): killed and
 // restarted empty, as after a crash without persistence.
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-let server: ChildProcess | undefined;
-async function startRedis(port: number): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => output.includes('Ready to accept connections'), { what: 'redis-server ready' });
-}
-async function killRedis(): Promise<void> {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  server.kill('SIGKILL');
-  await once(server, 'exit');
-}
+let redisServer: PrivateRedis | undefined;
+const killRedis = async () => redisServer?.kill();
 
 const lines: Array<{ msg: string }> = [];
 const log = createLogger({
@@ -56,9 +33,9 @@ after(async () => {
 });
 
 test('after Redis crashes and restarts empty, the bus logs once and answers again', async () => {
-  const port = await freePort();
-  await startRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
+  redisServer = privateRedis(await freePort());
+  await redisServer.start();
+  const url = redisServer.url;
   const redis = createRedis(url, log, 'bus');
   const subscriber = createRedis(url, log, 'bus-sub');
   connections.push(redis, subscriber);
@@ -79,7 +56,7 @@ test('after Redis crashes and restarts empty, the bus logs once and answers agai
     code: 'UNAVAILABLE',
   });
 
-  await startRedis(port);
+  await redisServer.start();
   // The stream and its group are gone with the old Redis: the consumer recreates them and goes on.
   await waitFor(
     () =>

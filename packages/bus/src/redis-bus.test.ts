@@ -39,6 +39,7 @@ function makeBus(overrides: Partial<RedisBusOptions<AnyCommands>> = {}): RedisBu
     log: testLogger('redis-bus'),
     timeoutMs: 10_000, // generous: the contract runs 200 requests at once on a shared machine
     claimIdleMs: 300,
+    leaseMs: 600,
     ...overrides,
   });
   buses.push(bus);
@@ -119,8 +120,8 @@ describe('RedisBus delivery', () => {
       'replyTo',
       channel,
     ];
-    await admin.xadd(keys.stream(service), '*', ...fields);
-    await admin.xadd(keys.stream(service), '*', ...fields);
+    await admin.xadd(keys.stream(service, 0), '*', ...fields);
+    await admin.xadd(keys.stream(service, 0), '*', ...fields);
 
     await waitFor(() => replies.length === 2, { what: 'two replies' });
     assert.equal(runs, 1);
@@ -156,9 +157,9 @@ describe('RedisBus delivery', () => {
     const service = 'malformed';
     const bus = makeBus();
     await bus.handle(service, { 'ping:it': async () => 'pong' });
-    await admin.xadd(keys.stream(service), '*', 'garbage', 'yes');
+    await admin.xadd(keys.stream(service, 0), '*', 'garbage', 'yes');
     await admin.xadd(
-      keys.stream(service),
+      keys.stream(service, 0),
       '*',
       'id',
       'x',
@@ -209,7 +210,7 @@ describe('RedisBus delivery', () => {
   });
 
   test('idle consumers are pruned only when they hold no entries', async () => {
-    const stream = keys.stream('prune');
+    const stream = keys.stream('prune', 0);
     await ensureGroup(admin, stream, 'prune');
     await admin.xadd(stream, '*', 'garbage', 'yes');
     await admin.xadd(stream, '*', 'garbage', 'yes');

@@ -12,6 +12,7 @@ import { AppError, errorMessage, type Logger, type Metrics } from '@switchboard/
 import type { Redis } from 'ioredis';
 import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
 import { handlerTable, registryOrDefault } from './handler-table.ts';
+import { partitionKeyOf, partitionOf } from './partitions.ts';
 import { type BusKeys, busKeys } from './redis-keys.ts';
 import { BUS_CLOSED, serviceUnreachable } from './refusals.ts';
 import { replyToResult, unavailable } from './replies.ts';
@@ -45,14 +46,19 @@ export interface RedisBusOptions<R extends CommandRegistry = BusCommands> {
   maxStreamLength?: number;
   /** How long `close()` waits for running handlers. */
   closeGraceMs?: number;
+  /** Streams each service's commands are split over (BUS_PARTITIONS; the same in every process). */
+  partitions?: number;
+  /** A partition's owner that has not renewed its lease for this long is presumed dead (BUS_LEASE_MS). */
+  leaseMs?: number;
 }
 
 const CLOSED: BusReply = { ok: false, code: 'UNAVAILABLE', error: BUS_CLOSED };
 
 /**
- * The cluster's bus over Redis Streams: one stream per service, consumed by a consumer group
- * named after the service (one consumer per process); replies come back on a per-process
- * pub/sub channel. Delivery is at least once; see README.md.
+ * The cluster's bus over Redis Streams: each service's commands are split by partition key over
+ * `partitions` streams, consumed by a consumer group named after the service (one consumer per
+ * process), each stream by one lease-holding consumer at a time, in order; replies come back on
+ * a per-process pub/sub channel. Delivery is at least once; see README.md.
  */
 export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R> {
   private readonly keys: BusKeys;
@@ -61,6 +67,7 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly commands: R;
+  private readonly partitions: number;
   private closed = false;
   private draining: Promise<void> | undefined;
 
@@ -69,6 +76,7 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
     this.keys = busKeys(o.prefix);
     this.log = o.log.child({ component: 'bus' });
     this.timeoutMs = o.timeoutMs ?? 5000;
+    this.partitions = o.partitions ?? 8;
     this.replies = new ReplyChannel(o.subscriber, this.keys.replyChannel(o.consumer), this.log);
   }
 
@@ -133,7 +141,9 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
       concurrency: this.o.concurrency ?? 64,
       claimIdleMs: this.o.claimIdleMs ?? 15_000,
       doneTtlMs: this.o.doneTtlMs ?? 5 * 60_000,
-      blockMs: 2000,
+      blockMs: 1000,
+      partitions: this.partitions,
+      leaseMs: this.o.leaseMs ?? 5000,
     });
     this.consumers.set(service, consumer);
     try {
@@ -146,7 +156,9 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
   }
 
   async depth(service: ServiceOf<R>): Promise<number> {
-    const depth = await groupDepth(this.o.redis, this.keys.stream(service), service);
+    const streams = Array.from({ length: this.partitions }, (_, p) => this.keys.stream(service, p));
+    const depths = await Promise.all(streams.map((stream) => groupDepth(this.o.redis, stream, service)));
+    const depth = depths.reduce((a, b) => a + b, 0);
     this.o.metrics?.busQueueDepth.set({ stream: service }, depth);
     return depth;
   }
@@ -169,8 +181,13 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
     if (this.closed) throw new AppError('UNAVAILABLE', BUS_CLOSED);
   }
 
+  /** XADD to the partition of the command's key: commands with one key stay in one ordered stream. */
   private async append(service: string, entry: CommandEntry): Promise<void> {
     const maxLength = this.o.maxStreamLength ?? 100_000;
-    await this.o.redis.xadd(this.keys.stream(service), 'MAXLEN', '~', maxLength, '*', ...encodeEntry(entry));
+    const specs = Object.hasOwn(this.commands, service) ? this.commands[service] : undefined;
+    const spec = specs && Object.hasOwn(specs, entry.command) ? specs[entry.command] : undefined;
+    const partition = partitionOf(partitionKeyOf(spec?.partitionKey, entry.payload, entry.ctx), this.partitions);
+    const stream = this.keys.stream(service, partition);
+    await this.o.redis.xadd(stream, 'MAXLEN', '~', maxLength, '*', ...encodeEntry(entry));
   }
 }

@@ -46,6 +46,20 @@ export async function readGroup(
   from: string,
   blockMs: number,
 ): Promise<RawEntry[]> {
+  const read = await readStreams(redis, [stream], group, consumer, count, from, blockMs);
+  return read[0]?.entries ?? [];
+}
+
+/** XREADGROUP over several streams (all from `from`): the entries of each, in stream order. */
+export async function readStreams(
+  redis: Redis,
+  streams: string[],
+  group: string,
+  consumer: string,
+  count: number,
+  from: string,
+  blockMs: number,
+): Promise<{ stream: string; entries: RawEntry[] }[]> {
   const block = from === '>' ? ['BLOCK', blockMs] : [];
   const reply = await redis.call(
     'XREADGROUP',
@@ -56,12 +70,16 @@ export async function readGroup(
     count,
     ...block,
     'STREAMS',
-    stream,
-    from,
+    ...streams,
+    ...streams.map(() => from),
   );
   if (!Array.isArray(reply)) return [];
-  const first: unknown = reply[0];
-  return Array.isArray(first) ? parseEntries(first[1]) : [];
+  const read: { stream: string; entries: RawEntry[] }[] = [];
+  for (const item of reply) {
+    if (Array.isArray(item) && typeof item[0] === 'string')
+      read.push({ stream: item[0], entries: parseEntries(item[1]) });
+  }
+  return read;
 }
 
 /** XAUTOCLAIM: take over entries idle longer than `minIdleMs` (their consumer is presumed dead). */
@@ -89,6 +107,25 @@ export async function touchEntries(
 ): Promise<void> {
   if (ids.length === 0) return;
   await redis.call('XCLAIM', stream, group, consumer, 0, ...ids, 'JUSTID');
+}
+
+// Take a command's done key to run it: free (or held by a consumer that lost the partition to us)
+// → ours, run it; a stored reply → answer with it; ours already → a duplicate still running.
+// One round trip, so handlers start in the order their entries were dispatched.
+const TAKE_DONE = `local v = redis.call('get', KEYS[1])
+if v == false or (string.sub(v, 1, 8) == 'running:' and v ~= ARGV[1]) then
+  redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return false end
+return v`;
+
+/** `run` when this consumer now holds the command; else the stored reply JSON or the running marker. */
+export async function takeDoneKey(
+  redis: Redis,
+  key: string,
+  runningMarker: string,
+  ttlMs: number,
+): Promise<{ run: true } | { run: false; stored: string }> {
+  const stored = await redis.call('EVAL', TAKE_DONE, 1, key, runningMarker, ttlMs);
+  return typeof stored === 'string' ? { run: false, stored } : { run: true };
 }
 
 function fieldMap(flat: unknown): Map<string, unknown> {

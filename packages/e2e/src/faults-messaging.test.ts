@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { busKeys } from '@switchboard/bus';
 import { childCommand } from '@switchboard/cli';
 import { createClient, type SwitchboardClient } from '@switchboard/client';
 import type { Message } from '@switchboard/protocol';
@@ -127,8 +128,14 @@ describe('SIGKILL of a messaging process mid-burst', () => {
 
     // Commands the dead process had taken are reclaimed by the spare and run again (idempotently):
     // wait until none is pending, so a late duplicate would be visible below.
-    const stream = `${cluster.redisPrefix}bus:cmd:messaging`;
-    await waitFor(async () => Number(((await redis.xpending(stream, 'messaging')) as [number])[0]) === 0, {
+    const keys = busKeys(cluster.redisPrefix);
+    const pending = async () => {
+      const counts = await Promise.all(
+        Array.from({ length: 8 }, (_, p) => redis.xpending(keys.stream('messaging', p), 'messaging')),
+      );
+      return counts.reduce((sum: number, reply) => sum + Number((reply as [number])[0]), 0);
+    };
+    await waitFor(async () => (await pending()) === 0, {
       timeoutMs: 60_000,
       intervalMs: 500,
       what: 'no messaging command pending',

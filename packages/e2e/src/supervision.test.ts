@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
+import { busKeys } from '@switchboard/bus';
 import { signToken } from '@switchboard/runtime';
 import { testRedis, waitFor } from '@switchboard/testkit';
 import { connectClient, type E2eClient } from './client.ts';
@@ -73,14 +74,17 @@ describe('the supervised cluster, messaging replicated', () => {
 
     // Consumer names are <service>-<hostname>-<pid>: one per process, in one group.
     const expected = messaging.map((p) => `messaging-${os.hostname()}-${p.pid}`).sort();
-    const stream = `${cluster.redisPrefix}bus:cmd:messaging`;
+    // Each replica consumes the bus partitions it holds the lease of (packages/bus/README.md);
+    // together they own all of them. (A group lists a consumer only once it has read an entry.)
+    const keys = busKeys(cluster.redisPrefix);
+    const owners = () => Promise.all(Array.from({ length: 8 }, (_, p) => redis.get(keys.lease('messaging', p))));
     const consumers = await waitFor(
       async () => {
-        const rows = (await redis.call('XINFO', 'CONSUMERS', stream, 'messaging')) as unknown[][];
-        const names = rows.map((row) => String(row[1])).sort();
-        return expected.every((n) => names.includes(n)) ? names : undefined;
+        const now = await owners();
+        const names = [...new Set(now)].sort();
+        return now.every((o) => o !== null) && names.length === expected.length ? names : undefined;
       },
-      { ...WAIT, what: `consumers ${expected.join(', ')}` },
+      { ...WAIT, what: `partitions owned by ${expected.join(', ')}` },
     );
     assert.deepEqual(consumers, expected);
   });

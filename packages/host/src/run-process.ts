@@ -95,6 +95,8 @@ async function startProcess(module: ProcessModule, config: ClusterConfig, log: L
         log,
         metrics,
         timeoutMs: config.BUS_TIMEOUT_MS,
+        partitions: config.BUS_PARTITIONS,
+        leaseMs: config.BUS_LEASE_MS,
       }),
     { drain: (b) => b.drain(), stop: (b) => b.close() },
   );

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { REQUESTS, type RequestName, SERVICES, type ServiceName } from './events.ts';
 import { type CommandSpec, INTERNAL_COMMANDS } from './internal-commands.ts';
+import { PARTITION_KEYS, type PartitionKeys } from './partition-keys.ts';
 
 /** The shape every registry has: service → command → spec. Tests build small ones of their own. */
 export type CommandRegistry = Record<string, Record<string, CommandSpec>>;
@@ -19,8 +20,22 @@ function requestsOf<S extends ServiceName>(service: S): RequestsOf<S> {
   return Object.fromEntries(owned) as RequestsOf<S>;
 }
 
+/** The service's commands, each with the partition key PARTITION_KEYS declares for it. */
+function withPartitionKeys(service: ServiceName, specs: Record<string, CommandSpec>): Record<string, CommandSpec> {
+  const keys: Record<string, string | undefined> = (PARTITION_KEYS as PartitionKeys)[service] ?? {};
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => {
+      const partitionKey = keys[name];
+      return [name, partitionKey === undefined ? spec : { ...spec, partitionKey }];
+    }),
+  );
+}
+
 function registry(): BusCommands {
-  const entries = SERVICES.map((service) => [service, { ...requestsOf(service), ...INTERNAL_COMMANDS[service] }]);
+  const entries = SERVICES.map((service) => [
+    service,
+    withPartitionKeys(service, { ...requestsOf(service), ...INTERNAL_COMMANDS[service] }),
+  ]);
   return Object.fromEntries(entries) as BusCommands;
 }
 

@@ -10,6 +10,7 @@ export * from './events.ts';
 export * from './internal-commands.ts';
 export * from './messaging.ts';
 export * from './notifications.ts';
+export * from './partition-keys.ts';
 export * from './presence.ts';
 export * from './reserved-events.ts';
 export * from './rooms.ts';

@@ -15,6 +15,8 @@ export interface CommandSpec<S extends z.ZodType = z.ZodType, R = unknown> {
   schema: S;
   /** Phantom field carrying the reply type. */
   result?: R;
+  /** Payload field whose value orders the command on the bus (see partition-keys.ts). */
+  partitionKey?: string;
 }
 
 export function command<S extends z.ZodType, R>(schema: S): CommandSpec<S, R> {

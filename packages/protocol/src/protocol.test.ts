@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { z } from 'zod';
 import {
+  BUS_COMMANDS,
   CallSignalPayload,
   CLIENT_SIGNALS,
   GATEWAY_REQUESTS,
@@ -8,6 +10,8 @@ import {
   LocationUpdatePayload,
   MessageSendPayload,
   PublishPayload,
+  PARTITION_KEYS,
+  type PartitionKeys,
   parsePayload,
   REQUESTS,
   SERVER_EVENTS,
@@ -29,6 +33,26 @@ describe('protocol registry', () => {
 
   test('server events are listed once each', () => {
     assert.equal(new Set(SERVER_EVENTS).size, SERVER_EVENTS.length);
+  });
+});
+
+describe('bus partition keys', () => {
+  test('each declared key is a required string field of its command, carried into the bus registry', () => {
+    const declared = Object.entries(PARTITION_KEYS as PartitionKeys).flatMap(([service, commands]) =>
+      Object.entries(commands ?? {}).map(([command, field]) => ({ service, command, field })),
+    );
+    assert.ok(declared.length > 0);
+    const registry: Record<string, Record<string, { schema: z.ZodType; partitionKey?: string }>> = BUS_COMMANDS;
+    for (const { service, command, field } of declared) {
+      const spec = registry[service]?.[command];
+      assert.ok(spec, `${service} ${command} is a bus command`);
+      assert.equal(spec.partitionKey, field, `${command} carries its key`);
+      assert.ok(spec.schema instanceof z.ZodObject, `${command} has an object schema`);
+      const shape: Record<string, z.ZodType> = spec.schema.shape;
+      assert.ok(shape[field]?.safeParse('r1').success, `${command}.${field} takes a string`);
+      assert.equal(shape[field]?.safeParse(undefined).success, false, `${command}.${field} is required`);
+    }
+    assert.equal(registry.messaging?.['message:send']?.partitionKey, 'roomId');
   });
 });
 

@@ -1,4 +1,5 @@
 import { type AckFailure, type ErrorCode, HTTP_STATUS, isErrorCode } from '@switchboard/protocol';
+import { isConnectionFailure } from './connection-failure.ts';
 import { REFUSALS } from './refusals.ts';
 
 /** Thrown inside services; turned into an ack or an HTTP status at the edge. */
@@ -23,9 +24,13 @@ export function isAppError(error: unknown): error is AppError {
   );
 }
 
-/** The ack body for any error; unknown errors never leak their message or stack. */
+/**
+ * The ack body for any error; unknown errors never leak their message or stack. A lost database
+ * connection is UNAVAILABLE (retry), not INTERNAL: it is an outage, not a bug.
+ */
 export function toAckFailure(error: unknown): AckFailure {
   if (isAppError(error)) return { success: false, code: error.code, error: error.message };
+  if (isConnectionFailure(error)) return { success: false, code: 'UNAVAILABLE', error: REFUSALS.backingServerUnreachable };
   return { success: false, code: 'INTERNAL', error: REFUSALS.internal };
 }
 

@@ -24,6 +24,10 @@ export const ENV_DOCS: Record<string, string> = {
   RATE_LIMIT_SIGNAL:
     'Signals (location, call signalling) per user per 10 s (default 300); typing events have a budget of their own of the same size.',
   BUS_TIMEOUT_MS: 'Deadline of a request forwarded over the bus before `UNAVAILABLE` (default 5000).',
+  BUS_PARTITIONS:
+    "Streams each service's bus commands are split over by partition key (room id for messaging), each processed in order by one replica at a time (default 8). Must be the same in every process; change it only with the bus drained.",
+  BUS_LEASE_MS:
+    "How long a dead replica's bus partitions stay with it before another replica takes them over, finishing its pending commands first (default 5000).",
   SHUTDOWN_GRACE_MS: 'How long a gateway spends closing sockets in waves on shutdown (default 3000).',
   GATEWAY_ID: 'Name of a gateway replica, sent as `serverId` (default: hostname-pid).',
   GATEWAYS: 'Number of gateway processes `npm run cluster` starts (default 2).',
@@ -96,6 +100,8 @@ export const BaseConfigSchema = z.object({
   RATE_LIMIT_READ: int(200),
   RATE_LIMIT_SIGNAL: int(300),
   BUS_TIMEOUT_MS: int(5000),
+  BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
+  BUS_LEASE_MS: int(5000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(3000),
   GATEWAY_ID: z.string().max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

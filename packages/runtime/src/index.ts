@@ -2,6 +2,7 @@ export * from './app-error.ts';
 export * from './auth.ts';
 export * from './broadcaster.ts';
 export * from './config.ts';
+export * from './connection-failure.ts';
 export * from './dev-token.ts';
 export * from './http.ts';
 export * from './logger.ts';

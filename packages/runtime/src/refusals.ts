@@ -4,6 +4,8 @@
  */
 export const REFUSALS = {
   internal: 'Internal server error',
+  /** A lost database connection (or another backing server): worth a retry, unlike INTERNAL. */
+  backingServerUnreachable: 'A backing server is unreachable; retry shortly',
   missingBearer: 'Missing bearer token',
   noSuchEndpoint: 'No such endpoint',
   bodyNotJson: 'Body is not valid JSON',

@@ -4,6 +4,7 @@ import { devTokenRouter, duplicateRedis, socketIoKey } from '@switchboard/runtim
 import { Router } from 'express';
 import { type RunningGateway, startGateway } from './gateway.ts';
 import { createMemoryRateLimiter } from './rate-limit.ts';
+import { failOpen } from './rate-limit-fail-open.ts';
 import { createRedisRateLimiter } from './rate-limit-redis.ts';
 import { createStatsRouter } from './stats/index.ts';
 
@@ -33,7 +34,7 @@ async function start({
     verifier,
     httpServer,
     gatewayId: instanceId,
-    rateLimiter: redis ? createRedisRateLimiter(redis, prefix) : createMemoryRateLimiter(),
+    rateLimiter: redis ? failOpen(createRedisRateLimiter(redis, prefix), log) : createMemoryRateLimiter(),
     adapter: adapterPub && adapterSub ? createAdapter(adapterPub, adapterSub, { key: socketIoKey(prefix) }) : undefined,
   });
   const stats = createStatsRouter({ io: gateway.io, bus, gatewayId: instanceId, redis, prefix, log });

@@ -98,8 +98,10 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
         return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
       }
       const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
-      const work = forwardRequest(bus, name, parsed.data, ctx, { timeoutMs });
-      const result = await inFlight.track(socket.id, withGuard(work, timeoutMs + DEADLINE_GUARD_MS, spec.service));
+      // The deadline runs from the request's arrival: time spent in the limiter counts.
+      const left = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
+      const work = forwardRequest(bus, name, parsed.data, ctx, { timeoutMs: left });
+      const result = await inFlight.track(socket.id, withGuard(work, left + DEADLINE_GUARD_MS, spec.service));
       answer(successAck(result));
     } catch (error) {
       if (!isAppError(error)) log.error({ err: error, event: name, socketId: socket.id }, 'request failed');
