@@ -75,7 +75,7 @@ export function createMetrics(service: string) {
     }),
     guards: new client.Counter({
       name: 'switchboard_guard_total',
-      help: 'Gateway connections refused or cut by a protective limit (handshake_rate, token_expired, slow_consumer)',
+      help: 'Gateway connections refused or cut by a protective limit (capacity, handshake_rate, token_expired, slow_consumer)',
       labelNames: ['guard'],
       registers: [registry],
     }),
