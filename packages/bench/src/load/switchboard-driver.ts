@@ -1,6 +1,7 @@
 import type { Ack, ClientToServerEvents, RoomJoinResult, ServerToClientEvents } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
 import type { Socket } from 'socket.io-client';
+import { openSocket } from './clients.ts';
 import { ackOrThrow, type Driver } from './driver.ts';
 
 type SwitchboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -10,9 +11,10 @@ const ACK_TIMEOUT_MS = 10_000;
  * Drives Switchboard through its public protocol: a signed JWT, `room:create` with the members,
  * `message:send` with a clientMessageId, deliveries as `message:new`.
  */
-export function createSwitchboardDriver(jwtSecret: string): Driver {
+export function createSwitchboardDriver(jwtSecret: string): Driver<Socket> {
   return {
     token: (userId) => signToken(jwtSecret, userId, { name: userId }),
+    open: (url, token, localAddress) => openSocket(url, token, localAddress),
     async createRoom(creator, memberIds) {
       const s = creator as SwitchboardSocket;
       const reply = await ackOrThrow(

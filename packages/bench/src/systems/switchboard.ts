@@ -4,6 +4,7 @@ import path from 'node:path';
 import { findFreeClusterPort } from '@switchboard/cli';
 import { REPO_ROOT } from '@switchboard/db';
 import { z } from 'zod';
+import { processTree } from '../load/cpu.ts';
 import { createSwitchboardDriver } from '../load/switchboard-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { spawnAndWait, waitForHttp } from './processes.ts';
@@ -63,7 +64,10 @@ export async function startSwitchboard(options: {
       name: 'switchboard',
       url: `http://127.0.0.1:${port}`,
       driver: createSwitchboardDriver(options.jwtSecret),
+      upstreams: gateways.length,
       gatewayPids: () => gateways,
+      // The supervisor, nginx (master and workers) and every service process.
+      serverPids: () => processTree([cluster.pid]),
       stop,
     };
   } catch (error) {
