@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
+import { hopBreakdown } from '../report/hops.ts';
 import type { ScenarioResult } from '../report/results.ts';
 import { closeAll, pooled } from './clients.ts';
 import { timedOpen } from './connect-scenario.ts';
@@ -97,6 +98,8 @@ export async function runFanout(
     let sendFailures = 0;
     const sendErrors = new Map<string, number>();
     const inFlight = new Set<Promise<void>>();
+    const acks: number[] = [];
+    const scrapeBefore = await system.scrapeMetrics?.();
     const cpu = startCpuMeter(system.serverPids());
     const started = performance.now();
     await new Promise<void>((resolve) => {
@@ -109,9 +112,11 @@ export async function runFanout(
           const from = options.senders === 'one' ? 0 : Math.floor(n / options.rooms) % options.roomSize;
           const sender = members[room * options.roomSize + from]!;
           const id = `${name}-${nonce}-${n}`;
-          const content = JSON.stringify({ id, t: performance.now(), room, from });
+          const sentAt = performance.now();
+          const content = JSON.stringify({ id, t: sentAt, room, from });
           const task = driver
             .send(sender.socket, roomIds[room]!, content, id)
+            .then(() => void acks.push(performance.now() - sentAt))
             .catch((error: Error) => {
               sendFailures++;
               sendErrors.set(error.message, (sendErrors.get(error.message) ?? 0) + 1);
@@ -132,6 +137,8 @@ export async function runFanout(
     const drainDeadline = Date.now() + options.drainMs;
     while (seen.size < expected && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
     await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 1000))]);
+    const scrapeAfter = scrapeBefore ? await system.scrapeMetrics?.() : undefined;
+    const breakdown = scrapeBefore && scrapeAfter ? hopBreakdown(scrapeBefore, scrapeAfter) : undefined;
 
     const delivered = seen.size;
     const windowSec = (Math.max(lastDeliveryAt, sendingEndedAt) - started) / 1000;
@@ -165,6 +172,10 @@ export async function runFanout(
         delivered,
         duplicates,
         maxMs: round(latencies.reduce((m, v) => Math.max(m, v), 0)),
+        // The sender's view: send → ack (for Switchboard: persisted and acknowledged).
+        ackP50Ms: round(percentile(acks, 50)),
+        ackP99Ms: round(percentile(acks, 99)),
+        ...(breakdown ? { breakdown } : {}),
         drainMs: round(Math.max(0, lastDeliveryAt - sendingEndedAt)),
       },
     };

@@ -1,3 +1,4 @@
+import type { ProcessScrape } from '../report/hops.ts';
 import type { Driver } from './driver.ts';
 
 export const SYSTEM_NAMES = [
@@ -21,5 +22,7 @@ export interface RunningSystem {
   gatewayPids(): number[];
   /** Every process of the system (servers, nginx master and workers, the cluster's children), for CPU. */
   serverPids(): number[];
+  /** Every process's /metrics (Switchboard only: the peers export none), for the hop breakdown. */
+  scrapeMetrics?(): Promise<ProcessScrape[]>;
   stop(): Promise<void>;
 }

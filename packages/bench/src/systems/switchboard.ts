@@ -60,6 +60,10 @@ export async function startSwitchboard(options: {
     const state = ClusterState.parse(JSON.parse(fs.readFileSync(path.join(stateDir, 'pids.json'), 'utf8')));
     const gateways = state.processes.filter((p) => p.kind === 'gateway').map((p) => p.pid);
     if (gateways.length === 0) throw new Error('cluster state lists no gateways');
+    // Names for the pids in CPU profiles (CLUSTER_NODE_ARGS=--cpu-prof writes CPU.<date>.<pid>.…).
+    process.stdout.write(
+      `bench | switchboard: processes ${state.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}\n`,
+    );
     return {
       name: 'switchboard',
       url: `http://127.0.0.1:${port}`,
@@ -68,6 +72,15 @@ export async function startSwitchboard(options: {
       gatewayPids: () => gateways,
       // The supervisor, nginx (master and workers) and every service process.
       serverPids: () => processTree([cluster.pid]),
+      scrapeMetrics: () =>
+        Promise.all(
+          state.processes
+            .filter((p) => p.kind === 'gateway' || p.kind === 'service')
+            .map(async (p) => {
+              const res = await fetch(`http://127.0.0.1:${p.port}/metrics`, { signal: AbortSignal.timeout(10_000) });
+              return { name: p.name, text: await res.text() };
+            }),
+        ),
       stop,
     };
   } catch (error) {
