@@ -45,6 +45,12 @@ export async function startSwitchboard(options: {
       CLUSTER_STATE_DIR: stateDir,
       // Logging every request would measure pino, not the system.
       LOG_LEVEL: 'warn',
+      // Set-up only: creating the 500-member room on a loaded shared machine took longer than the
+      // default 5 s deadline. Sends answer in milliseconds; a longer deadline changes none of them.
+      BUS_TIMEOUT_MS: process.env.BUS_TIMEOUT_MS ?? '30000',
+      // The peers limit nothing: one sender at 100 msg/s is 10× the default per-user write budget
+      // (RATE_LIMIT_WRITE, 100 per 10 s), which would turn most sends into RATE_LIMITED acks.
+      RATE_LIMIT_WRITE: process.env.RATE_LIMIT_WRITE ?? '1000000',
     },
     cwd: REPO_ROOT,
     readyText: READY_TEXT,
