@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { processTree } from '../load/cpu.ts';
 import { createSwitchboardDriver } from '../load/switchboard-driver.ts';
 import type { RunningSystem } from '../load/system.ts';
-import { spawnAndWait, waitForHttp } from './processes.ts';
+import { rssKb, spawnAndWait, waitForHttp } from './processes.ts';
 
 /** `npm run cluster`'s compiled supervisor (`npm run bench` builds first): children run from dist/ too. */
 const CLUSTER_ENTRY = path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'cluster.js');
@@ -69,6 +69,10 @@ export async function startSwitchboard(options: {
     // Names for the pids in CPU profiles (CLUSTER_NODE_ARGS=--cpu-prof writes CPU.<date>.<pid>.…).
     process.stdout.write(
       `bench | switchboard: processes ${state.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}\n`,
+    );
+    // Each process's footprint before any load (issue 14: idle processes' RSS, measured).
+    process.stdout.write(
+      `bench | switchboard: idle RSS MB ${state.processes.map((p) => `${p.name}=${Math.round(rssKb(p.pid) / 1024)}`).join(' ')}\n`,
     );
     return {
       name: 'switchboard',
