@@ -7,13 +7,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '@switchboard/db';
 import { runConnect } from './load/connect-scenario.ts';
+import type { FanoutOptions } from './load/fanout-scenario.ts';
 import { runFanout } from './load/fanout-scenario.ts';
 import type { RunningSystem, SystemName } from './load/system.ts';
 import { parseOptions } from './options.ts';
 import { renderChart } from './report/chart.ts';
-import { type BenchResults, describeMachine, writeResults } from './report/results.ts';
+import {
+  type BenchResults,
+  describeMachine,
+  type ScenarioName,
+  type ScenarioResult,
+  writeResults,
+} from './report/results.ts';
 import { markdownTable, ratioTable } from './report/table.ts';
-import { startSocketioRedisNaive, startSocketioSingle } from './systems/baselines.ts';
+import { startSocketioRedisNaive, startSocketioRedisPlain, startSocketioSingle } from './systems/baselines.ts';
+import { centrifugoMissing, startCentrifugo } from './systems/centrifugo.ts';
 import { freshBenchDatabase } from './systems/database.ts';
 import { deletePrefix } from './systems/redis-keys.ts';
 import { clusterRunnerExists, startSwitchboard } from './systems/switchboard.ts';
@@ -49,13 +57,59 @@ async function start(system: SystemName): Promise<RunningSystem> {
   const shared = { jwtSecret, redisUrl, prefix: prefixOf(system), databaseUrl: database.url };
   if (system === 'socketio-single') return startSocketioSingle(jwtSecret);
   if (system === 'socketio-redis-naive') return startSocketioRedisNaive(shared);
+  if (system === 'socketio-redis-plain') return startSocketioRedisPlain(shared);
+  if (system === 'centrifugo') return startCentrifugo(shared);
   if (!clusterRunnerExists())
     throw new Error('packages/cli/dist/cluster.js does not exist: run `npm run build` (npm run bench does)');
   return startSwitchboard(shared);
 }
 
+/** The chosen scenarios, in a fixed order, against one running system. */
+async function runScenarios(system: RunningSystem): Promise<void> {
+  const name = system.name;
+  const wants = (scenario: ScenarioName) => options.scenarios.includes(scenario);
+  const fanoutLine = (f: FanoutOptions) =>
+    `${f.rooms} rooms × ${f.roomSize}, ${f.senders === 'one' ? 'one sender per room, ' : ''}${f.rate} msg/s for ${f.durationSec} s`;
+  const record = (row: ScenarioResult) => {
+    results.scenarios.push(row);
+    say(
+      `${name}: ${row.name}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, lost ${row.lost}, load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(2))
+        .join(' ')}`,
+    );
+  };
+  if (wants('connect')) {
+    say(`${name}: connect (${options.connect.connections} sockets)`);
+    record(await runConnect(system, options.connect, nonce));
+  }
+  if (wants('fanout')) {
+    say(`${name}: fanout (${fanoutLine(options.fanout)})`);
+    record(await runFanout(system, options.fanout, nonce));
+  }
+  if (wants('fanout-burst')) {
+    say(`${name}: fanout-burst (${fanoutLine(options.burst)})`);
+    record(await runFanout(system, options.burst, nonce, 'fanout-burst'));
+  }
+  if (wants('fanout-500')) {
+    say(`${name}: fanout-500 (${fanoutLine(options.fanout500)})`);
+    record(await runFanout(system, options.fanout500, nonce, 'fanout-500'));
+  }
+  if (wants('idle-10k')) {
+    say(`${name}: idle-10k (${options.idle.connections} idle sockets)`);
+    record(await runConnect(system, options.idle, nonce, 'idle-10k'));
+  }
+}
+
 try {
   for (const name of options.systems) {
+    // A peer that cannot exist on this machine is skipped with its reason, not counted as a failure.
+    const absent = name === 'centrifugo' ? centrifugoMissing() : undefined;
+    if (absent) {
+      say(`${name}: SKIPPED: ${absent}`);
+      results.skipped.push({ system: name, reason: absent, absent: true });
+      continue;
+    }
     say(`${name}: starting`);
     try {
       current = await start(name);
@@ -66,16 +120,7 @@ try {
       continue;
     }
     try {
-      say(`${name}: connect (${options.connect.connections} sockets)`);
-      results.scenarios.push(await runConnect(current, options.connect, nonce));
-      say(
-        `${name}: fanout (${options.fanout.rooms} rooms × ${options.fanout.roomSize}, ${options.fanout.rate} msg/s for ${options.fanout.durationSec} s)`,
-      );
-      results.scenarios.push(await runFanout(current, options.fanout, nonce));
-      say(
-        `${name}: fanout-burst (${options.burst.rooms} rooms × ${options.burst.roomSize}, ${options.burst.rate} msg/s for ${options.burst.durationSec} s)`,
-      );
-      results.scenarios.push(await runFanout(current, options.burst, nonce, 'fanout-burst'));
+      await runScenarios(current);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       say(`${name}: scenario failed: ${reason}`);
@@ -106,10 +151,17 @@ if (options.chart) {
   );
 }
 
+process.stdout.write(`\n${markdownTable(results.scenarios)}\n`);
+for (const baseline of ['centrifugo', 'socketio-redis-plain', 'socketio-single'] as const) {
+  if (!results.scenarios.some((r) => r.system === baseline)) continue;
+  process.stdout.write(`\nRatios vs ${baseline}:\n\n${ratioTable(results.scenarios, baseline)}\n`);
+}
 process.stdout.write(
-  `\n${markdownTable(results.scenarios)}\n\nRatios vs socketio-single:\n\n${ratioTable(results.scenarios)}\n`,
+  `\nload average at start ${results.machine.loadAverageAtStart.join(' ')}, at end ${results.loadAverageAtEnd.join(' ')}\n`,
 );
 for (const skip of results.skipped)
-  process.stdout.write(`\nNOT RUN / FAILED: ${skip.system}: ${skip.reason.split('\n')[0]}\n`);
+  process.stdout.write(
+    `\n${skip.absent ? 'SKIPPED' : 'NOT RUN / FAILED'}: ${skip.system}: ${skip.reason.split('\n')[0]}\n`,
+  );
 say(`wrote ${options.out}`);
-process.exit(results.skipped.length > 0 ? 1 : 0);
+process.exit(results.skipped.some((s) => !s.absent) ? 1 : 0);

@@ -10,6 +10,13 @@ import { errorMessage } from '@switchboard/runtime';
 import { childCommand } from './cluster/child-command.ts';
 import { type ClusterRunnerConfig, ClusterRunnerSchema, type ProcessPlan, planProcesses } from './cluster/config.ts';
 import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
+import {
+  childOpenFileLimit,
+  currentOpenFileLimits,
+  describeOpenFileLimit,
+  nginxOpenFileSettings,
+  withOpenFileLimit,
+} from './cluster/open-files.ts';
 import { checkNginx, checkPortsFree, checkRedis, ensureDatabase, redactUrlForLog } from './cluster/preflight.ts';
 import { waitUntilReady } from './cluster/readiness.ts';
 import { clusterState, createStateFile } from './cluster/state-file.ts';
@@ -51,9 +58,15 @@ async function main(): Promise<void> {
   say(`applying migrations to ${redactUrlForLog(config.DATABASE_URL)}`);
   await migrateDeploy(config.DATABASE_URL);
 
+  // Every socket is a file: children get the most the hard limit allows, and the log says how much.
+  const fileLimits = currentOpenFileLimits();
+  const openFiles = fileLimits ? childOpenFileLimit(fileLimits) : undefined;
+  say(describeOpenFileLimit(fileLimits));
+
   const { prefix, confPath } = await writeNginxConfig(nginxUpstreams(config.PORT, plans), {
     connPerIp: config.NGINX_CONN_PER_IP,
     reqPerIp: config.NGINX_REQ_PER_IP,
+    ...nginxOpenFileSettings(openFiles),
   });
 
   let startupFailure: string | undefined;
@@ -98,7 +111,7 @@ async function main(): Promise<void> {
   for (const plan of plans) {
     supervisor.start({
       name: plan.name,
-      ...childCommand(plan, nodeArgs),
+      ...withOpenFileLimit(childCommand(plan, nodeArgs), openFiles),
       // Children write to a pipe, so they cannot see the terminal: decide for them.
       env: {
         ...process.env,
@@ -112,8 +125,7 @@ async function main(): Promise<void> {
   }
   supervisor.start({
     name: 'nginx',
-    command: 'nginx',
-    args: nginxArgs(prefix, confPath),
+    ...withOpenFileLimit({ command: 'nginx', args: nginxArgs(prefix, confPath) }, openFiles),
     env: process.env,
     cwd: prefix,
     stopSignal: 'SIGQUIT',

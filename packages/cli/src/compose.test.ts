@@ -14,7 +14,7 @@ import { buildProjects } from '@switchboard/testkit';
 import { parse } from 'yaml';
 import { serviceEntry } from './cluster/child-command.ts';
 import { CLUSTER_SERVICES, ClusterRunnerSchema, planProcesses } from './cluster/config.ts';
-import { nginxArgs, nginxUpstreams, writeNginxConfig } from './cluster/nginx-config.ts';
+import { nginxArgs, nginxUpstreams, renderNginxConfig, writeNginxConfig } from './cluster/nginx-config.ts';
 
 interface ComposeService {
   image?: string;
@@ -173,6 +173,26 @@ describe('nginx configs', () => {
       );
       assert.match(conf, /location ~ \^\/\(metrics\|readyz\)\$ \{\s*return 404 /);
     }
+  });
+
+  test('both carry the same capacity settings (the template unclamped, as the runner renders it for an unlimited hard limit)', () => {
+    const capacity = (conf: string) =>
+      ['worker_processes', 'worker_rlimit_nofile', 'worker_connections', 'accept_mutex', 'accept_mutex_delay'].map(
+        (directive) => new RegExp(`^\\s*${directive}\\s+([^;]+);`, 'm').exec(conf)?.[1],
+      );
+    const rendered = renderNginxConfig(template, '/tmp/p', {
+      listen: 8080,
+      gateways: ['127.0.0.1:1'],
+      messaging: ['127.0.0.1:2'],
+      presence: ['127.0.0.1:3'],
+      'call-signaling': ['127.0.0.1:4'],
+      notification: ['127.0.0.1:5'],
+    });
+    assert.deepEqual(capacity(rendered), capacity(composeNginx));
+    assert.deepEqual(capacity(composeNginx), ['auto', '65536', '32768', 'on', '50ms']);
+    const keepalive = (conf: string) => /upstream gateways \{[^}]*keepalive (\d+);/.exec(conf)?.[1];
+    assert.equal(keepalive(rendered), keepalive(composeNginx));
+    assert.equal(keepalive(composeNginx), '128');
   });
 
   test('both serve the web app: hashed assets immutable for a year, everything else revalidated, /api/ never the app', () => {

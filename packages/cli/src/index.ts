@@ -2,4 +2,10 @@
 
 export { childCommand, serviceEntry } from './cluster/child-command.ts';
 export { formatReplicas, type Replicas } from './cluster/config.ts';
+export {
+  childOpenFileLimit,
+  currentOpenFileLimits,
+  nginxOpenFileSettings,
+  withOpenFileLimit,
+} from './cluster/open-files.ts';
 export { clusterPorts, findFreeClusterPort } from './cluster/ports.ts';

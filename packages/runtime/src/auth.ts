@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { AUTH_ERRORS, JwtClaimsSchema, type Principal } from '@switchboard/protocol';
 import jwt from 'jsonwebtoken';
 import { AppError } from './app-error.ts';
@@ -31,8 +32,13 @@ export interface TokenVerifier {
 const MAX_DATE_MS = 8.64e15;
 
 export function createTokenVerifier(config: AuthConfig): TokenVerifier {
-  const key = config.publicKey ?? config.secret;
-  if (!key) throw new Error('JWT_SECRET or JWT_PUBLIC_KEY is required');
+  if (!config.publicKey && !config.secret) throw new Error('JWT_SECRET or JWT_PUBLIC_KEY is required');
+  // A KeyObject made once: given a string, jsonwebtoken first tries to parse it as a PEM public
+  // key on every verify and falls back to a secret only after that throws — measured as the
+  // largest single cost of a gateway handshake (docs/performance.md, "Profile").
+  const key = config.publicKey
+    ? crypto.createPublicKey(config.publicKey)
+    : crypto.createSecretKey(Buffer.from(config.secret!, 'utf8'));
   const algorithms: jwt.Algorithm[] = config.publicKey ? ['RS256'] : ['HS256'];
   const verifyToken = (token: unknown): VerifiedToken => {
     if (typeof token !== 'string' || token.trim() === '') throw new AuthError(AUTH_ERRORS.noToken);

@@ -66,6 +66,8 @@ export const ENV_DOCS: Record<string, string> = {
     '`npm run cluster` writes `pids.json` (its processes, pids and ports) here (default `./.cluster`).',
   HANDSHAKE_LIMIT_PER_IP:
     'Socket.IO handshakes a gateway accepts per client address per 10 s (default 1000); past it `connect_error` "Too many connection attempts from this address, try again later".',
+  MAX_CONNECTIONS:
+    'Sockets one gateway accepts; past it a handshake gets `connect_error` "Server at capacity, try again later" (default: its open-file limit minus 256, so it never runs out of descriptors silently).',
   TRUST_PROXY:
     'Proxies whose `X-Forwarded-For` a gateway believes when it finds the client address for the handshake limit: comma-separated IPs, CIDRs or `loopback`, `linklocal`, `uniquelocal` (default `loopback`: nginx of `npm run cluster`).',
   MAX_OUTGOING_BUFFER_BYTES:
@@ -133,6 +135,7 @@ export const BaseConfigSchema = z.object({
     .regex(/^(\d+:[A-Za-z0-9_.-]+)(,\d+:[A-Za-z0-9_.-]+)*$/, 'must be <delayMs>:<role> steps, comma-separated')
     .default('300000:supervisor,900000:admin'),
   HANDSHAKE_LIMIT_PER_IP: int(1000),
+  MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
   TRUST_PROXY: z
     .string()
     .regex(/^[A-Za-z0-9.:/, ]+$/, 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal')

@@ -10,8 +10,17 @@ export function createMetrics(service: string) {
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });
   const ms = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map((v) => v / 1000);
+  const outgoingTallies = new Map<string, number>();
   return {
     registry,
+    /**
+     * Per-socket deliveries at a gateway, counted in a plain Map and added to
+     * `switchboard_events_out_total` when it is scraped: a broadcast to N sockets then costs N
+     * map updates, not N prom-client label lookups (docs/performance.md, "Profile").
+     */
+    countOutgoing(event: string): void {
+      outgoingTallies.set(event, (outgoingTallies.get(event) ?? 0) + 1);
+    },
     connections: new client.Gauge({
       name: 'switchboard_connections',
       help: 'Open client sockets',
@@ -28,6 +37,10 @@ export function createMetrics(service: string) {
       help: 'Events sent to clients: per socket at gateways, per broadcast at services',
       labelNames: ['event'],
       registers: [registry],
+      collect() {
+        for (const [event, count] of outgoingTallies) this.inc({ event }, count);
+        outgoingTallies.clear();
+      },
     }),
     ackLatency: new client.Histogram({
       name: 'switchboard_ack_seconds',
@@ -75,7 +88,7 @@ export function createMetrics(service: string) {
     }),
     guards: new client.Counter({
       name: 'switchboard_guard_total',
-      help: 'Gateway connections refused or cut by a protective limit (handshake_rate, token_expired, slow_consumer)',
+      help: 'Gateway connections refused or cut by a protective limit (capacity, handshake_rate, token_expired, slow_consumer)',
       labelNames: ['guard'],
       registers: [registry],
     }),

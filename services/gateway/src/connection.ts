@@ -45,7 +45,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   wheel.track(socket.id, socket.data.expiresAt);
   boundOutgoingBuffer(socket, { maxBytes: deps.maxOutgoingBytes, log, metrics });
   // Per socket delivered, broadcasts from services included (the adapter notifies these listeners too).
-  socket.onAnyOutgoing((event: string) => metrics.eventsOut.inc({ event }));
+  socket.onAnyOutgoing((event: string) => metrics.countOutgoing(event));
 
   // Registered before any await, so no event sent right after `connect` is missed.
   socket.onAny((rawEvent: unknown, ...args: unknown[]) => {

@@ -3,6 +3,7 @@ import type { Bus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { BaseEnv, Logger, Metrics, TokenVerifier } from '@switchboard/runtime';
 import { Server, type ServerOptions } from 'socket.io';
+import { capacityLimiter, maxConnections, openFileLimit } from './capacity-limit.ts';
 import { handleConnection } from './connection.ts';
 import { startExpiryEnforcer } from './expiry-enforcer.ts';
 import { createGatewayRequests } from './gateway-requests.ts';
@@ -55,6 +56,8 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let accepting = true;
 
   const io: GatewayServer = new Server(httpServer, serverOptions({ config, adapter, isAccepting: () => accepting }));
+  const limit = maxConnections(config.MAX_CONNECTIONS, openFileLimit());
+  io.use(capacityLimiter({ io, limit, log, metrics }));
   io.use(handshakeLimiter({ limit: config.HANDSHAKE_LIMIT_PER_IP, trustProxy: config.TRUST_PROXY, log, metrics }));
   io.use(authMiddleware(verifier, log));
 
@@ -94,7 +97,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     gatewayId,
     intervalMs: heartbeatIntervalMs(config.PRESENCE_OFFLINE_AFTER_MS),
   });
-  log.info({ path: '/socket.io/', clustered: Boolean(adapter) }, 'gateway started');
+  log.info({ path: '/socket.io/', clustered: Boolean(adapter), maxConnections: limit }, 'gateway started');
 
   const inFlightTimeoutMs = config.BUS_TIMEOUT_MS + IN_FLIGHT_SLACK_MS;
   let draining: Promise<void> | undefined;

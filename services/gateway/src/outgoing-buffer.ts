@@ -46,15 +46,25 @@ export function boundOutgoingBuffer(socket: GatewaySocket, { maxBytes, log, metr
   const conn = socket.conn;
   let queued = 0;
   let dropped = false;
-  const pending = () => queued + (websocketOf(conn)?.bufferedAmount ?? 0);
+  // Looked up once per transport (it changes only on upgrade), not on every packet of a broadcast.
+  let transport: unknown;
+  let ws: RawWebSocket | undefined;
+  const currentWebsocket = () => {
+    if (conn.transport !== transport) {
+      transport = conn.transport;
+      ws = websocketOf(conn);
+    }
+    return ws;
+  };
+  const pending = () => queued + (currentWebsocket()?.bufferedAmount ?? 0);
 
   const drop = (waiting: number) => {
     dropped = true;
     metrics.guards.inc({ guard: 'slow_consumer' });
     log.warn({ socketId: socket.id, userId: socket.data.principal.userId, waiting }, 'slow consumer dropped');
-    const ws = websocketOf(conn);
+    const raw = websocketOf(conn);
     conn.close(true);
-    ws?.terminate();
+    raw?.terminate();
   };
   conn.on('packetCreate', (packet: EnginePacket) => {
     if (dropped) return;

@@ -1,13 +1,22 @@
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { BenchClient } from './driver.ts';
+import { balancedAddresses } from './ip-hash.ts';
 
+const addressLists = new Map<number, string[]>();
 /**
- * nginx `ip_hash` hashes the first three octets, so clients bound to 127.0.1.1, 127.0.2.1, …
- * spread over the upstreams while 127.0.0.x would all land on one.
+ * The local address of client `index` for a system with `upstreams` replicas behind nginx
+ * `ip_hash`: client i lands on upstream i mod `upstreams` (ip-hash.ts), so any run of
+ * consecutive clients is split evenly. A system without nginx (upstreams 1) still gets many
+ * addresses, so per-address limits apply alike.
  */
-export function localAddressFor(index: number, spread = 8): string {
-  return `127.0.${(index % spread) + 1}.1`;
+export function localAddressFor(index: number, upstreams = 2): string {
+  let list = addressLists.get(upstreams);
+  if (!list) {
+    list = balancedAddresses(upstreams);
+    addressLists.set(upstreams, list);
+  }
+  return list[index % list.length]!;
 }
 
 const agents = new Map<string, http.Agent>();
@@ -20,11 +29,6 @@ function agentFor(localAddress: string): http.Agent {
   return agent;
 }
 
-export interface OpenedSocket<S extends Socket = Socket> {
-  socket: S;
-  handshakeMs: number;
-}
-
 /**
  * One client socket over WebSocket only (no polling upgrade), its own connection
  * (`forceNew`), no automatic reconnection: a failure must show up as a failure.
@@ -34,8 +38,7 @@ export function openSocket<S extends Socket = Socket>(
   token: string,
   localAddress: string,
   timeoutMs = 15_000,
-): Promise<OpenedSocket<S>> {
-  const started = performance.now();
+): Promise<S> {
   // engine.io-client's types declare `agent` as string | boolean, but in Node its WebSocket
   // transport hands the option to `ws`, which takes an http.Agent (this is how localAddress applies).
   const options = {
@@ -48,7 +51,7 @@ export function openSocket<S extends Socket = Socket>(
   } as unknown as Partial<ManagerOptions & SocketOptions>;
   const socket = io(url, options) as S;
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve({ socket, handshakeMs: performance.now() - started }));
+    socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error: Error) => {
       socket.close();
       reject(error);
@@ -78,6 +81,6 @@ export async function pooled<T>(
   return results;
 }
 
-export function closeAll(sockets: Socket[]): void {
-  for (const socket of sockets) socket.close();
+export function closeAll(clients: BenchClient[]): void {
+  for (const client of clients) client.close();
 }

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Socket } from 'socket.io-client';
 import type { ScenarioResult } from '../report/results.ts';
 import { rssKb } from '../systems/processes.ts';
-import { closeAll, localAddressFor, openSocket, pooled } from './clients.ts';
+import { closeAll, localAddressFor, pooled } from './clients.ts';
+import type { BenchClient } from './driver.ts';
 import { percentile, round } from './latency.ts';
 import type { RunningSystem } from './system.ts';
 
@@ -14,6 +14,17 @@ export interface ConnectOptions {
   settleMs: number;
 }
 
+/** Open one client and time its handshake (until the server accepted it). */
+export async function timedOpen(
+  system: RunningSystem,
+  token: string,
+  index: number,
+): Promise<{ client: BenchClient; handshakeMs: number }> {
+  const started = performance.now();
+  const client = await system.driver.open(system.url, token, localAddressFor(index, system.upstreams));
+  return { client, handshakeMs: performance.now() - started };
+}
+
 /**
  * Connection storm and memory per connection: open N authenticated sockets (handshake time per
  * socket, connects per second, failures), leave them idle, and compare the gateways' RSS.
@@ -23,23 +34,22 @@ export async function runConnect(
   system: RunningSystem,
   options: ConnectOptions,
   nonce: string,
+  name: 'connect' | 'idle-10k' = 'connect',
 ): Promise<ScenarioResult> {
   const tokens = Array.from({ length: options.connections }, (_, i) => system.driver.token(`bench-c-${nonce}-${i}`));
   await warmUp(system, nonce);
   const pids = system.gatewayPids();
   const before = pids.map(rssKb);
   const started = performance.now();
-  const results = await pooled(options.connections, options.concurrency, (i) =>
-    openSocket(system.url, tokens[i]!, localAddressFor(i)),
-  );
+  const results = await pooled(options.connections, options.concurrency, (i) => timedOpen(system, tokens[i]!, i));
   const elapsedSec = (performance.now() - started) / 1000;
-  const sockets: Socket[] = [];
+  const sockets: BenchClient[] = [];
   const handshakes: number[] = [];
   const errors = new Map<string, number>();
   for (const result of results) {
     if (result instanceof Error) errors.set(result.message, (errors.get(result.message) ?? 0) + 1);
     else {
-      sockets.push(result.socket);
+      sockets.push(result.client);
       handshakes.push(result.handshakeMs);
     }
   }
@@ -48,9 +58,10 @@ export async function runConnect(
   const rssBefore = sum(before);
   const rssAfter = sum(after);
   closeAll(sockets);
-  await new Promise((r) => setTimeout(r, 500));
+  // Let the servers notice the closes before the next scenario connects.
+  await new Promise((r) => setTimeout(r, Math.min(5000, 500 + sockets.length / 5)));
   return {
-    name: 'connect',
+    name,
     system: system.name,
     connections: options.connections,
     rate: round(sockets.length / elapsedSec),
@@ -59,7 +70,9 @@ export async function runConnect(
     deliveredPerSec: null,
     lost: options.connections - sockets.length,
     rssPerConnectionKb: sockets.length > 0 ? round((rssAfter - rssBefore) / sockets.length) : null,
+    cpuMsPer1kDeliveries: null,
     details: {
+      gateways: pids.length,
       failures: Object.fromEntries(errors),
       rssBeforeKb: rssBefore,
       rssAfterKb: rssAfter,
@@ -73,9 +86,7 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** A few untimed connections first, so neither side pays JIT and pool warm-up in the figures. */
 async function warmUp(system: RunningSystem, nonce: string): Promise<void> {
-  const opened = await pooled(40, 10, (i) =>
-    openSocket(system.url, system.driver.token(`bench-w-${nonce}-${i}`), localAddressFor(i)),
-  );
-  closeAll(opened.flatMap((o) => (o instanceof Error ? [] : [o.socket])));
+  const opened = await pooled(40, 10, (i) => timedOpen(system, system.driver.token(`bench-w-${nonce}-${i}`), i));
+  closeAll(opened.flatMap((o) => (o instanceof Error ? [] : [o.client])));
   await new Promise((r) => setTimeout(r, 500));
 }

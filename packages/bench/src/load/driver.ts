@@ -1,24 +1,32 @@
-import type { Socket } from 'socket.io-client';
-
 /** A message as the load generator sees it on delivery. */
 export interface Delivered {
   roomId: string;
   content: string;
 }
 
+/** One client connection of any system (a socket.io-client Socket, a Centrifuge client, …). */
+export interface BenchClient {
+  close(): void;
+}
+
 /**
  * How the load generator speaks to one system. The scenarios are written once against this, so
  * every system is driven by the same code and only the wire protocol differs.
  */
-export interface Driver {
+export interface Driver<C extends BenchClient = BenchClient> {
   /** Token for a user (every system checks a JWT at the handshake). */
   token(userId: string): string;
+  /**
+   * Open one authenticated connection bound to `localAddress`; resolves once the server accepted
+   * it, rejects on refusal (never reconnects by itself: a failure must show up as a failure).
+   */
+  open(url: string, token: string, localAddress: string): Promise<C>;
   /** Create a room holding these users (the first one creates it) and return its id. */
-  createRoom(creator: Socket, memberIds: string[]): Promise<string>;
-  /** Make sure this socket receives the room's messages. */
-  join(socket: Socket, roomId: string): Promise<void>;
-  send(socket: Socket, roomId: string, content: string, messageId: string): Promise<void>;
-  onMessage(socket: Socket, handler: (message: Delivered) => void): void;
+  createRoom(creator: C, memberIds: string[]): Promise<string>;
+  /** Make sure this client receives the room's messages. */
+  join(client: C, roomId: string): Promise<void>;
+  send(client: C, roomId: string, content: string, messageId: string): Promise<void>;
+  onMessage(client: C, handler: (message: Delivered) => void): void;
 }
 
 /** emitWithAck with a deadline, turning `{ success: false }` acks into errors. */

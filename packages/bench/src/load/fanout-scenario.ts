@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
+import { hopBreakdown } from '../report/hops.ts';
 import type { ScenarioResult } from '../report/results.ts';
-import { closeAll, localAddressFor, openSocket, pooled } from './clients.ts';
+import { closeAll, pooled } from './clients.ts';
+import { timedOpen } from './connect-scenario.ts';
+import { startCpuMeter } from './cpu.ts';
+import type { BenchClient } from './driver.ts';
 import { percentile, round } from './latency.ts';
 import type { RunningSystem } from './system.ts';
 
@@ -15,28 +18,34 @@ export interface FanoutOptions {
   /** How long to wait for stragglers after the last send before counting the rest as lost. */
   drainMs: number;
   concurrency: number;
+  /** `all`: every member sends in turn; `one`: member 0 of each room sends, the others receive. */
+  senders: 'all' | 'one';
 }
+
+export type FanoutName = 'fanout' | 'fanout-burst' | 'fanout-500';
 
 /** What each message carries so the receiver can time it and count it once. */
 const Probe = z.object({ id: z.string(), t: z.number(), room: z.number(), from: z.number() });
 
 interface Member {
-  socket: Socket;
+  socket: BenchClient;
   room: number;
   index: number;
 }
 
 /**
- * Chat fan-out: rooms of `roomSize` members, messages sent round-robin by every member at
- * `rate` per second for `durationSec`. Each delivery to a member other than the sender is
+ * Chat fan-out: rooms of `roomSize` members, messages sent round-robin by every member (or by
+ * one per room) at `rate` per second for `durationSec`. Each delivery to a member other than the sender is
  * timed from the send timestamp in the payload. lost = expected − unique deliveries, where every
  * attempted send (including ones whose ack failed) is expected at every other member.
+ * Server CPU (every process of the system, from /proc) is read over the send phase and divided
+ * by the deliveries that arrived in it.
  */
 export async function runFanout(
   system: RunningSystem,
   options: FanoutOptions,
   nonce: string,
-  name: 'fanout' | 'fanout-burst' = 'fanout',
+  name: FanoutName = 'fanout',
 ): Promise<ScenarioResult> {
   const { driver } = system;
   const total = options.rooms * options.roomSize;
@@ -45,11 +54,9 @@ export async function runFanout(
     driver.token(userId(Math.floor(i / options.roomSize), i % options.roomSize)),
   );
 
-  const opened = await pooled(total, options.concurrency, (i) =>
-    openSocket(system.url, tokens[i]!, localAddressFor(i)),
-  );
+  const opened = await pooled(total, options.concurrency, (i) => timedOpen(system, tokens[i]!, i));
   const failedConnects = opened.filter((o) => o instanceof Error);
-  const sockets = opened.flatMap((o) => (o instanceof Error ? [] : [o.socket]));
+  const sockets = opened.flatMap((o) => (o instanceof Error ? [] : [o.client]));
   if (failedConnects.length > 0) {
     closeAll(sockets);
     throw new Error(
@@ -66,6 +73,8 @@ export async function runFanout(
   const seen = new Set<string>();
   let duplicates = 0;
   let lastDeliveryAt = 0;
+  let sendPhaseEnd = Number.POSITIVE_INFINITY;
+  let deliveredInSendPhase = 0;
   for (const member of members) {
     driver.onMessage(member.socket, (message) => {
       const parsed = Probe.safeParse(safeJson(message.content));
@@ -76,6 +85,7 @@ export async function runFanout(
       const now = performance.now();
       latencies.push(now - parsed.data.t);
       lastDeliveryAt = now;
+      if (now <= sendPhaseEnd) deliveredInSendPhase++;
     });
   }
 
@@ -88,6 +98,9 @@ export async function runFanout(
     let sendFailures = 0;
     const sendErrors = new Map<string, number>();
     const inFlight = new Set<Promise<void>>();
+    const acks: number[] = [];
+    const scrapeBefore = await system.scrapeMetrics?.();
+    const cpu = startCpuMeter(system.serverPids());
     const started = performance.now();
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -96,12 +109,14 @@ export async function runFanout(
         while (attempted < due) {
           const n = attempted++;
           const room = n % options.rooms;
-          const from = Math.floor(n / options.rooms) % options.roomSize;
+          const from = options.senders === 'one' ? 0 : Math.floor(n / options.rooms) % options.roomSize;
           const sender = members[room * options.roomSize + from]!;
           const id = `${name}-${nonce}-${n}`;
-          const content = JSON.stringify({ id, t: performance.now(), room, from });
+          const sentAt = performance.now();
+          const content = JSON.stringify({ id, t: sentAt, room, from });
           const task = driver
             .send(sender.socket, roomIds[room]!, content, id)
+            .then(() => void acks.push(performance.now() - sentAt))
             .catch((error: Error) => {
               sendFailures++;
               sendErrors.set(error.message, (sendErrors.get(error.message) ?? 0) + 1);
@@ -116,10 +131,14 @@ export async function runFanout(
       }, 5);
     });
     const sendingEndedAt = performance.now();
+    sendPhaseEnd = sendingEndedAt;
+    const cpuInSendPhase = cpu();
     const expected = attempted * (options.roomSize - 1);
     const drainDeadline = Date.now() + options.drainMs;
     while (seen.size < expected && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
     await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 1000))]);
+    const scrapeAfter = scrapeBefore ? await system.scrapeMetrics?.() : undefined;
+    const breakdown = scrapeBefore && scrapeAfter ? hopBreakdown(scrapeBefore, scrapeAfter) : undefined;
 
     const delivered = seen.size;
     const windowSec = (Math.max(lastDeliveryAt, sendingEndedAt) - started) / 1000;
@@ -133,8 +152,17 @@ export async function runFanout(
       deliveredPerSec: round(delivered / windowSec),
       lost: expected - delivered,
       rssPerConnectionKb: null,
+      cpuMsPer1kDeliveries:
+        deliveredInSendPhase > 0 ? round((cpuInSendPhase.serverMs * 1000) / deliveredInSendPhase) : null,
       details: {
         rooms: options.rooms,
+        senders: options.senders,
+        upstreams: system.upstreams,
+        serverCpuMs: round(cpuInSendPhase.serverMs),
+        deliveredInSendPhase,
+        // The machine's shared Redis and Postgres, over the same phase (other work on the machine counts too).
+        redisCpuMs: round(cpuInSendPhase.redisMs),
+        postgresCpuMs: round(cpuInSendPhase.postgresMs),
         roomSize: options.roomSize,
         durationSec: options.durationSec,
         sent: attempted,
@@ -144,12 +172,16 @@ export async function runFanout(
         delivered,
         duplicates,
         maxMs: round(latencies.reduce((m, v) => Math.max(m, v), 0)),
+        // The sender's view: send → ack (for Switchboard: persisted and acknowledged).
+        ackP50Ms: round(percentile(acks, 50)),
+        ackP99Ms: round(percentile(acks, 99)),
+        ...(breakdown ? { breakdown } : {}),
         drainMs: round(Math.max(0, lastDeliveryAt - sendingEndedAt)),
       },
     };
   } finally {
     closeAll(sockets);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, Math.min(5000, 500 + sockets.length)));
   }
 }
 

@@ -7,15 +7,17 @@ import {
   type RelayClientToServer,
   type RelayServerToClient,
 } from '../systems/relay-protocol.ts';
+import { openSocket } from './clients.ts';
 import { ackOrThrow, type Driver } from './driver.ts';
 
 type RelaySocket = Socket<RelayServerToClient, RelayClientToServer>;
 const ACK_TIMEOUT_MS = 10_000;
 
 /** Drives the two plain Socket.IO baselines (their rooms are just names; joining creates them). */
-export function createRelayDriver(jwtSecret: string): Driver {
+export function createRelayDriver(jwtSecret: string): Driver<Socket> {
   return {
     token: (userId) => signToken(jwtSecret, userId, { name: userId }),
+    open: (url, token, localAddress) => openSocket(url, token, localAddress),
     async createRoom() {
       return `room-${crypto.randomBytes(8).toString('hex')}`;
     },

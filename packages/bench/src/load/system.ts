@@ -1,6 +1,13 @@
+import type { ProcessScrape } from '../report/hops.ts';
 import type { Driver } from './driver.ts';
 
-export const SYSTEM_NAMES = ['switchboard', 'socketio-single', 'socketio-redis-naive'] as const;
+export const SYSTEM_NAMES = [
+  'switchboard',
+  'centrifugo',
+  'socketio-redis-plain',
+  'socketio-single',
+  'socketio-redis-naive',
+] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
 
 /** A system under test, started and ready. */
@@ -9,7 +16,13 @@ export interface RunningSystem {
   /** Where clients connect (nginx for the clustered systems). */
   url: string;
   driver: Driver;
+  /** Replicas behind nginx ip_hash (1 without nginx): clients are bound to addresses that split evenly over them. */
+  upstreams: number;
   /** The processes that hold client sockets, for memory per connection. */
   gatewayPids(): number[];
+  /** Every process of the system (servers, nginx master and workers, the cluster's children), for CPU. */
+  serverPids(): number[];
+  /** Every process's /metrics (Switchboard only: the peers export none), for the hop breakdown. */
+  scrapeMetrics?(): Promise<ProcessScrape[]>;
   stop(): Promise<void>;
 }

@@ -3,6 +3,8 @@ import type { ScenarioResult } from './results.ts';
 
 const COLORS: Record<string, string> = {
   switchboard: '#2563eb',
+  centrifugo: '#10b981',
+  'socketio-redis-plain': '#8b5cf6',
   'socketio-single': '#9ca3af',
   'socketio-redis-naive': '#f59e0b',
 };
@@ -12,38 +14,28 @@ interface Panel {
   pick: (rows: ScenarioResult[], system: string) => number | null;
 }
 
+const figure =
+  (
+    scenario: ScenarioResult['name'],
+    field: 'rate' | 'p50Ms' | 'p99Ms' | 'rssPerConnectionKb' | 'cpuMsPer1kDeliveries',
+  ) =>
+  (rows: ScenarioResult[], system: string) =>
+    rows.find((r) => r.name === scenario && r.system === system)?.[field] ?? null;
+
 const PANELS: Panel[] = [
-  {
-    title: 'connects/s (higher better)',
-    pick: (rows, s) => rows.find((r) => r.name === 'connect' && r.system === s)?.rate ?? null,
-  },
-  {
-    title: 'RSS/connection KiB (lower)',
-    pick: (rows, s) => rows.find((r) => r.name === 'connect' && r.system === s)?.rssPerConnectionKb ?? null,
-  },
-  {
-    title: 'fan-out p50 ms (lower)',
-    pick: (rows, s) => rows.find((r) => r.name === 'fanout' && r.system === s)?.p50Ms ?? null,
-  },
-  {
-    title: 'fan-out p99 ms (lower)',
-    pick: (rows, s) => rows.find((r) => r.name === 'fanout' && r.system === s)?.p99Ms ?? null,
-  },
-  {
-    title: 'burst p50 ms (lower)',
-    pick: (rows, s) => rows.find((r) => r.name === 'fanout-burst' && r.system === s)?.p50Ms ?? null,
-  },
-  {
-    title: 'burst p99 ms (lower)',
-    pick: (rows, s) => rows.find((r) => r.name === 'fanout-burst' && r.system === s)?.p99Ms ?? null,
-  },
+  { title: '500-fan-out p50 ms (lower)', pick: figure('fanout-500', 'p50Ms') },
+  { title: '500-fan-out p99 ms (lower)', pick: figure('fanout-500', 'p99Ms') },
+  { title: 'CPU ms / 1k deliveries (lower)', pick: figure('fanout-500', 'cpuMsPer1kDeliveries') },
+  { title: 'burst p50 ms (lower)', pick: figure('fanout-burst', 'p50Ms') },
+  { title: 'connects/s (higher better)', pick: figure('connect', 'rate') },
+  { title: 'idle RSS/conn KiB (lower)', pick: figure('idle-10k', 'rssPerConnectionKb') },
 ];
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A hand-written SVG: one small bar panel per figure, one bar per system. */
 export function renderChart(rows: ScenarioResult[], caption: string): string {
-  const panelW = 190;
+  const panelW = 210;
   const panelH = 180;
   const top = 50;
   const width = panelW * PANELS.length + 20;
@@ -82,7 +74,7 @@ export function renderChart(rows: ScenarioResult[], caption: string): string {
     });
   });
   SYSTEM_NAMES.forEach((system, i) => {
-    const lx = 10 + i * 200;
+    const lx = 10 + i * 230;
     parts.push(`<rect x="${lx}" y="${top + panelH + 20}" width="12" height="12" fill="${COLORS[system]}"/>`);
     parts.push(`<text x="${lx + 18}" y="${top + panelH + 30}">${system}</text>`);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { percentile } from '../load/latency.ts';
+import { SYSTEM_NAMES } from '../load/system.ts';
 import { parseOptions } from '../options.ts';
 import { renderChart } from './chart.ts';
 import type { ScenarioResult } from './results.ts';
@@ -16,6 +17,7 @@ const row = (system: ScenarioResult['system'], p50Ms: number): ScenarioResult =>
   deliveredPerSec: 900,
   lost: 0,
   rssPerConnectionKb: null,
+  cpuMsPer1kDeliveries: p50Ms * 10,
 });
 
 describe('bench reporting', () => {
@@ -30,13 +32,19 @@ describe('bench reporting', () => {
   test('the table has one row per result and ratios are against socketio-single', () => {
     const rows = [row('socketio-single', 2), row('switchboard', 6)];
     assert.equal(markdownTable(rows).split('\n').length, 4);
-    assert.match(ratioTable(rows), /\| fanout \| switchboard \| 1\.00 \| 3\.00 \| 3\.00 \| 1\.00 \| – \|/);
+    assert.match(
+      ratioTable(rows, 'socketio-single'),
+      /\| fanout \| switchboard \| 1\.00 \| 3\.00 \| 3\.00 \| 1\.00 \| – \| 3\.00 \|/,
+    );
+    assert.match(markdownTable(rows), /\| fanout \| switchboard \| 10 \| 100 \| 6 \| 12 \| 900 \| 0 \| – \| 60 \|/);
+    // No baseline row for the scenario: no ratio line rather than a made-up one.
+    assert.equal(ratioTable(rows, 'centrifugo').split('\n').length, 2);
   });
 
   test('the chart is an SVG naming every system, with n/a for missing figures', () => {
     const svg = renderChart([row('switchboard', 5)], 'caption & more');
     assert.match(svg, /^<svg /);
-    for (const name of ['switchboard', 'socketio-single', 'socketio-redis-naive']) assert.ok(svg.includes(name));
+    for (const name of SYSTEM_NAMES) assert.ok(svg.includes(name), name);
     assert.ok(svg.includes('n/a'));
     assert.ok(svg.includes('caption &amp; more'));
   });
@@ -50,5 +58,32 @@ describe('bench reporting', () => {
     assert.throws(() => parseOptions(['--systems=k6']), /unknown system/);
     assert.throws(() => parseOptions(['--rate=fast']), /positive number/);
     assert.throws(() => parseOptions(['--bogus']), /unknown argument/);
+  });
+
+  test('options: the 500-receiver fan-out and 10k idle presets, scenario selection, senders', () => {
+    const full = parseOptions([]);
+    assert.deepEqual(full.scenarios, ['connect', 'fanout', 'fanout-burst', 'fanout-500', 'idle-10k']);
+    assert.deepEqual(
+      {
+        rooms: full.fanout500.rooms,
+        roomSize: full.fanout500.roomSize,
+        rate: full.fanout500.rate,
+        senders: full.fanout500.senders,
+      },
+      { rooms: 1, roomSize: 500, rate: 100, senders: 'one' },
+    );
+    assert.equal(full.fanout500.durationSec, 10);
+    assert.equal(full.idle.connections, 10_000);
+    const picked = parseOptions(['--scenarios=fanout-500,idle-10k', '--idle-connections=300', '--senders=one']);
+    assert.deepEqual(picked.scenarios, ['fanout-500', 'idle-10k']);
+    assert.equal(picked.idle.connections, 300);
+    assert.equal(picked.fanout.senders, 'one');
+    assert.equal(picked.connect.connections, full.connect.connections, '--idle-connections leaves connect alone');
+    assert.throws(() => parseOptions(['--scenarios=soak']), /unknown scenario soak/);
+    assert.throws(() => parseOptions(['--scenarios=']), /unknown scenario/);
+    assert.deepEqual(parseOptions(['--systems=centrifugo,socketio-redis-plain']).systems, [
+      'centrifugo',
+      'socketio-redis-plain',
+    ]);
   });
 });

@@ -3,9 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SystemName } from '../load/system.ts';
 
+export const SCENARIO_NAMES = ['connect', 'fanout', 'fanout-burst', 'fanout-500', 'idle-10k'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
 /** One row of `bench/results/latest.json`. Null where a figure does not apply to the scenario. */
 export interface ScenarioResult {
-  name: 'connect' | 'fanout' | 'fanout-burst';
+  name: ScenarioName;
   system: SystemName;
   connections: number;
   /** connect: handshakes per second achieved; fanout: target messages per second. */
@@ -16,6 +19,8 @@ export interface ScenarioResult {
   /** fanout: expected deliveries that never arrived; connect: failed handshakes. */
   lost: number;
   rssPerConnectionKb: number | null;
+  /** fanout: utime+stime of every process of the system during the send phase, per 1,000 deliveries in it. */
+  cpuMsPer1kDeliveries: number | null;
   details?: Record<string, unknown>;
 }
 
@@ -36,7 +41,7 @@ export interface BenchResults {
   mode: 'quick' | 'full';
   scenarios: ScenarioResult[];
   /** Systems that could not be run, with the reason. */
-  skipped: { system: SystemName; reason: string }[];
+  skipped: { system: SystemName; reason: string; absent?: boolean }[];
 }
 
 export function describeMachine(): BenchResults['machine'] {

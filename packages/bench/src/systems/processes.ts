@@ -1,6 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { childOpenFileLimit, currentOpenFileLimits, withOpenFileLimit } from '@switchboard/cli';
+
+let openFiles: { limit: number | undefined } | undefined;
+/** The open-file limit every server of the benchmark gets: the hard limit, as `npm run cluster` gives its children. */
+export function benchOpenFileLimit(): number | undefined {
+  if (!openFiles) {
+    const limits = currentOpenFileLimits();
+    openFiles = { limit: limits ? childOpenFileLimit(limits) : undefined };
+  }
+  return openFiles.limit;
+}
 
 export interface ChildHandle {
   pid: number;
@@ -26,7 +37,12 @@ export interface SpawnOptions {
  * tsx loader — not the tsx CLI, which forks another process) so `pid` is the server's own.
  */
 export async function spawnAndWait(options: SpawnOptions): Promise<ChildHandle> {
-  const child = spawn(options.command ?? process.execPath, options.args, {
+  // Through `sh -c 'ulimit -n …; exec …'`: the pid stays the server's own.
+  const { command, args } = withOpenFileLimit(
+    { command: options.command ?? process.execPath, args: options.args },
+    benchOpenFileLimit(),
+  );
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '@switchboard/db';
 import { stageWebRoot } from '../web-root.ts';
 import type { ClusterServiceName, ProcessPlan } from './config.ts';
+import { NGINX_DEFAULT_RLIMIT_NOFILE, NGINX_DEFAULT_WORKER_CONNECTIONS } from './open-files.ts';
 
 export const NGINX_TEMPLATE = path.join(REPO_ROOT, 'nginx', 'nginx.conf.template');
 
@@ -31,12 +32,22 @@ export function nginxUpstreams(listen: number, plans: ProcessPlan[]): NginxUpstr
   };
 }
 
-/** Per client address, at nginx (docs/operations.md, "Limits"); requests may burst to 10× the rate. */
+/**
+ * Per client address, at nginx (docs/operations.md, "Limits"); requests may burst to 10× the rate.
+ * Per worker: its open-file limit and connections (clamped to the runner's hard limit, open-files.ts).
+ */
 export interface NginxLimits {
   connPerIp: number;
   reqPerIp: number;
+  rlimitNofile: number;
+  workerConnections: number;
 }
-export const DEFAULT_NGINX_LIMITS: NginxLimits = { connPerIp: 2000, reqPerIp: 200 };
+export const DEFAULT_NGINX_LIMITS: NginxLimits = {
+  connPerIp: 2000,
+  reqPerIp: 200,
+  rlimitNofile: NGINX_DEFAULT_RLIMIT_NOFILE,
+  workerConnections: NGINX_DEFAULT_WORKER_CONNECTIONS,
+};
 
 // A refused connection marks a replica down for 5 s; nginx sends the request to the next one.
 const servers = (addresses: string[]) => {
@@ -55,6 +66,8 @@ export function renderNginxConfig(
     CONN_PER_IP: String(limits.connPerIp),
     REQ_PER_IP: String(limits.reqPerIp),
     REQ_BURST: String(limits.reqPerIp * 10),
+    WORKER_RLIMIT_NOFILE: String(limits.rlimitNofile),
+    WORKER_CONNECTIONS: String(limits.workerConnections),
     PREFIX: prefix,
     LISTEN: String(upstreams.listen),
     GATEWAY_SERVERS: servers(upstreams.gateways),
