@@ -27,6 +27,8 @@ export class CallController {
   /** Signals for the current call that arrived before its session existed. */
   private early: CallSignalEvent[] = [];
   private peerModule: Promise<PeerModule> | undefined;
+  /** Calls this device cancelled: their `call:missed` is no news to the one who hung up. */
+  private readonly cancelledHere = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -107,6 +109,7 @@ export class CallController {
   async hangUp(): Promise<void> {
     const current = this.store.get().current;
     if (!current) return;
+    if (current.phase === 'ringing') this.cancelledHere.add(current.callId);
     this.finish(current.callId);
     await this.connection.client.request('call:end', { callId: current.callId });
   }
@@ -180,6 +183,7 @@ export class CallController {
     const me = this.connection.session.userId;
     const direction: MissedCall['direction'] = event.from === me ? 'outgoing' : 'incoming';
     const peer = (direction === 'outgoing' ? event.to : event.from) ?? '';
+    if (this.cancelledHere.delete(event.callId)) return;
     this.store.update((s) => ({
       ...s,
       ringing: s.ringing.filter((c) => c.callId !== event.callId),

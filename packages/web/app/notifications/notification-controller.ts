@@ -38,7 +38,10 @@ export class NotificationController {
         void this.refreshCount();
         if (this.store.get().loaded) void this.reload();
       }),
-      client.on('notification:new', (n) => this.store.update((s) => ({ ...s, items: mergeNewestFirst(s.items, [n]) }))),
+      // Before the first page is asked for, a live one would only come again with it.
+      client.on('notification:new', (n) =>
+        this.store.update((s) => (s.loaded ? { ...s, items: mergeNewestFirst(s.items, [n]) } : s)),
+      ),
       client.on('notification:unread', ({ unreadCount }) => this.store.update((s) => ({ ...s, unread: unreadCount }))),
     );
   }
