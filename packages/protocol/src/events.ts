@@ -88,7 +88,7 @@ export const REQUESTS = {
     calls.CallInitiatePayload,
     'write',
   ),
-  'call:accept': callRequest<typeof calls.CallDecisionPayload, Empty>(calls.CallDecisionPayload, 'write'),
+  'call:accept': callRequest<typeof calls.CallIdPayload, calls.CallResult>(calls.CallIdPayload, 'write'),
   'call:reject': callRequest<typeof calls.CallDecisionPayload, Empty>(calls.CallDecisionPayload, 'write'),
   'call:end': callRequest<typeof calls.CallIdPayload, Empty>(calls.CallIdPayload, 'write'),
   'call:signal': callRequest<typeof calls.CallSignalPayload, Empty>(calls.CallSignalPayload, 'signal'),

@@ -46,6 +46,11 @@ export interface UsersSharingRoomResult {
   userIds: string[];
 }
 
+export interface CallStatsResult {
+  activeCalls: number;
+  ringingCalls: number;
+}
+
 export interface StatsGetResult {
   rooms: number;
   activeRooms?: number;
@@ -89,6 +94,8 @@ export const INTERNAL_COMMANDS = {
     /** Gateway, on connect and disconnect: a party's device came or went (reconnect grace of accepted calls). */
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
     'session:close': command<typeof SessionPayload, Empty>(SessionPayload),
+    /** Gateway, for `GET /api/stats`: calls ringing and accepted right now. */
+    'calls:stats': command<typeof EmptyCommand, CallStatsResult>(EmptyCommand),
   },
   notification: {
     /** Gateway, on connect: join the socket to its topics, push its unread count and any open alert it must see. */

@@ -15,14 +15,18 @@ export interface BroadcastTarget {
 }
 
 export interface Broadcaster {
-  to(room: string | string[]): Pick<BroadcastTarget, 'emit'>;
+  /**
+   * `except`: rooms (a socket id is a room) left out, e.g. the device that answered a call when
+   * its user's other devices are told `answered_elsewhere`.
+   */
+  to(room: string | string[], except?: string | string[]): Pick<BroadcastTarget, 'emit'>;
   in(room: string | string[]): BroadcastTarget;
 }
 
 export function createRedisBroadcaster(redis: Redis, prefix: string): Broadcaster {
   const emitter = new Emitter<ServerToClientEvents>(redis, { key: socketIoKey(prefix) });
   return {
-    to: (room) => emitter.to(room),
+    to: (room, except) => (except === undefined ? emitter.to(room) : emitter.to(room).except(except)),
     in: (room) => emitter.in(room),
   };
 }
@@ -44,8 +48,8 @@ export function countingBroadcaster(
     return target.emit(event, ...args);
   };
   return {
-    to(room) {
-      const target = inner.to(room);
+    to(room, except) {
+      const target = inner.to(room, except);
       return { emit: (event, ...args) => counted(target, event, args) };
     },
     in(room) {

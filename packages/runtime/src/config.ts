@@ -41,7 +41,12 @@ export const ENV_DOCS: Record<string, string> = {
   CALL_RING_TIMEOUT_MS:
     'How long an unanswered call rings before both parties get `call:missed` (default 45000; survives restarts).',
   CALL_RECONNECT_GRACE_MS:
-    "How long an accepted call survives all of one party's sockets being gone before `call:ended` `connection_lost` (default 20000).",
+    "How long a call survives the socket a party uses for it being gone (for one of the party's devices to connect and take the call over) before `call:ended` `connection_lost` (default 20000).",
+  CALL_QUALITY_RTT_MS: '`call:qualityIssue` when reported RTT stays above this many ms (default 400).',
+  CALL_QUALITY_JITTER_MS: '`call:qualityIssue` when reported jitter stays above this many ms (default 30).',
+  CALL_QUALITY_LOSS_PERCENT: '`call:qualityIssue` when reported packet loss stays above this percentage (default 3).',
+  CALL_QUALITY_SAMPLES:
+    'Consecutive samples past a threshold that raise `call:qualityIssue`, and below 80% of it that clear it (default 3).',
   WEBHOOK_URL: 'Backend URL Switchboard POSTs webhook events to (Standard Webhooks format). Unset: no webhooks.',
   WEBHOOK_SECRET: 'Signing secret of the webhooks, `whsec_` + base64 (required with `WEBHOOK_URL`).',
   WEBHOOK_RETRY_DELAYS_MS:
@@ -103,6 +108,10 @@ export const BaseConfigSchema = z.object({
   LOCATION_RATE_BURST: int(5),
   CALL_RING_TIMEOUT_MS: int(45_000),
   CALL_RECONNECT_GRACE_MS: int(20_000),
+  CALL_QUALITY_RTT_MS: int(400),
+  CALL_QUALITY_JITTER_MS: int(30),
+  CALL_QUALITY_LOSS_PERCENT: z.coerce.number().positive().max(100).default(3),
+  CALL_QUALITY_SAMPLES: int(3),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: z
     .string()

@@ -3,6 +3,8 @@ import type { Broadcaster, BroadcastTarget } from '@switchboard/runtime';
 
 export interface RecordedEmit {
   targets: string[];
+  /** Rooms (socket ids) left out of the targets. */
+  except?: string[];
   event: keyof ServerToClientEvents;
   data: unknown;
 }
@@ -20,8 +22,16 @@ export class RecordingBroadcaster implements Broadcaster {
   readonly emits: RecordedEmit[] = [];
   readonly moves: RecordedMove[] = [];
 
-  to(room: string | string[]): Pick<BroadcastTarget, 'emit'> {
-    return this.in(room);
+  to(room: string | string[], except?: string | string[]): Pick<BroadcastTarget, 'emit'> {
+    if (except === undefined) return this.in(room);
+    const targets = ([] as string[]).concat(room);
+    const left = ([] as string[]).concat(except);
+    return {
+      emit: (event, ...args) => {
+        this.emits.push({ targets, except: left, event, data: args[0] });
+        return true;
+      },
+    };
   }
 
   in(room: string | string[]): BroadcastTarget {

@@ -148,6 +148,55 @@ CREATE TABLE "NotificationUser" (
 );
 
 -- CreateTable
+CREATE TABLE "Call" (
+    "id" TEXT NOT NULL,
+    "callerId" TEXT NOT NULL,
+    "callerName" TEXT NOT NULL DEFAULT '',
+    "calleeId" TEXT NOT NULL,
+    "callType" TEXT NOT NULL,
+    "roomId" TEXT,
+    "state" TEXT NOT NULL,
+    "reason" TEXT,
+    "callerSocketId" TEXT,
+    "calleeSocketId" TEXT,
+    "callerPrevStatus" TEXT,
+    "calleePrevStatus" TEXT,
+    "qualitySamples" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "answeredAt" TIMESTAMP(3),
+    "endedAt" TIMESTAMP(3),
+    "durationSec" INTEGER,
+
+    CONSTRAINT "Call_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CallQualitySample" (
+    "id" BIGSERIAL NOT NULL,
+    "callId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "rtt" DOUBLE PRECISION,
+    "jitter" DOUBLE PRECISION,
+    "packetLoss" DOUBLE PRECISION,
+    "bitrate" DOUBLE PRECISION,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CallQualitySample_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CallQualityMonitor" (
+    "callId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "metric" TEXT NOT NULL,
+    "badStreak" INTEGER NOT NULL DEFAULT 0,
+    "goodStreak" INTEGER NOT NULL DEFAULT 0,
+    "raised" BOOLEAN NOT NULL DEFAULT false,
+
+    CONSTRAINT "CallQualityMonitor_pkey" PRIMARY KEY ("callId","userId","metric")
+);
+
+-- CreateTable
 CREATE TABLE "DurableTimer" (
     "id" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
@@ -227,6 +276,18 @@ CREATE INDEX "TopicSubscription_topic_idx" ON "TopicSubscription"("topic");
 CREATE INDEX "NotificationUser_role_idx" ON "NotificationUser"("role");
 
 -- CreateIndex
+CREATE INDEX "Call_callerId_createdAt_idx" ON "Call"("callerId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Call_calleeId_createdAt_idx" ON "Call"("calleeId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Call_state_idx" ON "Call"("state");
+
+-- CreateIndex
+CREATE INDEX "CallQualitySample_callId_createdAt_idx" ON "CallQualitySample"("callId", "createdAt");
+
+-- CreateIndex
 CREATE INDEX "DurableTimer_kind_dueAt_idx" ON "DurableTimer"("kind", "dueAt");
 
 -- CreateIndex
@@ -246,4 +307,10 @@ ALTER TABLE "GeofenceState" ADD CONSTRAINT "GeofenceState_geofenceId_fkey" FOREI
 
 -- AddForeignKey
 ALTER TABLE "NotificationRecipient" ADD CONSTRAINT "NotificationRecipient_notificationId_fkey" FOREIGN KEY ("notificationId") REFERENCES "Notification"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CallQualitySample" ADD CONSTRAINT "CallQualitySample_callId_fkey" FOREIGN KEY ("callId") REFERENCES "Call"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CallQualityMonitor" ADD CONSTRAINT "CallQualityMonitor_callId_fkey" FOREIGN KEY ("callId") REFERENCES "Call"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -7,7 +7,7 @@ import type { GatewayServer } from './types.ts';
  */
 export function ioBroadcaster(io: GatewayServer): Broadcaster {
   return {
-    to: (room) => io.to(room),
+    to: (room, except) => (except === undefined ? io.to(room) : io.to(room).except(except)),
     in: (room) => io.in(room),
   };
 }

@@ -31,6 +31,10 @@ export async function openSession(
   bus.send('notification', 'session:open', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'notification session open not sent');
   });
+  // A reconnecting device may take over its user's call (reconnect grace); never waited for.
+  bus.send('call-signaling', 'session:open', payload, ctx).catch((error: unknown) => {
+    log.warn({ err: error }, 'call-signaling session open not sent');
+  });
 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
@@ -61,5 +65,8 @@ export function closeSession(socket: GatewaySocket, { bus, log, gatewayId }: Omi
   });
   bus.send('notification', 'session:close', payload, ctx).catch((error: unknown) => {
     log.warn({ err: error }, 'notification session close not sent');
+  });
+  bus.send('call-signaling', 'session:close', payload, ctx).catch((error: unknown) => {
+    log.warn({ err: error }, 'call-signaling session close not sent');
   });
 }

@@ -1,5 +1,5 @@
 import type { Bus } from '@switchboard/bus';
-import type { RequestName, StatsGetResult } from '@switchboard/protocol';
+import type { CallStatsResult, RequestName, StatsGetResult } from '@switchboard/protocol';
 import { AppError, type Logger, type Redis, systemContext } from '@switchboard/runtime';
 import { Router } from 'express';
 import type { GatewayServer } from '../types.ts';
@@ -27,6 +27,7 @@ export interface StatsBody {
   rooms?: number;
   activeRooms?: number;
   activeCalls: number;
+  ringingCalls?: number;
   messagesPerSecond: number;
   notes: Record<string, string>;
 }
@@ -78,11 +79,14 @@ export function createStatsRouter(deps: StatsDeps): { router: Router; close(): P
         activeCalls: 0,
         messagesPerSecond: Math.round(entries.reduce((sum, e) => sum + e.messagesPerSecond, 0) * 100) / 100,
         notes: {
-          activeCalls: 'always 0: calls are not built yet',
           messagesPerSecond: 'message:send requests received by the gateways, averaged over the last 10 s',
         },
       };
-      const rooms = await askRooms(deps);
+      const [rooms, calls] = await Promise.all([askRooms(deps), askCalls(deps)]);
+      if (calls) {
+        body.activeCalls = calls.activeCalls;
+        body.ringingCalls = calls.ringingCalls;
+      } else body.notes.activeCalls = '0: call-signaling does not answer calls:stats';
       if (rooms) {
         body.rooms = rooms.rooms;
         if (rooms.activeRooms !== undefined) body.activeRooms = rooms.activeRooms;
@@ -104,21 +108,31 @@ export function createStatsRouter(deps: StatsDeps): { router: Router; close(): P
 
 /** Room counts from messaging, or undefined when it has no `stats:get` handler, is down or fails. */
 async function askRooms(deps: StatsDeps): Promise<StatsGetResult | undefined> {
+  const reply = await quietly(deps, 'stats:get', () =>
+    deps.bus.request('messaging', 'stats:get', {}, systemContext('gateway', { gatewayId: deps.gatewayId }), {
+      timeoutMs: deps.roomsTimeoutMs ?? 1000,
+    }),
+  );
+  return typeof reply?.rooms === 'number' ? reply : undefined;
+}
+
+/** Live call counts from call-signaling, or undefined when it is down or fails. */
+async function askCalls(deps: StatsDeps): Promise<CallStatsResult | undefined> {
+  const reply = await quietly(deps, 'calls:stats', () =>
+    deps.bus.request('call-signaling', 'calls:stats', {}, systemContext('gateway', { gatewayId: deps.gatewayId }), {
+      timeoutMs: deps.roomsTimeoutMs ?? 1000,
+    }),
+  );
+  return typeof reply?.activeCalls === 'number' ? reply : undefined;
+}
+
+async function quietly<T>(deps: StatsDeps, command: string, ask: () => Promise<T>): Promise<T | undefined> {
   try {
-    const reply = await deps.bus.request(
-      'messaging',
-      'stats:get',
-      {},
-      systemContext('gateway', { gatewayId: deps.gatewayId }),
-      {
-        timeoutMs: deps.roomsTimeoutMs ?? 1000,
-      },
-    );
-    return typeof reply?.rooms === 'number' ? reply : undefined;
+    return await ask();
   } catch (error) {
-    // UNAVAILABLE is the normal answer while messaging has no handler; anything else is worth a line.
+    // UNAVAILABLE is the normal answer while a service has no handler; anything else is worth a line.
     if (!(error instanceof AppError && error.code === 'UNAVAILABLE'))
-      deps.log?.warn({ err: error }, 'stats:get failed');
+      deps.log?.warn({ err: error, command }, 'stats lookup failed');
     return undefined;
   }
 }

@@ -68,7 +68,7 @@ describe('GET /api/stats', () => {
   test("reports this gateway's connections, its message rate and no calls, and says why rooms are missing", async () => {
     const bus = new MemoryBus();
     // Messaging is running but has no stats:get handler: rooms are omitted, not guessed.
-    await handleStandIns(bus, { messaging: {} });
+    await handleStandIns(bus, { messaging: {}, 'call-signaling': {} });
     const server = await startStatsServer({ bus, gatewayId: 'gw-a', prefix: 'unused:' });
     try {
       await server.connect(2);
@@ -87,7 +87,7 @@ describe('GET /api/stats', () => {
       );
       assert.equal(body.messagesPerSecond, 0.3);
       assert.equal(body.activeCalls, 0);
-      assert.match(body.notes.activeCalls ?? '', /not built/);
+      assert.match(body.notes.activeCalls ?? '', /calls:stats/);
       assert.equal(body.rooms, undefined);
       assert.match(body.notes.rooms ?? '', /stats:get/);
     } finally {
@@ -96,12 +96,18 @@ describe('GET /api/stats', () => {
     }
   });
 
-  test('includes room counts when messaging answers stats:get', async () => {
+  test('includes room counts and live calls when messaging and call-signaling answer', async () => {
     const bus = new MemoryBus();
-    await handleStandIns(bus, { messaging: { 'stats:get': async () => ({ rooms: 7, activeRooms: 3 }) } });
+    await handleStandIns(bus, {
+      messaging: { 'stats:get': async () => ({ rooms: 7, activeRooms: 3 }) },
+      'call-signaling': { 'calls:stats': async () => ({ activeCalls: 2, ringingCalls: 1 }) },
+    });
     const server = await startStatsServer({ bus, gatewayId: 'gw-b', prefix: 'unused:' });
     try {
       const body = await server.stats();
+      assert.equal(body.activeCalls, 2, 'active calls come from call-signaling');
+      assert.equal(body.ringingCalls, 1);
+      assert.equal(body.notes.activeCalls, undefined);
       assert.equal(body.rooms, 7);
       assert.equal(body.activeRooms, 3);
       assert.equal(body.notes.rooms, undefined);
@@ -117,7 +123,7 @@ describe('GET /api/stats across gateways (Redis)', () => {
   const redis = testRedis();
   const bus = new MemoryBus();
   before(async () => {
-    await handleStandIns(bus, { messaging: {} });
+    await handleStandIns(bus, { messaging: {}, 'call-signaling': {} });
   });
   after(async () => {
     await flushPrefix(redis, prefix);
