@@ -228,7 +228,7 @@ export class CallController {
       ...c,
       issues: {
         ...c.issues,
-        [event.metric]: { userId: event.userId, metric: event.metric, value: event.value, ...thresholdOf(event) },
+        [event.metric]: { userId: event.userId, metric: event.metric, value: event.value, threshold: event.threshold },
       },
     }));
   }
@@ -246,9 +246,4 @@ export class CallController {
     this.store.update((s) => ({ ...s, current: undefined, lastSample: undefined, error: undefined }));
     if (text) this.chat.notice(text);
   }
-}
-
-function thresholdOf(event: CallQualityIssueEvent): { threshold?: number } {
-  const threshold = (event as CallQualityIssueEvent & { threshold?: number }).threshold;
-  return typeof threshold === 'number' ? { threshold } : {};
 }
