@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactElement, type ReactNode, useState } from 'react';
 import { useServices } from '../shell/services.tsx';
 import { useStore } from '../ui/store.ts';
 import { AlertTimeline } from './AlertTimeline.tsx';
@@ -74,21 +74,27 @@ function AlertCard({ alert, onDismiss }: { alert: Alert; onDismiss: () => void }
         </h2>
         {alert.message && <p className="alert-message">“{alert.message}”</p>}
         <p className="small">
-          {alert.location && (
-            <>
-              At {alert.location.latitude.toFixed(5)}, {alert.location.longitude.toFixed(5)}
-              {alert.location.accuracy !== undefined && ` ±${Math.round(alert.location.accuracy)} m`} ·{' '}
-            </>
-          )}
-          {alert.activatedRooms.length > 0 && (
-            <>
-              {alert.activatedRooms.length} room{alert.activatedRooms.length === 1 ? '' : 's'} alerted ·{' '}
-            </>
-          )}
-          {alert.acknowledgedBy && (
-            <span data-testid="acknowledged-by">Acknowledged by {nameOf(alert.acknowledgedBy)}</span>
-          )}
-          {alert.state === 'resolved' && alert.resolvedBy && <> · Resolved by {nameOf(alert.resolvedBy)}</>}
+          {joinFacts([
+            alert.location && (
+              <span key="where">
+                At {alert.location.latitude.toFixed(5)}, {alert.location.longitude.toFixed(5)}
+                {alert.location.accuracy !== undefined && ` ±${Math.round(alert.location.accuracy)} m`}
+              </span>
+            ),
+            alert.activatedRooms.length > 0 && (
+              <span key="rooms">
+                {alert.activatedRooms.length} room{alert.activatedRooms.length === 1 ? '' : 's'} alerted
+              </span>
+            ),
+            alert.acknowledgedBy && (
+              <span key="ack" data-testid="acknowledged-by">
+                Acknowledged by {nameOf(alert.acknowledgedBy)}
+              </span>
+            ),
+            alert.state === 'resolved' && alert.resolvedBy && (
+              <span key="resolved">Resolved by {nameOf(alert.resolvedBy)}</span>
+            ),
+          ])}
         </p>
         {error && (
           <p className="error-text" role="alert">
@@ -124,4 +130,10 @@ function AlertCard({ alert, onDismiss }: { alert: Alert; onDismiss: () => void }
       {showTimeline && <AlertTimeline alertId={alert.alertId} />}
     </article>
   );
+}
+
+/** The facts that apply, separated by " · " (none dangling when one is missing). */
+function joinFacts(facts: Array<ReactElement | false | undefined | ''>): ReactNode[] {
+  const shown = facts.filter((f): f is ReactElement => Boolean(f));
+  return shown.flatMap((f, i) => (i === 0 ? [f] : [<span key={`before-${String(f.key)}`}> · </span>, f]));
 }
