@@ -7,6 +7,7 @@ export {
 } from './client.ts';
 export { DeliveryEngine, type DeliveryEngineOptions, type FillResult } from './delivery.ts';
 export { SwitchboardError } from './errors.ts';
+export { type NotificationHandler, NotificationInbox, type UnreadCountHandler } from './notifications.ts';
 export { type PresenceHandler, PresenceTracker } from './presence.ts';
 export type { ClientSocket, RequestFn, RequestOptions } from './request.ts';
 export { DEFAULT_SEND_RETRY, type RetryPolicy, type SendMessageInput } from './send.ts';

@@ -4,3 +4,4 @@ export * from './log.ts';
 export * from './recording-broadcaster.ts';
 export * from './redis.ts';
 export * from './wait.ts';
+export * from './webhook-receiver.ts';

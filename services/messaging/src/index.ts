@@ -1,4 +1,5 @@
 import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/host';
+import { createWebhookOutbox } from '@switchboard/webhooks';
 import { GroupCommitter } from './commit/group-committer.ts';
 import type { MessagingDeps } from './handlers/deps.ts';
 import { messagingHandlers } from './handlers/index.ts';
@@ -13,7 +14,14 @@ import { messageRoutes } from './routes/messages.ts';
 export async function start(deps: ServiceDeps): Promise<RunningService> {
   const log = deps.log.child({ component: 'messaging' });
   const committer = new GroupCommitter({ db: deps.db, log, metrics: deps.metrics });
-  const messaging: MessagingDeps = { db: deps.db, bus: deps.bus, broadcaster: deps.broadcaster, log, committer };
+  const messaging: MessagingDeps = {
+    db: deps.db,
+    bus: deps.bus,
+    broadcaster: deps.broadcaster,
+    log,
+    committer,
+    outbox: createWebhookOutbox(deps.config),
+  };
   const archiver = new RoomArchiver(messaging, { archiveAfterMs: deps.config.ROOM_ARCHIVE_AFTER_MS });
 
   await deps.bus.handle('messaging', messagingHandlers(messaging));

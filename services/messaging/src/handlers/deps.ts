@@ -1,6 +1,7 @@
 import type { Bus, ServiceHandlers } from '@switchboard/bus';
 import type { Db } from '@switchboard/db';
 import type { Broadcaster, Logger } from '@switchboard/runtime';
+import type { WebhookOutbox } from '@switchboard/webhooks';
 import type { GroupCommitter } from '../commit/group-committer.ts';
 
 /** Every messaging command with its handler (derived from the bus registry). */
@@ -13,4 +14,6 @@ export interface MessagingDeps {
   broadcaster: Broadcaster;
   log: Logger;
   committer: GroupCommitter;
+  /** Webhook events (`room.created`), written in the transaction that caused them. */
+  outbox?: WebhookOutbox;
 }

@@ -67,16 +67,20 @@ async function createRoom(
   }
   let room: RoomRecord;
   try {
-    room = await insertRoom(deps.db, {
-      id: crypto.randomBytes(16).toString('base64url'),
-      type: input.type,
-      name: input.name ?? null,
-      ownerId: ctx.userId,
-      approvalRequired: input.approvalRequired ?? false,
-      emergencyContacts,
-      directKey,
-      memberIds: others,
-    });
+    room = await insertRoom(
+      deps.db,
+      {
+        id: crypto.randomBytes(16).toString('base64url'),
+        type: input.type,
+        name: input.name ?? null,
+        ownerId: ctx.userId,
+        approvalRequired: input.approvalRequired ?? false,
+        emergencyContacts,
+        directKey,
+        memberIds: others,
+      },
+      deps.outbox,
+    );
   } catch (error) {
     // Both people of a pair created their direct room at once: the loser gets the winner's.
     const existing = directKey && isUniqueViolation(error) ? await findDirectRoom(deps.db, directKey) : null;

@@ -1,5 +1,6 @@
 import type { Db } from '@switchboard/db';
 import type { MemberRole, Room, RoomType } from '@switchboard/protocol';
+import type { WebhookOutbox } from '@switchboard/webhooks';
 
 export interface MemberRecord {
   userId: string;
@@ -45,14 +46,28 @@ export async function findDirectRoom(db: Db, directKey: string): Promise<RoomRec
 /** The protocol's Room as it is before the first message, plus the direct-pair key. */
 export type NewRoom = Omit<Room, 'lastSeq' | 'createdAt'> & { directKey: string | null };
 
-/** The room and all its memberships in one transaction; the owner is the first member. */
-export async function insertRoom(db: Db, room: NewRoom): Promise<RoomRecord> {
+/**
+ * The room and all its memberships in one transaction; the owner is the first member. The
+ * `room.created` webhook event is written in the same transaction (the outbox pattern), so it
+ * exists exactly when the room does.
+ */
+export async function insertRoom(db: Db, room: NewRoom, outbox?: WebhookOutbox): Promise<RoomRecord> {
   const { memberIds, ...fields } = room;
   const members = [
     { userId: room.ownerId, role: 'owner' satisfies MemberRole },
     ...memberIds.filter((id) => id !== room.ownerId).map((userId) => ({ userId, role: 'member' satisfies MemberRole })),
   ];
-  return db.room.create({ data: { ...fields, members: { create: members } }, include: withMembers });
+  return db.$transaction(async (tx) => {
+    const created = await tx.room.create({ data: { ...fields, members: { create: members } }, include: withMembers });
+    await outbox?.enqueue(tx, 'room.created', {
+      roomId: created.id,
+      type: created.type,
+      name: created.name,
+      ownerId: created.ownerId,
+      memberIds: created.members.map((m) => m.userId),
+    });
+    return created;
+  });
 }
 
 export async function isMember(db: Db, roomId: string, userId: string): Promise<boolean> {
