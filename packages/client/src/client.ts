@@ -8,6 +8,7 @@ import type {
   ServerToClientEvents,
 } from '@switchboard/protocol';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { Calls } from './calls.ts';
 import { DeliveryEngine } from './delivery.ts';
 import { type RecoveryDeps, rejoinRooms, syncRooms } from './recovery.ts';
 import { type ClientSocket, createRequester, type RequestFn, type RequestOptions } from './request.ts';
@@ -61,6 +62,8 @@ export class SwitchboardClient {
   /** The underlying socket.io-client socket (for raw access and tests). */
   readonly socket: ClientSocket;
   readonly request: RequestFn;
+  /** 1:1 calls: `client.calls.initiate(…)`, `client.calls.onIncoming(…)`. */
+  readonly calls: Calls;
   private readonly engine: DeliveryEngine;
   private readonly storage: CursorStorage;
   private readonly retry: RetryPolicy;
@@ -95,6 +98,7 @@ export class SwitchboardClient {
       },
     }) as ClientSocket;
     this.request = createRequester(this.socket, options.requestTimeoutMs ?? 10_000);
+    this.calls = new Calls(this);
     this.tokens = new TokenRefresher({
       getToken: options.getToken,
       refresh: (token) => this.request('auth:refresh', { token }),

@@ -1,3 +1,4 @@
+export { Calls, type CallsTransport } from './calls.ts';
 export {
   type ClientOptions,
   createClient,

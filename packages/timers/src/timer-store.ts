@@ -70,8 +70,12 @@ export async function claimDueTimer(
   return rows[0];
 }
 
+/**
+ * The fired timer's row goes with its transaction. `deleteMany`: the handler may already have
+ * cancelled it itself (a call's ending cancels every timer of the call, the firing one included).
+ */
 export async function deleteTimer(tx: Prisma.TransactionClient, id: string): Promise<void> {
-  await tx.durableTimer.delete({ where: { id } });
+  await tx.durableTimer.deleteMany({ where: { id } });
 }
 
 /** A handler failed: try again later, bounded by the caller's backoff. */

@@ -10,7 +10,10 @@ export interface OutcomeDeps {
   onEnded?: (reason: string) => void;
 }
 
-/** Runs a committed transition's effects: the events of PROTOCOL.md, then presence. */
+/**
+ * Runs a committed transition's effects: the events of PROTOCOL.md at once, then presence in the
+ * background (a slow or absent presence service must not hold up the ack).
+ */
 export type ApplyOutcome = (outcome: CallOutcome) => Promise<void>;
 
 export function createOutcomeApplier({ announce, presence, wakeTimers, onEnded }: OutcomeDeps): ApplyOutcome {
@@ -21,13 +24,13 @@ export function createOutcomeApplier({ announce, presence, wakeTimers, onEnded }
         return;
       case 'accepted':
         announce.accepted(outcome.row, outcome.answeringSocketId);
-        await presence.enterCall(outcome.row);
+        void presence.enterCall(outcome.row);
         return;
       case 'ended':
         announce.ended(outcome.row, outcome.bySocketId, outcome.note);
         onEnded?.(outcome.row.reason ?? 'unknown');
         wakeTimers();
-        if (outcome.wasAccepted) await presence.leaveCall(outcome.row);
+        if (outcome.wasAccepted) void presence.leaveCall(outcome.row);
         return;
     }
   };

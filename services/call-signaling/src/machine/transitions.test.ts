@@ -21,8 +21,16 @@ describe('call state machine', () => {
   });
 
   test('the callee rejects a ringing call, or ends it (which is a rejection)', () => {
-    assert.deepEqual(transitionFor(call('ringing'), 'reject', 'bob'), { from: 'ringing', to: 'ended', reason: 'rejected' });
-    assert.deepEqual(transitionFor(call('ringing'), 'end', 'bob'), { from: 'ringing', to: 'ended', reason: 'rejected' });
+    assert.deepEqual(transitionFor(call('ringing'), 'reject', 'bob'), {
+      from: 'ringing',
+      to: 'ended',
+      reason: 'rejected',
+    });
+    assert.deepEqual(transitionFor(call('ringing'), 'end', 'bob'), {
+      from: 'ringing',
+      to: 'ended',
+      reason: 'rejected',
+    });
   });
 
   test('the caller ending a ringing call cancels it', () => {
@@ -35,7 +43,11 @@ describe('call state machine', () => {
 
   test('either party ending an accepted call hangs up', () => {
     for (const who of ['alice', 'bob']) {
-      assert.deepEqual(transitionFor(call('accepted'), 'end', who), { from: 'accepted', to: 'ended', reason: 'hangup' });
+      assert.deepEqual(transitionFor(call('accepted'), 'end', who), {
+        from: 'accepted',
+        to: 'ended',
+        reason: 'hangup',
+      });
     }
   });
 
@@ -61,10 +73,13 @@ describe('call state machine', () => {
   test('a non-party is FORBIDDEN whatever the state, and the caller cannot accept or reject', () => {
     for (const state of ['ringing', 'accepted', 'ended'] as const) {
       for (const action of ['accept', 'reject', 'end'] as const) {
-        assert.deepEqual(refusal(() => transitionFor(call(state), action, 'mallory')), {
-          code: 'FORBIDDEN',
-          message: 'Access denied to this call',
-        });
+        assert.deepEqual(
+          refusal(() => transitionFor(call(state), action, 'mallory')),
+          {
+            code: 'FORBIDDEN',
+            message: 'Access denied to this call',
+          },
+        );
       }
     }
     assert.equal(refusal(() => transitionFor(call('ringing'), 'accept', 'alice')).code, 'FORBIDDEN');
@@ -75,18 +90,21 @@ describe('call state machine', () => {
     assert.doesNotThrow(() => requireLive(call('ringing'), 'signal', 'alice'));
     assert.doesNotThrow(() => requireLive(call('accepted'), 'signal', 'bob'));
     assert.doesNotThrow(() => requireLive(call('accepted'), 'quality', 'bob'));
-    assert.deepEqual(refusal(() => requireLive(call('ended'), 'signal', 'alice')), {
-      code: 'CONFLICT',
-      message: 'Cannot signal call in ended state',
-    });
+    assert.deepEqual(
+      refusal(() => requireLive(call('ended'), 'signal', 'alice')),
+      {
+        code: 'CONFLICT',
+        message: 'Cannot signal call in ended state',
+      },
+    );
     assert.equal(refusal(() => requireLive(call('ringing'), 'quality', 'alice')).code, 'CONFLICT');
     assert.equal(refusal(() => requireLive(call('accepted'), 'signal', 'mallory')).code, 'FORBIDDEN');
   });
 
   test('only timeouts and cancellations are missed calls', () => {
-    assert.deepEqual(
-      (['rejected', 'cancelled', 'timeout', 'hangup', 'connection_lost'] as const).filter(isMissed),
-      ['cancelled', 'timeout'],
-    );
+    assert.deepEqual((['rejected', 'cancelled', 'timeout', 'hangup', 'connection_lost'] as const).filter(isMissed), [
+      'cancelled',
+      'timeout',
+    ]);
   });
 });
