@@ -7,6 +7,7 @@ export {
   SwitchboardClient,
 } from './client.ts';
 export { DeliveryEngine, type DeliveryEngineOptions, type FillResult } from './delivery.ts';
+export { type AlertEventKind, type AlertHandler, EmergencyAlerts } from './emergencies.ts';
 export { SwitchboardError } from './errors.ts';
 export { type NotificationHandler, NotificationInbox, type UnreadCountHandler } from './notifications.ts';
 export { type PresenceHandler, PresenceTracker } from './presence.ts';

@@ -16,13 +16,17 @@ interface RequestSpec<S extends z.ZodType, R, Owner extends ServiceName> {
   schema: S;
   /** The service that owns the request; the gateway forwards it there over the bus. */
   service: Owner;
-  /** Rate-limit bucket, so cheap reads and expensive writes are limited separately. */
-  bucket: 'write' | 'read' | 'signal';
+  /**
+   * Rate-limit bucket, so cheap reads and expensive writes are limited separately. `unlimited`:
+   * never refused by a rate limit (SOS; repeated presses are absorbed by the one-alert rule).
+   */
+  bucket: Bucket;
   /** Phantom field carrying the ack result type. */
   result?: R;
 }
 
-type Bucket = 'write' | 'read' | 'signal';
+type Bucket = 'write' | 'read' | 'signal' | 'unlimited';
+type LimitedBucket = Exclude<Bucket, 'unlimited'>;
 
 /** Requests owned by one service: `owned('messaging')<Schema, Result>(schema, bucket)`. */
 function owned<Owner extends ServiceName>(service: Owner) {
@@ -120,14 +124,14 @@ export const REQUESTS = {
   ),
   'emergency:sos': notificationRequest<typeof emergencies.EmergencySosPayload, emergencies.SosResult>(
     emergencies.EmergencySosPayload,
-    'write',
+    'unlimited',
   ),
-  'emergency:acknowledge': notificationRequest<typeof emergencies.AlertIdPayload, Empty>(
+  'emergency:acknowledge': notificationRequest<typeof emergencies.AlertIdPayload, emergencies.AlertResult>(
     emergencies.AlertIdPayload,
     'write',
   ),
-  'emergency:resolve': notificationRequest<typeof emergencies.AlertIdPayload, Empty>(
-    emergencies.AlertIdPayload,
+  'emergency:resolve': notificationRequest<typeof emergencies.EmergencyResolvePayload, emergencies.AlertResult>(
+    emergencies.EmergencyResolvePayload,
     'write',
   ),
 } as const;
@@ -148,11 +152,11 @@ export type ClientSignalName = keyof typeof CLIENT_SIGNALS;
 
 interface GatewayRequestSpec<S extends z.ZodType, R> {
   schema: S;
-  bucket: Bucket;
+  bucket: LimitedBucket;
   /** Phantom field carrying the ack result type. */
   result?: R;
 }
-function gatewayRequest<S extends z.ZodType, R>(schema: S, bucket: Bucket): GatewayRequestSpec<S, R> {
+function gatewayRequest<S extends z.ZodType, R>(schema: S, bucket: LimitedBucket): GatewayRequestSpec<S, R> {
   return { schema, bucket };
 }
 
@@ -305,4 +309,11 @@ export const socketRooms = {
   admin: (userId: string) => `admin:${userId}`,
   /** Sockets of the users subscribed to a notification topic (`notification:subscribe`). */
   topic: (name: string) => `topic:${name}`,
+  /** Sockets whose token carries this normalised phone: how emergency contacts are reached. */
+  phone: (phone: string) => `phone:${phone}`,
+  /**
+   * Everyone alerted about the user's open alert (contacts, room members, escalation roles): the
+   * alert's later events go here, and presence sends the user's live location here too.
+   */
+  alert: (userId: string) => `alert:${userId}`,
 } as const;

@@ -71,6 +71,22 @@ export const GatewayHeartbeatPayload = z.object({
 });
 export type GatewayHeartbeatPayload = z.infer<typeof GatewayHeartbeatPayload>;
 
+/** An emergency contact of a room: the normalised phone, and the user id when a user with it is known. */
+export interface RoomContact {
+  phone: string;
+  userId?: string;
+}
+export interface OwnedRoom {
+  roomId: string;
+  memberIds: string[];
+  contacts: RoomContact[];
+}
+export const OwnedRoomsPayload = z.object({ userId: Id });
+/** Every room `userId` owns (an SOS activates them all), with members and emergency contacts. */
+export interface OwnedRoomsResult {
+  rooms: OwnedRoom[];
+}
+
 /** Internal commands per owning service. */
 export const INTERNAL_COMMANDS = {
   messaging: {
@@ -82,6 +98,8 @@ export const INTERNAL_COMMANDS = {
     'stats:get': command<typeof EmptyCommand, StatsGetResult>(EmptyCommand),
     /** Presence: who of `candidates` may see `userId`'s presence (they share a room). */
     'users:sharingRoom': command<typeof UsersSharingRoomPayload, UsersSharingRoomResult>(UsersSharingRoomPayload),
+    /** Notification, on SOS: the rooms the user owns with their members and emergency contacts. */
+    'rooms:ownedWithContacts': command<typeof OwnedRoomsPayload, OwnedRoomsResult>(OwnedRoomsPayload),
   },
   presence: {
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),

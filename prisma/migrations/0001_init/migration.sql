@@ -197,6 +197,45 @@ CREATE TABLE "CallQualityMonitor" (
 );
 
 -- CreateTable
+CREATE TABLE "Alert" (
+    "id" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "userName" TEXT NOT NULL,
+    "openKey" TEXT,
+    "type" TEXT NOT NULL,
+    "message" TEXT,
+    "location" JSONB,
+    "state" TEXT NOT NULL DEFAULT 'active',
+    "level" INTEGER NOT NULL DEFAULT 1,
+    "activatedRooms" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "contactPhones" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "audienceUserIds" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "reachedRoles" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "policy" JSONB NOT NULL DEFAULT '[]',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "acknowledgedBy" TEXT,
+    "acknowledgedAt" TIMESTAMP(3),
+    "resolvedBy" TEXT,
+    "resolvedAt" TIMESTAMP(3),
+    "resolution" TEXT,
+
+    CONSTRAINT "Alert_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AlertAudit" (
+    "id" BIGSERIAL NOT NULL,
+    "alertId" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "action" TEXT NOT NULL,
+    "actorId" TEXT,
+    "level" INTEGER,
+    "detail" JSONB,
+
+    CONSTRAINT "AlertAudit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "DurableTimer" (
     "id" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
@@ -288,6 +327,18 @@ CREATE INDEX "Call_state_idx" ON "Call"("state");
 CREATE INDEX "CallQualitySample_callId_createdAt_idx" ON "CallQualitySample"("callId", "createdAt");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Alert_openKey_key" ON "Alert"("openKey");
+
+-- CreateIndex
+CREATE INDEX "Alert_userId_createdAt_idx" ON "Alert"("userId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Alert_state_createdAt_idx" ON "Alert"("state", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "AlertAudit_alertId_id_idx" ON "AlertAudit"("alertId", "id");
+
+-- CreateIndex
 CREATE INDEX "DurableTimer_kind_dueAt_idx" ON "DurableTimer"("kind", "dueAt");
 
 -- CreateIndex
@@ -313,4 +364,7 @@ ALTER TABLE "CallQualitySample" ADD CONSTRAINT "CallQualitySample_callId_fkey" F
 
 -- AddForeignKey
 ALTER TABLE "CallQualityMonitor" ADD CONSTRAINT "CallQualityMonitor_callId_fkey" FOREIGN KEY ("callId") REFERENCES "Call"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AlertAudit" ADD CONSTRAINT "AlertAudit_alertId_fkey" FOREIGN KEY ("alertId") REFERENCES "Alert"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

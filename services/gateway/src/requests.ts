@@ -15,7 +15,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import type { GatewaySocket } from './types.ts';
 
 export type AckCallback = (response: unknown) => void;
-type Bucket = (typeof REQUESTS)[RequestName]['bucket'];
+type Bucket = Exclude<(typeof REQUESTS)[RequestName]['bucket'], 'unlimited'>;
 
 export const RATE_LIMITED_MESSAGE = 'Too many requests, slow down';
 // The bus enforces the deadline itself; this guard only catches a bus that never settles.
@@ -68,6 +68,9 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
     signal: config.RATE_LIMIT_SIGNAL,
   };
   const timeoutMs = config.BUS_TIMEOUT_MS;
+  // An SOS is never refused by a rate limit: repeated presses are absorbed by the one-alert rule.
+  const allowed = async (userId: string, bucket: Bucket | 'unlimited') =>
+    bucket === 'unlimited' || (await withinLimit(rateLimiter, `${userId}:${bucket}`, limits[bucket], log));
 
   return async function forward(
     socket: GatewaySocket,
@@ -91,7 +94,7 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
       const parsed = parsePayload(spec.schema, payload);
       if (!parsed.ok) return answer({ success: false, code: 'INVALID_PAYLOAD', error: parsed.error });
       const { principal } = socket.data;
-      if (!(await withinLimit(rateLimiter, `${principal.userId}:${spec.bucket}`, limits[spec.bucket], log))) {
+      if (!(await allowed(principal.userId, spec.bucket))) {
         return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
       }
       const ctx = requestContext(principal, { socketId: socket.id, gatewayId });

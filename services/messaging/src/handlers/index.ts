@@ -1,6 +1,7 @@
 import type { MessagingDeps, MessagingHandlers } from './deps.ts';
 import { joinRequestHandlers } from './join-requests.ts';
 import { messageHandlers } from './messages.ts';
+import { ownedRoomHandlers } from './owned-rooms.ts';
 import { receiptHandlers } from './receipts.ts';
 import { roomHandlers } from './rooms.ts';
 import { sessionHandlers } from './session.ts';
@@ -23,5 +24,6 @@ export function messagingHandlers(deps: MessagingDeps): MessagingHandlers {
     ...sessionHandlers(deps),
     ...sharingHandlers(deps),
     ...statsHandlers(deps),
+    ...ownedRoomHandlers(deps),
   };
 }

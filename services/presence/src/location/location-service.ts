@@ -54,8 +54,14 @@ export function createLocationService({
       timestamp: payload.timestamp,
       ...(payload.battery !== undefined ? { battery: payload.battery } : {}),
     };
+    // `alert:{userId}`: whoever an open emergency alert of this user reached (escalation roles
+    // included) follows the position; the notification service manages that room's members.
     broadcaster
-      .to([...roomIds.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)])
+      .to([
+        ...roomIds.map(socketRooms.room),
+        socketRooms.role(LOCATION_WATCHER_ROLE),
+        socketRooms.alert(principal.userId),
+      ])
       .emit('location:update', event);
     history.add({
       userId: principal.userId,

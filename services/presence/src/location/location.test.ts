@@ -44,7 +44,7 @@ describe('location', () => {
     await h.stop();
   });
 
-  test("a REST upload reaches the user's rooms and supervisors only", async () => {
+  test("a REST upload reaches the user's rooms, supervisors and their open alert's audience only", async () => {
     const { status, body } = await post(h, '/location', fix(), h.token('walker'));
     assert.equal(status, 200);
     assert.equal(body.success, true);
@@ -52,7 +52,7 @@ describe('location', () => {
     assert.equal(typeof body.timestamp, 'string');
     const sent = h.events<LocationEvent>('location:update');
     assert.equal(sent.length, 1);
-    assert.deepEqual(sent[0]?.targets, ['room:site-a', 'room:site-b', 'role:supervisor']);
+    assert.deepEqual(sent[0]?.targets, ['room:site-a', 'room:site-b', 'role:supervisor', 'alert:walker']);
     assert.deepEqual(
       { ...sent[0]?.data, timestamp: 'x' },
       {
@@ -75,7 +75,7 @@ describe('location', () => {
     );
     assert.deepEqual(ack, { rooms: ['site-b'] });
     const last = h.events<LocationEvent>('location:update').at(-1);
-    assert.deepEqual(last?.targets, ['room:site-b', 'role:supervisor']);
+    assert.deepEqual(last?.targets, ['room:site-b', 'role:supervisor', 'alert:colleague']);
     assert.equal(last?.data.accuracy, null);
     assert.equal('battery' in (last?.data ?? {}), false);
   });
@@ -169,7 +169,7 @@ describe('location', () => {
     try {
       const res = await post(h, '/location', fix(), h.token('lonely'));
       assert.deepEqual([res.status, res.body.rooms], [200, []]);
-      assert.deepEqual(h.events('location:update').at(-1)?.targets, ['role:supervisor']);
+      assert.deepEqual(h.events('location:update').at(-1)?.targets, ['role:supervisor', 'alert:lonely']);
       const denied = await get(h, '/location/history?userId=walker', h.token('colleague'));
       assert.equal(denied.status, 503);
     } finally {

@@ -1,0 +1,119 @@
+import type { AlertModel as AlertRow, AlertAuditModel as AuditRow, Db, Prisma } from '@switchboard/db';
+import type {
+  Alert,
+  AlertAuditEntry,
+  AlertLocation,
+  AlertState,
+  AuditAction,
+  EmergencyType,
+  Principal,
+} from '@switchboard/protocol';
+
+export type DbClient = Db | Prisma.TransactionClient;
+export type { AlertRow };
+
+/** The row as clients see it: optional fields absent rather than null. */
+export function toAlert(row: AlertRow): Alert {
+  return {
+    alertId: row.id,
+    userId: row.userId,
+    userName: row.userName,
+    type: row.type as EmergencyType,
+    ...(row.message !== null ? { message: row.message } : {}),
+    ...(row.location !== null ? { location: row.location as unknown as AlertLocation } : {}),
+    state: row.state as AlertState,
+    level: row.level,
+    activatedRooms: row.activatedRooms,
+    createdAt: row.createdAt.toISOString(),
+    ...(row.acknowledgedBy !== null ? { acknowledgedBy: row.acknowledgedBy } : {}),
+    ...(row.acknowledgedAt !== null ? { acknowledgedAt: row.acknowledgedAt.toISOString() } : {}),
+    ...(row.resolvedBy !== null ? { resolvedBy: row.resolvedBy } : {}),
+    ...(row.resolvedAt !== null ? { resolvedAt: row.resolvedAt.toISOString() } : {}),
+    ...(row.resolution !== null ? { resolution: row.resolution } : {}),
+  };
+}
+
+export function toAuditEntry(row: AuditRow): AlertAuditEntry {
+  return {
+    at: row.at.toISOString(),
+    action: row.action as AuditAction,
+    ...(row.actorId !== null ? { actorId: row.actorId } : {}),
+    ...(row.level !== null ? { level: row.level } : {}),
+    ...(row.detail !== null ? { detail: row.detail as Record<string, unknown> } : {}),
+  };
+}
+
+export interface AuditStep {
+  action: AuditAction;
+  actorId?: string;
+  level?: number;
+  detail?: Prisma.InputJsonObject;
+  at?: Date;
+}
+
+/** Append steps to the audit trail (never updated, never deleted while the alert exists). */
+export async function appendAudit(db: DbClient, alertId: string, steps: AuditStep[]): Promise<void> {
+  if (steps.length === 0) return;
+  await db.alertAudit.createMany({
+    data: steps.map((s) => ({
+      alertId,
+      action: s.action,
+      actorId: s.actorId ?? null,
+      level: s.level ?? null,
+      ...(s.detail ? { detail: s.detail } : {}),
+      ...(s.at ? { at: s.at } : {}),
+    })),
+  });
+}
+
+export async function auditOf(db: DbClient, alertId: string): Promise<AlertAuditEntry[]> {
+  const rows = await db.alertAudit.findMany({ where: { alertId }, orderBy: { id: 'asc' } });
+  return rows.map(toAuditEntry);
+}
+
+export function findAlert(db: DbClient, alertId: string): Promise<AlertRow | null> {
+  return db.alert.findUnique({ where: { id: alertId } });
+}
+
+/** Lock the alert's row for the rest of the transaction: transitions of one alert run one at a time. */
+export async function lockAlert(tx: Prisma.TransactionClient, alertId: string): Promise<AlertRow | null> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Alert" WHERE "id" = ${alertId} FOR UPDATE`;
+  return locked.length ? tx.alert.findUnique({ where: { id: alertId } }) : null;
+}
+
+export function findOpenAlertOf(db: DbClient, userId: string): Promise<AlertRow | null> {
+  return db.alert.findUnique({ where: { openKey: userId } });
+}
+
+/**
+ * Alerts `principal` is audience of (the SQL twin of `maySee` in audience.ts), newest first.
+ * Admins see every alert.
+ */
+export function visibleAlerts(db: DbClient, principal: Principal, state?: AlertState, limit = 100) {
+  const audience: Prisma.AlertWhereInput[] = [
+    { userId: principal.userId },
+    { audienceUserIds: { has: principal.userId } },
+    { reachedRoles: { has: principal.role } },
+    { acknowledgedBy: principal.userId },
+    ...(principal.phone ? [{ contactPhones: { has: principal.phone } }] : []),
+  ];
+  const where: Prisma.AlertWhereInput = {
+    ...(state ? { state } : {}),
+    ...(principal.role === 'admin' ? {} : { OR: audience }),
+  };
+  return db.alert.findMany({ where, orderBy: { createdAt: 'desc' }, take: limit });
+}
+
+/** Unresolved alerts a connecting socket's user must hear about (contacts and alerted audiences). */
+export function openAlertsFor(db: DbClient, principal: Principal): Promise<AlertRow[]> {
+  const audience: Prisma.AlertWhereInput[] = [
+    { audienceUserIds: { has: principal.userId } },
+    { reachedRoles: { has: principal.role } },
+    ...(principal.phone ? [{ contactPhones: { has: principal.phone } }] : []),
+  ];
+  return db.alert.findMany({
+    where: { openKey: { not: null }, userId: { not: principal.userId }, OR: audience },
+    orderBy: { createdAt: 'asc' },
+    take: 50,
+  });
+}
