@@ -3,6 +3,11 @@ import { useServices } from '../shell/services.tsx';
 import { useStore } from '../ui/store.ts';
 import type { CallType } from './call-state.ts';
 
+const KINDS: { callType: CallType; label: string }[] = [
+  { callType: 'audio', label: 'Audio' },
+  { callType: 'video', label: 'Video' },
+];
+
 /** "Audio" / "Video" beside a room mate: call them (the server checks that we share the room). */
 export function CallButtons({ userId, name, roomId }: { userId: string; name: string; roomId: string }) {
   const { calls } = useServices();
@@ -14,24 +19,18 @@ export function CallButtons({ userId, name, roomId }: { userId: string; name: st
   };
   return (
     <span className="call-buttons">
-      <button
-        type="button"
-        className="small"
-        disabled={busy}
-        onClick={() => start('audio')}
-        aria-label={`Audio call ${name}`}
-      >
-        Audio
-      </button>
-      <button
-        type="button"
-        className="small"
-        disabled={busy}
-        onClick={() => start('video')}
-        aria-label={`Video call ${name}`}
-      >
-        Video
-      </button>
+      {KINDS.map(({ callType, label }) => (
+        <button
+          key={callType}
+          type="button"
+          className="small"
+          disabled={busy}
+          onClick={() => start(callType)}
+          aria-label={`${label} call ${name}`}
+        >
+          {label}
+        </button>
+      ))}
       {error && (
         <span className="error-text small" role="alert">
           {error}
