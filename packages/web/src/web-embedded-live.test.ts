@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { findFreeClusterPort } from '@switchboard/cli';
+import { createClient } from '@switchboard/client';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testkit';
 import type { Browser } from 'playwright-core';
 import { ensureWebBuilt } from './ensure-built.ts';
@@ -192,6 +193,35 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       await bobTab2.page.getByTestId('missed-call').getByText('Missed video call from Alice').waitFor();
       await bob.ringing('Alice').waitFor({ state: 'detached' });
       assert.equal(await alice.page.getByTestId('missed-call').count(), 0, 'no "missed" for the one who hung up');
+    }));
+
+  test("a quality issue the server raises from a party's samples shows in the other's call view", () =>
+    photographFailures(parties, 'a quality issue the server raises', async () => {
+      // A third device of Bob's (the SDK in Node) places the call and reports a poor round trip.
+      const minted = await fetch(`${server.url}/api/dev/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Bob' }),
+      });
+      const { token } = (await minted.json()) as { token: string };
+      const device = createClient({ url: server.url, token, transports: ['websocket'] });
+      try {
+        await device.synced();
+        const { callId } = await device.request('call:initiate', { recipientId: 'alice', callType: 'audio' });
+        await alice.ringing('Bob').getByRole('button', { name: 'Accept' }).click();
+        await alice.callView().waitFor();
+        // CALL_QUALITY_SAMPLES (3) samples above CALL_QUALITY_RTT_MS (400) raise call:qualityIssue.
+        for (let i = 0; i < 3; i++) await device.request('call:quality', { callId, rtt: 900 });
+        await alice
+          .callView()
+          .getByTestId('quality-issues')
+          .getByText('Poor connection (Bob): rtt 900 (limit 400)')
+          .waitFor();
+        await device.request('call:end', { callId });
+        await alice.callView().waitFor({ state: 'detached' });
+      } finally {
+        device.close();
+      }
     }));
 
   test('no page logged a console error', () => {
