@@ -33,7 +33,8 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
     server = await startEmbeddedServer({
       port: await findFreeClusterPort(1),
       databaseUrl: database.url,
-      env: { API_KEY },
+      // One escalation step, soon: the contact's banner and the timeline show level 2.
+      env: { API_KEY, EMERGENCY_ESCALATION: '1500:supervisor' },
     });
     browser = await launchBrowser();
     alice = new LiveDriver(new AppDriver(await Party.open(browser, 'alice', server.url)));
@@ -110,6 +111,9 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       await seen.getByRole('heading', { name: /Medical/ }).waitFor();
       await seen.getByText(/At 51\.50720, -0\.12760/).waitFor(); // from Bob's browser geolocation
       await bob.page.locator('[data-testid="alert"][data-state="active"]').getByText('Your SOS').waitFor();
+      // Not acknowledged within 1.5 s: escalated, and everyone already alerted hears it.
+      await seen.getByTestId('alert-level').getByText('escalated to level 2').waitFor();
+      await bob.alert('Your SOS').getByTestId('alert-level').getByText('escalated to level 2').waitFor();
       await assertAccessible(alice.page, 'emergency alert');
       await screenshot(alice.page, 'sos');
 
@@ -120,6 +124,10 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       await mine.getByRole('button', { name: 'Timeline' }).click();
       const timeline = mine.getByTestId('alert-timeline');
       await timeline.locator('li[data-action="triggered"]').waitFor();
+      await timeline
+        .locator('li[data-action="escalated"]')
+        .getByText(/to level 2/)
+        .waitFor();
       await timeline
         .locator('li[data-action="acknowledged"]')
         .getByText(/by Alice/)
@@ -208,8 +216,10 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       try {
         await device.synced();
         const { callId } = await device.request('call:initiate', { recipientId: 'alice', callType: 'audio' });
+        const accepted = new Promise<void>((resolve) => device.on('call:accepted', () => resolve()));
         await alice.ringing('Bob').getByRole('button', { name: 'Accept' }).click();
         await alice.callView().waitFor();
+        await accepted; // samples count only once the call is accepted
         // CALL_QUALITY_SAMPLES (3) samples above CALL_QUALITY_RTT_MS (400) raise call:qualityIssue.
         for (let i = 0; i < 3; i++) await device.request('call:quality', { callId, rtt: 900 });
         await alice
