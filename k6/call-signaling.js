@@ -1,13 +1,11 @@
 // call-signaling.js — call pairs: initiate → accept → offer/answer/ICE signals → end.
 //
-// STATUS: calls are NOT implemented in Switchboard yet. The call-signaling service answers every
-// call request `UNAVAILABLE` "call:… is not available on this server". setup() sends one
-// `call:initiate`; on that answer it logs "calls are not built on this server" and every VU
-// returns at once, so the run ends cleanly with nothing measured (and exit code 0). The pair
-// flow below follows PROTOCOL.md and starts measuring by itself once calls exist; it has never
-// run against a server that implements them.
+// Each caller first creates a group room with its callee (a user may call only someone they share
+// a room with). setup() probes with one `call:initiate` (ended at once): on a server without calls
+// (answered `UNAVAILABLE` "call:… is not available on this server") it logs "calls are not built
+// on this server" and every VU returns at once, so the run ends cleanly with nothing measured.
 //
-// What it measures (once calls exist): PAIRS caller/callee pairs, CALLS per pair, one socket
+// What it measures: PAIRS caller/callee pairs, CALLS per pair, one socket
 // each per call.
 //   sb_call_setup_ms    Trend    call:initiate sent → call:accepted at the caller
 //   sb_call_signal_ms   Trend    call:signal sent → received by the other party (sentAt in the signal)
@@ -49,7 +47,7 @@ export const options = {
     },
   },
   thresholds: {
-    // No threshold requires samples: with calls not built nothing is measured and the run passes.
+    // No threshold requires samples: on a server without calls nothing is measured and the run passes.
     sb_calls_failed: ['count==0'],
     sb_call_setup_ms: ['p(95)<1000'],
     sb_call_signal_ms: ['p(95)<300'],
@@ -65,15 +63,29 @@ export function setup() {
   return { runId, callsBuilt: callsBuiltFrom(probe) };
 }
 
+/** A room shared with `userId` (so the call is allowed), then `then()`; a refusal ends with `fail(res)`. */
+function shareRoomWith(client, userId, then, fail) {
+  client.request(REQUEST.roomCreate, { type: 'group', name: 'k6 call', memberIds: [userId] }, (res) => {
+    if (res?.success) then();
+    else fail(res);
+  });
+}
+
 /** One `call:initiate` (ended at once if it succeeds) to learn whether the server has calls. */
 export function probeCalls(ids, done) {
   withSocket({ baseUrl: BASE_URL, token: ids.tokenFor(0), sessionMs: 15000 }, (client) => {
+    const finish = (res) => {
+      done(res);
+      if (res?.success && res.callId) client.request(REQUEST.callEnd, { callId: res.callId }, () => client.close());
+      else client.close();
+    };
     client.on('connect', () => {
-      client.request(REQUEST.callInitiate, { recipientId: ids.userIdOf(1), callType: 'audio' }, (res) => {
-        done(res);
-        if (res?.success) client.request(REQUEST.callEnd, { callId: res.callId }, () => client.close());
-        else client.close();
-      });
+      shareRoomWith(
+        client,
+        ids.userIdOf(1),
+        () => client.request(REQUEST.callInitiate, { recipientId: ids.userIdOf(1), callType: 'audio' }, finish),
+        finish,
+      );
     });
   });
 }
@@ -128,14 +140,20 @@ function caller(ids, index, calleeId) {
     });
     client.on(SERVER_EVENT.callSignal, recordSignal);
     client.on('connect', () => {
+      const refused = (res) => {
+        check(res, { 'room:create succeeded': (r) => r && r.success === true });
+        client.close();
+      };
       // The callee connects at the same time; give it a head start so call:incoming has a socket.
-      client.setTimeout(() => {
-        started = Date.now();
-        client.request(REQUEST.callInitiate, { recipientId: calleeId, callType: 'audio' }, (res) => {
-          if (check(res, { 'call:initiate succeeded': (r) => r && r.success === true })) callId = res.callId;
-          else client.close();
-        });
-      }, CALLEE_HEAD_START_MS);
+      const ring = () =>
+        client.setTimeout(() => {
+          started = Date.now();
+          client.request(REQUEST.callInitiate, { recipientId: calleeId, callType: 'audio' }, (res) => {
+            if (check(res, { 'call:initiate succeeded': (r) => r && r.success === true })) callId = res.callId;
+            else client.close();
+          });
+        }, CALLEE_HEAD_START_MS);
+      shareRoomWith(client, calleeId, ring, refused);
     });
   });
   if (ended) completed.add(1);

@@ -2,5 +2,6 @@ export * from './bus.ts';
 export * from './forward.ts';
 export * from './memory-bus.ts';
 export * from './redis-bus.ts';
+export * from './refusals.ts';
 export * from './replies.ts';
 export * from './stand-ins.ts';

@@ -11,6 +11,7 @@ import { AppError, createLogger, type Logger } from '@switchboard/runtime';
 import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
 import { type HandlerTable, runCommand } from './command-runner.ts';
 import { handlerTable, registryOrDefault } from './handler-table.ts';
+import { BUS_CLOSED } from './refusals.ts';
 import { replyToResult, unavailable } from './replies.ts';
 
 export interface MemoryBusOptions<R extends CommandRegistry> {
@@ -63,7 +64,7 @@ export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R
     options: RequestOptions = {},
   ): Promise<CommandResult<R, S, C>> {
     // Checked before the deadline timer exists: a refused request must not leave a timer behind.
-    if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
+    if (this.closed) throw new AppError('UNAVAILABLE', BUS_CLOSED);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const reply = await new Promise<BusReply>((resolve) => {
       const timer = setTimeout(() => resolve(unavailable(service)), timeoutMs);
@@ -114,7 +115,7 @@ export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R
   }
 
   private enqueue(service: string, envelope: Envelope): void {
-    if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
+    if (this.closed) throw new AppError('UNAVAILABLE', BUS_CLOSED);
     const queue = this.queues.get(service) ?? [];
     queue.push(envelope);
     this.queues.set(service, queue);

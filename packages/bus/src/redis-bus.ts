@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
 import { handlerTable, registryOrDefault } from './handler-table.ts';
 import { type BusKeys, busKeys } from './redis-keys.ts';
+import { BUS_CLOSED, serviceUnreachable } from './refusals.ts';
 import { replyToResult, unavailable } from './replies.ts';
 import { ReplyChannel } from './reply-channel.ts';
 import { groupDepth } from './stream-commands.ts';
@@ -46,7 +47,7 @@ export interface RedisBusOptions<R extends CommandRegistry = BusCommands> {
   closeGraceMs?: number;
 }
 
-const CLOSED: BusReply = { ok: false, code: 'UNAVAILABLE', error: 'Bus is closed' };
+const CLOSED: BusReply = { ok: false, code: 'UNAVAILABLE', error: BUS_CLOSED };
 
 /**
  * The cluster's bus over Redis Streams: one stream per service, consumed by a consumer group
@@ -112,7 +113,7 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
       await this.append(service, { id: crypto.randomUUID(), command, payload, ctx, deadline });
     } catch (error) {
       this.log.warn({ err: errorMessage(error), service, command }, 'bus send failed');
-      throw new AppError('UNAVAILABLE', `The ${service} service could not be reached`);
+      throw new AppError('UNAVAILABLE', serviceUnreachable(service));
     }
   }
 
@@ -165,7 +166,7 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new AppError('UNAVAILABLE', 'Bus is closed');
+    if (this.closed) throw new AppError('UNAVAILABLE', BUS_CLOSED);
   }
 
   private async append(service: string, entry: CommandEntry): Promise<void> {

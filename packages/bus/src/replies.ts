@@ -1,14 +1,15 @@
 import { isErrorCode } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
 import type { BusReply } from './bus.ts';
+import { commandNotAvailable, serviceDidNotAnswer } from './refusals.ts';
 
 export function unavailable(service: string): BusReply {
-  return { ok: false, code: 'UNAVAILABLE', error: `The ${service} service did not answer in time` };
+  return { ok: false, code: 'UNAVAILABLE', error: serviceDidNotAnswer(service) };
 }
 
 /** A command its service has no handler for (e.g. a feature not built yet): honest, not faked. */
 export function unknownCommand(command: string): BusReply {
-  return { ok: false, code: 'UNAVAILABLE', error: `${command} is not available on this server` };
+  return { ok: false, code: 'UNAVAILABLE', error: commandNotAvailable(command) };
 }
 
 /** Turn a wire reply back into a result or a thrown AppError on the requesting side. */

@@ -1,4 +1,5 @@
 import type { RequestContext } from '@switchboard/protocol';
+import { REFUSALS } from '@switchboard/runtime';
 import { z } from 'zod';
 import type { BusReply } from './bus.ts';
 
@@ -84,7 +85,7 @@ export function serializeReply(reply: BusReply): string {
   try {
     return JSON.stringify(reply);
   } catch {
-    return JSON.stringify({ ok: false, code: 'INTERNAL', error: 'Internal server error' } satisfies BusReply);
+    return JSON.stringify({ ok: false, code: 'INTERNAL', error: REFUSALS.internal } satisfies BusReply);
   }
 }
 

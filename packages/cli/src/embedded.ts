@@ -11,6 +11,7 @@ import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
+  answerClientErrorsAsJson,
   BaseConfigSchema,
   createHttpApp,
   createLogger,
@@ -101,7 +102,7 @@ async function startAll(config: EmbeddedConfig, life: Lifecycle): Promise<number
   const checks: Record<string, ReadinessCheck> = { postgres: () => pingDb(db) };
   let accepting = () => false;
   const app = createHttpApp({ log, metrics, checks, isAccepting: () => accepting() });
-  const httpServer = await life.add('http', () => http.createServer(app), {
+  const httpServer = await life.add('http', () => answerClientErrorsAsJson(http.createServer(app)), {
     stop: (server) => server.closeAllConnections(),
   });
 

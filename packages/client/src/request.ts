@@ -7,6 +7,7 @@ import type {
 } from '@switchboard/protocol';
 import type { Socket } from 'socket.io-client';
 import { SwitchboardError, settleAck } from './errors.ts';
+import { CONNECTION_LOST, NOT_CONNECTED, noAnswerWithin } from './refusals.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -52,11 +53,10 @@ export function createRequester(socket: ClientSocket, defaultTimeoutMs: number):
         outcome();
       };
       const timer = setTimeout(
-        () => finish(() => reject(new SwitchboardError('UNAVAILABLE', `No answer to ${event} within ${timeoutMs} ms`))),
+        () => finish(() => reject(new SwitchboardError('UNAVAILABLE', noAnswerWithin(event, timeoutMs)))),
         timeoutMs,
       );
-      const lost = () =>
-        finish(() => reject(new SwitchboardError('UNAVAILABLE', 'Connection lost before the server answered')));
+      const lost = () => finish(() => reject(new SwitchboardError('UNAVAILABLE', CONNECTION_LOST)));
       const send = () => {
         raw.once('disconnect', lost);
         raw.emit(event, payload, (ack) => {
@@ -65,7 +65,7 @@ export function createRequester(socket: ClientSocket, defaultTimeoutMs: number):
         });
       };
       if (raw.connected) return send();
-      if (!raw.active) return finish(() => reject(new SwitchboardError('UNAVAILABLE', 'The client is not connected')));
+      if (!raw.active) return finish(() => reject(new SwitchboardError('UNAVAILABLE', NOT_CONNECTED)));
       raw.once('connect', send);
     });
 }

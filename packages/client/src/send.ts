@@ -1,5 +1,6 @@
 import type { Attachment, Message } from '@switchboard/protocol';
 import { SwitchboardError } from './errors.ts';
+import { MESSAGE_NOT_SENT } from './refusals.ts';
 import type { RequestFn } from './request.ts';
 
 export interface SendMessageInput {
@@ -64,7 +65,5 @@ export async function sendWithRetry(
       await sleep(backoff / 2 + Math.random() * (backoff / 2));
     }
   }
-  throw lastError instanceof SwitchboardError
-    ? lastError
-    : new SwitchboardError('UNAVAILABLE', 'Message could not be sent');
+  throw lastError instanceof SwitchboardError ? lastError : new SwitchboardError('UNAVAILABLE', MESSAGE_NOT_SENT);
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { RedisBus } from '@switchboard/bus';
 import { createDb, type Db, pingDb } from '@switchboard/db';
 import {
+  answerClientErrorsAsJson,
   BaseConfigSchema,
   countingBroadcaster,
   createHttpApp,
@@ -116,7 +117,7 @@ async function startProcess(module: ProcessModule, config: ClusterConfig, log: L
 
   let running: RunningService | undefined;
   const app = createHttpApp({ log, metrics, checks, isAccepting: () => running?.isAccepting?.() ?? true });
-  const httpServer = await life.add('http', () => http.createServer(app), {
+  const httpServer = await life.add('http', () => answerClientErrorsAsJson(http.createServer(app)), {
     stop: (server) => server.closeAllConnections(),
   });
   const deps: EdgeDeps = {

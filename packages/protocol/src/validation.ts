@@ -20,7 +20,7 @@ export function parsePayload<S extends z.ZodType>(
   payload: unknown,
 ): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    return { ok: false, error: 'Payload must be an object' };
+    return { ok: false, error: PAYLOAD_NOT_OBJECT };
   }
   const result = schema.safeParse(payload);
   if (!result.success) return { ok: false, error: describeZodError(result.error) };
@@ -31,6 +31,9 @@ export function parsePayload<S extends z.ZodType>(
   if (bad !== undefined) return { ok: false, error: `${shortPath(bad.path) || 'payload'}: ${bad.reason}` };
   return { ok: true, data: result.data };
 }
+
+/** The sentence for a payload that is not a plain object (arrays, strings, null). */
+export const PAYLOAD_NOT_OBJECT = 'Payload must be an object';
 
 const NUL = 'must not contain NUL characters';
 const SURROGATE = 'must be valid Unicode (no unpaired surrogates)';

@@ -1,4 +1,5 @@
 import { type AckFailure, type ErrorCode, HTTP_STATUS, isErrorCode } from '@switchboard/protocol';
+import { REFUSALS } from './refusals.ts';
 
 /** Thrown inside services; turned into an ack or an HTTP status at the edge. */
 export class AppError extends Error {
@@ -25,7 +26,7 @@ export function isAppError(error: unknown): error is AppError {
 /** The ack body for any error; unknown errors never leak their message or stack. */
 export function toAckFailure(error: unknown): AckFailure {
   if (isAppError(error)) return { success: false, code: error.code, error: error.message };
-  return { success: false, code: 'INTERNAL', error: 'Internal server error' };
+  return { success: false, code: 'INTERNAL', error: REFUSALS.internal };
 }
 
 /** The message of anything thrown, for a log field or a line for a person (never the stack). */

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { AppError } from './app-error.ts';
 import { type AuthConfig, normalizePhone, signToken } from './auth.ts';
 import { DEV_JWT_SECRET } from './config.ts';
+import { REFUSALS } from './refusals.ts';
 import { parseOrThrow } from './validate.ts';
 
 /** Dev tokens live long enough for a day of trying things out. */
@@ -23,7 +24,7 @@ function userIdFrom(name: string): string {
     .toLowerCase()
     .replace(/\s+/g, '-')
     .replace(/[^a-z0-9_-]/g, '');
-  if (!slug) throw new AppError('INVALID_PAYLOAD', 'userId: is required when the name has no letters or digits');
+  if (!slug) throw new AppError('INVALID_PAYLOAD', REFUSALS.devTokenUserId);
   return slug.slice(0, 128);
 }
 
@@ -47,7 +48,7 @@ export function devTokenRouter(auth: AuthConfig): Router {
     if (refusal) throw new AppError('FORBIDDEN', refusal);
     const body = parseOrThrow(DevTokenPayload, req.body ?? {});
     const phone = body.phone === undefined ? undefined : normalizePhone(body.phone);
-    if (body.phone !== undefined && !phone) throw new AppError('INVALID_PAYLOAD', 'phone: is not a phone number');
+    if (body.phone !== undefined && !phone) throw new AppError('INVALID_PAYLOAD', REFUSALS.devTokenPhone);
     const userId = body.userId ?? userIdFrom(body.name);
     const token = signToken(DEV_JWT_SECRET, userId, {
       name: body.name,

@@ -6,6 +6,7 @@ import { AppError, isAppError, toAckFailure } from './app-error.ts';
 import { bearerToken, type TokenVerifier } from './auth.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import { REFUSALS } from './refusals.ts';
 
 /** A named dependency check for `/readyz` (Redis ping, Postgres select 1, …). */
 export type ReadinessCheck = () => Promise<void>;
@@ -62,10 +63,10 @@ export function createHttpApp({
 
 /** express.json()'s failures, by their `type`: a bad body is the client's mistake, not INTERNAL. */
 const BODY_PARSER_ERRORS = new Map<unknown, { status: number; error: string }>([
-  ['entity.parse.failed', { status: 400, error: 'Body is not valid JSON' }],
-  ['entity.too.large', { status: 413, error: 'Body is too large' }],
-  ['charset.unsupported', { status: 415, error: 'Body charset is not supported: send UTF-8 JSON' }],
-  ['encoding.unsupported', { status: 415, error: 'Body content encoding is not supported' }],
+  ['entity.parse.failed', { status: 400, error: REFUSALS.bodyNotJson }],
+  ['entity.too.large', { status: 413, error: REFUSALS.bodyTooLarge }],
+  ['charset.unsupported', { status: 415, error: REFUSALS.bodyCharset }],
+  ['encoding.unsupported', { status: 415, error: REFUSALS.bodyEncoding }],
 ]);
 
 /**
@@ -76,13 +77,13 @@ function otherBodyError(error: unknown): { status: number; error: string } | und
   if (isAppError(error) || error === null || typeof error !== 'object') return undefined;
   const { status, expose } = error as { status?: unknown; expose?: unknown };
   if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return undefined;
-  return { status: status === 413 || status === 415 ? status : 400, error: 'Body could not be read' };
+  return { status: status === 413 || status === 415 ? status : 400, error: REFUSALS.bodyUnreadable };
 }
 
 /** Mount the 404 and error handlers; call after all routes. */
 export function finishHttpApp(app: Express, log: Logger, metrics: Metrics): void {
   app.use((_req, res) => {
-    res.status(404).json({ success: false, code: 'NOT_FOUND', error: 'No such endpoint' });
+    res.status(404).json({ success: false, code: 'NOT_FOUND', error: REFUSALS.noSuchEndpoint });
   });
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const bodyError =
@@ -111,7 +112,7 @@ declare module 'express-serve-static-core' {
 export function requireUser(verifier: TokenVerifier): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req.header('authorization'));
-    if (!token) return next(new AppError('UNAUTHENTICATED', 'Missing bearer token'));
+    if (!token) return next(new AppError('UNAUTHENTICATED', REFUSALS.missingBearer));
     try {
       req.principal = verifier.verify(token);
       next();
@@ -122,7 +123,7 @@ export function requireUser(verifier: TokenVerifier): RequestHandler {
 }
 
 export function principalOf(req: Request): Principal {
-  if (!req.principal) throw new AppError('UNAUTHENTICATED', 'Missing bearer token');
+  if (!req.principal) throw new AppError('UNAUTHENTICATED', REFUSALS.missingBearer);
   return req.principal;
 }
 
@@ -148,4 +149,27 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Requests Node's HTTP parser refuses before express sees them (headers or a request line over
+ * `maxHeaderSize`, e.g. a huge query string; malformed HTTP) answered with the REST contract's
+ * JSON body instead of Node's bare status line. Install on every server that mounts an app.
+ */
+export function answerClientErrorsAsJson(server: http.Server): http.Server {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const [status, reason, sentence] = tooLarge
+      ? [431, 'Request Header Fields Too Large', 'Request headers or URL are too large']
+      : [400, 'Bad Request', 'Request could not be parsed'];
+    const body = JSON.stringify({ success: false, code: 'INVALID_PAYLOAD', error: sentence });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
 }

@@ -7,6 +7,7 @@ export * from './http.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';
+export * from './refusals.ts';
 export * from './request-context.ts';
 export * from './static-site.ts';
 export * from './validate.ts';

@@ -34,8 +34,10 @@ export async function start({
 }: ServiceDeps): Promise<RunningService> {
   const outbox = createWebhookOutbox(config);
   const counters = callMetrics(metrics, db);
-  let timers: TimerWorker | undefined;
-  const wakeTimers = () => timers?.wake();
+  const workers: TimerWorker[] = [];
+  const wakeTimers = () => {
+    for (const worker of workers) worker.wake();
+  };
   const apply = createOutcomeApplier({
     announce: createAnnouncer(broadcaster, log.child({ component: 'calls' })),
     presence: createPresenceLink(bus, db, log.child({ component: 'presence-link' })),
@@ -61,13 +63,18 @@ export async function start({
     ...sessionHandlers(deps),
     ...statsHandlers(deps),
   });
-  timers = new TimerWorker({
-    db,
-    log: log.child({ component: 'timers' }),
-    handlers: callTimerHandlers({ bus, log, outbox, apply }),
-    onFired: (kind, lateness) => counters.timerLateness.observe({ kind }, lateness),
-  });
-  timers.start();
+  // Two workers: a slow notification service must never hold up a ring timeout.
+  const handlers = callTimerHandlers({ bus, log, outbox, apply });
+  for (const kinds of [handlers.calls, handlers.notifications]) {
+    const worker = new TimerWorker({
+      db,
+      log: log.child({ component: 'timers' }),
+      handlers: kinds,
+      onFired: (kind, lateness) => counters.timerLateness.observe({ kind }, lateness),
+    });
+    workers.push(worker);
+    worker.start();
+  }
 
   const router = Router();
   router.use(callLogRoutes(db, verifier));
@@ -78,7 +85,7 @@ export async function start({
   return {
     router,
     async close() {
-      await timers?.close();
+      await Promise.all(workers.map((worker) => worker.close()));
     },
   };
 }

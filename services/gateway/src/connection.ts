@@ -5,6 +5,7 @@ import { expireSocket } from './expiry-enforcer.ts';
 import type { GatewayRequests } from './gateway-requests.ts';
 import type { ActivityThrottle } from './heartbeat.ts';
 import { boundOutgoingBuffer } from './outgoing-buffer.ts';
+import { UNKNOWN_EVENT } from './refusals.ts';
 import type { AckCallback, RequestForwarder } from './requests.ts';
 import { closeSession, openSession } from './session.ts';
 import type { ExpiryWheel } from './token-expiry.ts';
@@ -73,7 +74,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
       }
       log.debug({ event: event.slice(0, 64) }, 'unknown client event');
       // The ack contract says a request is always answered, even one we do not know.
-      ack?.({ success: false, code: 'INVALID_PAYLOAD', error: 'Unknown event' });
+      ack?.({ success: false, code: 'INVALID_PAYLOAD', error: UNKNOWN_EVENT });
     } catch (error) {
       log.error({ err: error }, 'client event failed');
     }

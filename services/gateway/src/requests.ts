@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type Bus, forwardRequest } from '@switchboard/bus';
+import { type Bus, forwardRequest, serviceDidNotAnswer } from '@switchboard/bus';
 import { type AckFailure, parsePayload, REQUESTS, type RequestName } from '@switchboard/protocol';
 import {
   AppError,
@@ -52,7 +52,7 @@ export async function withinLimit(limiter: RateLimiter, key: string, limit: numb
 function withGuard<T>(work: Promise<T>, ms: number, service: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', `The ${service} service did not answer in time`)), ms);
+    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', serviceDidNotAnswer(service))), ms);
   });
   return Promise.race([work, guard]).finally(() => clearTimeout(timer));
 }

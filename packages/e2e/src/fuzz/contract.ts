@@ -33,7 +33,7 @@ export function restProblem(status: number, body: unknown): string | undefined {
   if (problem) return problem;
   if (
     HTTP_STATUS[body.code as keyof typeof HTTP_STATUS] !== status &&
-    !((status === 413 || status === 415) && body.code === 'INVALID_PAYLOAD')
+    !((status === 413 || status === 415 || status === 431) && body.code === 'INVALID_PAYLOAD')
   )
     return `status ${status} does not match code ${String(body.code)}`;
   return undefined;

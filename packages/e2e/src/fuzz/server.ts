@@ -11,6 +11,7 @@ import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
+  answerClientErrorsAsJson,
   BaseConfigSchema,
   type BaseEnv,
   createHttpApp,
@@ -50,7 +51,7 @@ export async function startInProcessServer(env: Record<string, string> = {}): Pr
   const verifier = createTokenVerifier({ secret: FUZZ_SECRET });
   const log = testLogger('fuzz');
   const app = createHttpApp({ log, metrics });
-  const httpServer = http.createServer(app);
+  const httpServer = answerClientErrorsAsJson(http.createServer(app));
   const gateway = await gatewayModule.start({ config, metrics, bus, verifier, log, httpServer, instanceId: 'fuzz' });
   const broadcaster = ioBroadcaster(gateway.io);
   const services: RunningService[] = [];

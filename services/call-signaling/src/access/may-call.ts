@@ -1,12 +1,9 @@
 import type { Bus } from '@switchboard/bus';
 import type { RequestContext } from '@switchboard/protocol';
 import { AppError, errorMessage, type Logger } from '@switchboard/runtime';
+import { MEMBERSHIPS_DOWN, ROOM_NOT_SHARED, SELF_CALL, STRANGER } from '../refusals.ts';
 
 export const ADMIN_ROLE = 'admin';
-export const SELF_CALL = 'You cannot call yourself';
-export const STRANGER = 'You can only call users you share a room with';
-export const ROOM_NOT_SHARED = 'The call room must be a room you both belong to';
-const MEMBERSHIPS_DOWN = 'Room memberships are unavailable, try again';
 
 /**
  * Who may call whom (docs/security.md): anyone they share a room with, admins anyone; a

@@ -192,6 +192,27 @@ describe('call-signaling with Postgres', () => {
       assert.ok(hooks.some((w) => (w.payload as { data: { callId: string } }).data.callId === callId));
     });
 
+    test('a missed-call notification the notification service refused is retried from its durable timer, and sent once', async () => {
+      const { a, b } = pair();
+      h.neighbours.notificationUp = false;
+      const { callId } = await initiate(a, b);
+      await h.request('call:end', { callId }, a);
+      const mine = () => h.notifications.filter((x) => x.data?.callId === callId);
+      await waitFor(
+        async () =>
+          ((await h.db.durableTimer.findUnique({ where: { id: `call.missed-notification:${callId}` } }))?.attempts ??
+            0) >= 1,
+        { what: 'a failed first attempt' },
+      );
+      assert.equal(mine().length, 0);
+      h.neighbours.notificationUp = true;
+      await waitFor(() => mine().length === 1, { timeoutMs: 20_000, what: 'the retried notification' });
+      await waitFor(async () => (await h.db.durableTimer.count({ where: { key: callId } })) === 0, {
+        what: 'the timer gone',
+      });
+      assert.equal(mine().length, 1);
+    });
+
     test('hangup: both hear ended with the duration, presence goes back, a call.ended webhook', async () => {
       const { a, b } = pair();
       h.statuses.set(a, 'busy');

@@ -1,10 +1,9 @@
 import { type CallSignalEvent, socketRooms } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
-import { CALL_NOT_FOUND, requireLive } from '../machine/transitions.ts';
+import { requireLive } from '../machine/transitions.ts';
+import { CALL_NOT_FOUND, OTHER_DEVICE } from '../refusals.ts';
 import { type CallRow, findCall } from '../store/call-store.ts';
 import type { CallDeps, CallHandlers } from './deps.ts';
-
-export const OTHER_DEVICE = 'This call is connected on another of your devices';
 
 /**
  * Where a party's signal goes (PROTOCOL.md): while ringing, the caller's reach every device of

@@ -2,6 +2,7 @@ import type { CallEndReason } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
 import { cancelTimers, cancelTimersWithPrefix, scheduleTimer } from '@switchboard/timers';
 import type { WebhookOutbox } from '@switchboard/webhooks';
+import { CALLER_BUSY, RECIPIENT_BUSY } from '../refusals.ts';
 import { busyUsers, type CallRow, findCall, lockUsers, type Tx, transitionCall } from '../store/call-store.ts';
 import { toCall } from '../store/view.ts';
 import { TIMER_KINDS } from './timing.ts';
@@ -12,9 +13,6 @@ export type CallOutcome =
   | { kind: 'ringing'; row: CallRow }
   | { kind: 'accepted'; row: CallRow; answeringSocketId: string | undefined }
   | { kind: 'ended'; row: CallRow; wasAccepted: boolean; bySocketId?: string | undefined; note?: string | undefined };
-
-export const CALLER_BUSY = 'Caller is busy';
-export const RECIPIENT_BUSY = 'Recipient is busy';
 
 /** Refuses with CONFLICT when a party is already in another accepted call. Call under lockUsers. */
 export async function assertNotBusy(tx: Tx, callerId: string, calleeId: string, exceptCallId?: string) {

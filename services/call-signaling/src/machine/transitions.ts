@@ -1,5 +1,6 @@
 import type { CallEndReason, CallState } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
+import { cannotInState, NOT_A_PARTY, ONLY_RECIPIENT } from '../refusals.ts';
 
 /** What a party asks of a call; `cancel` and `hangup` are how `call:end` reads in each state. */
 export type CallAction = 'accept' | 'reject' | 'end' | 'signal' | 'quality';
@@ -17,13 +18,9 @@ export interface Transition {
   reason?: CallEndReason;
 }
 
-export const CALL_NOT_FOUND = 'Call not found';
-export const NOT_A_PARTY = 'Access denied to this call';
-export const ONLY_RECIPIENT = 'Only the recipient can accept or reject this call';
-
 /** The CONFLICT sentence of PROTOCOL.md: "Cannot accept call in ended state". */
 export function wrongState(action: CallAction, state: CallState): AppError {
-  return new AppError('CONFLICT', `Cannot ${action} call in ${state} state`);
+  return new AppError('CONFLICT', cannotInState(action, state));
 }
 
 /**

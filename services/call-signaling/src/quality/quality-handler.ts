@@ -1,7 +1,8 @@
 import { type CallQualityIssueEvent, QUALITY_METRICS, type QualityMetric, socketRooms } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
 import type { CallDeps, CallHandlers } from '../handlers/deps.ts';
-import { CALL_NOT_FOUND, requireLive } from '../machine/transitions.ts';
+import { requireLive } from '../machine/transitions.ts';
+import { CALL_NOT_FOUND } from '../refusals.ts';
 import { lockCall, type Tx } from '../store/call-store.ts';
 import { FRESH_MONITOR, observe } from './monitor.ts';
 import { MAX_SAMPLES_PER_CALL } from './thresholds.ts';

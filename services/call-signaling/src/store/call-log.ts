@@ -1,5 +1,6 @@
 import type { Db } from '@switchboard/db';
 import { AppError } from '@switchboard/runtime';
+import { BEFORE_NOT_YOURS } from '../refusals.ts';
 import { asRow, type CallRow } from './call-store.ts';
 
 export const DEFAULT_LOG_LIMIT = 20;
@@ -17,7 +18,7 @@ export async function callLogPage(
   let cursor: { createdAt: Date; id: string } | undefined;
   if (before !== undefined) {
     const row = await db.call.findFirst({ where: { id: before, ...mine }, select: { createdAt: true, id: true } });
-    if (!row) throw new AppError('INVALID_PAYLOAD', 'before is not a call of yours');
+    if (!row) throw new AppError('INVALID_PAYLOAD', BEFORE_NOT_YOURS);
     cursor = row;
   }
   const rows = await db.call.findMany({

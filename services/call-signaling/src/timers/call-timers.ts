@@ -23,12 +23,17 @@ export interface CallTimerDeps extends EndDeps {
  * of the call commits with the timer's deletion: exactly once, whichever replica polls and
  * whoever was SIGKILLed meanwhile. Events go out after the commit.
  */
-export function callTimerHandlers(deps: CallTimerDeps): Record<string, TimerHandler> {
+export function callTimerHandlers(deps: CallTimerDeps): {
+  /** Ring timeouts and reconnect graces: they change calls. */
+  calls: Record<string, TimerHandler>;
+  /** Missed-call notifications: they wait on another service, so they get a worker of their own. */
+  notifications: Record<string, TimerHandler>;
+} {
   const now = deps.now ?? (() => new Date());
   const after = (outcome: Parameters<ApplyOutcome>[0] | null): AfterCommit | undefined =>
     outcome ? () => deps.apply(outcome) : undefined;
 
-  return {
+  const calls: Record<string, TimerHandler> = {
     [TIMER_KINDS.ring]: async (timer, tx) => {
       const row = await findCall(tx, timer.key);
       if (row?.state !== 'ringing') return undefined;
@@ -45,7 +50,9 @@ export function callTimerHandlers(deps: CallTimerDeps): Record<string, TimerHand
       if (current !== socketId) return undefined; // another device took the call over
       return after(await endInTx(tx, deps, row, 'connection_lost', now()));
     },
+  };
 
+  const notifications: Record<string, TimerHandler> = {
     [TIMER_KINDS.missed]: async (timer, tx) => {
       const row = await findCall(tx, timer.key);
       if (!row) return undefined;
@@ -80,4 +87,5 @@ export function callTimerHandlers(deps: CallTimerDeps): Record<string, TimerHand
       return undefined;
     },
   };
+  return { calls, notifications };
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db, Prisma } from '@switchboard/db';
 import type { Attachment, Message } from '@switchboard/protocol';
-import { ACCESS_DENIED, ROOM_NOT_FOUND } from '../refusals.ts';
+import { ACCESS_DENIED, ROOM_NOT_FOUND, TARGET_NOT_MEMBER } from '../refusals.ts';
 import { toMessage } from '../store/messages.ts';
 
 /** A message accepted by a handler and waiting for its seq. */
@@ -22,7 +22,7 @@ export type DraftOutcome =
 const REFUSED = {
   room: { ok: false, code: 'NOT_FOUND', error: ROOM_NOT_FOUND },
   sender: { ok: false, code: 'FORBIDDEN', error: ACCESS_DENIED },
-  target: { ok: false, code: 'INVALID_PAYLOAD', error: 'targetUserId: is not a member of this room' },
+  target: { ok: false, code: 'INVALID_PAYLOAD', error: TARGET_NOT_MEMBER },
 } as const satisfies Record<string, DraftOutcome>;
 
 export function idempotencyKey(draft: Pick<MessageDraft, 'senderId' | 'clientMessageId'>): string | undefined {

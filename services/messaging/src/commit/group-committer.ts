@@ -1,6 +1,7 @@
 import type { Db } from '@switchboard/db';
 import type { Message } from '@switchboard/protocol';
 import { AppError, type Logger, type Metrics } from '@switchboard/runtime';
+import { NOT_STORED, SHUTTING_DOWN } from '../refusals.ts';
 import { idempotencyKey, type MessageDraft, writeBatch } from './batch-writer.ts';
 
 export interface CommitResult {
@@ -42,7 +43,7 @@ export class GroupCommitter {
   }
 
   submit(draft: MessageDraft): Promise<CommitResult> {
-    if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', 'Messaging is shutting down'));
+    if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', SHUTTING_DOWN));
     const key = idempotencyKey(draft);
     const twin = key ? this.queuedKeys.get(key) : undefined;
     if (twin !== undefined) return twin.then((r) => ({ message: r.message, created: false }));
@@ -118,7 +119,7 @@ export class GroupCommitter {
       this.options.metrics?.messagesPersisted.inc(created);
     } catch (error) {
       this.options.log.error({ err: error, size: batch.length }, 'message batch failed');
-      const failure = new AppError('UNAVAILABLE', 'Message could not be stored; retry with the same clientMessageId');
+      const failure = new AppError('UNAVAILABLE', NOT_STORED);
       for (const pending of batch) pending.reject(failure);
     }
   }

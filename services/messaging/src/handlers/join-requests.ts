@@ -1,5 +1,6 @@
 import { type RequestContext, socketRooms } from '@switchboard/protocol';
 import { AppError } from '@switchboard/runtime';
+import { JOIN_REQUEST_NOT_FOUND } from '../refusals.ts';
 import { addMembers, reviveRooms } from '../store/rooms.ts';
 import { namesOf } from '../store/users.ts';
 import { ACCESS_DENIED, canManage, memberOf, requireRoom } from './access.ts';
@@ -38,7 +39,7 @@ async function decide(
   const room = await requireRoom(deps.db, roomId);
   if (!canManage(room, ctx.userId, ctx.role)) throw new AppError('FORBIDDEN', ACCESS_DENIED);
   const { count } = await deps.db.joinRequest.deleteMany({ where: { roomId, userId } });
-  if (count === 0) throw new AppError('NOT_FOUND', 'Join request not found');
+  if (count === 0) throw new AppError('NOT_FOUND', JOIN_REQUEST_NOT_FOUND);
   if (!approve) {
     deps.broadcaster.to(socketRooms.user(userId)).emit('room:joinDenied', { roomId, userId });
     return {};

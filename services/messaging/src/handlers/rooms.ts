@@ -10,6 +10,7 @@ import {
 } from '@switchboard/protocol';
 import { AppError, normalizePhone } from '@switchboard/runtime';
 import type { z } from 'zod';
+import { APPROVAL_REQUIRED, DIRECT_ROOM_MEMBERS, notAPhone } from '../refusals.ts';
 import { unreadCounts } from '../store/receipts.ts';
 import {
   addMembers,
@@ -44,7 +45,7 @@ function normalizedContacts(contacts: string[] = []): string[] {
   const out = new Set<string>();
   contacts.forEach((raw, i) => {
     const phone = normalizePhone(raw);
-    if (!phone) throw new AppError('INVALID_PAYLOAD', `emergencyContacts.${i}: is not a phone number`);
+    if (!phone) throw new AppError('INVALID_PAYLOAD', notAPhone(i));
     out.add(phone);
   });
   return [...out];
@@ -59,8 +60,7 @@ async function createRoom(
   const emergencyContacts = normalizedContacts(input.emergencyContacts);
   let directKey: string | null = null;
   if (input.type === 'direct') {
-    if (others.length !== 1)
-      throw new AppError('INVALID_PAYLOAD', 'memberIds: a direct room needs exactly one other member');
+    if (others.length !== 1) throw new AppError('INVALID_PAYLOAD', DIRECT_ROOM_MEMBERS);
     directKey = JSON.stringify([ctx.userId, others[0]!].sort());
     const existing = await findDirectRoom(deps.db, directKey);
     if (existing) return { room: await reopenDirect(deps, existing, [ctx.userId, others[0]!]) };
@@ -140,8 +140,7 @@ async function joinRoom(deps: MessagingDeps, roomId: string, ctx: RequestContext
   const room = await requireRoom(deps.db, roomId);
   if (!memberOf(room, ctx.userId)) {
     const emergencyContact = ctx.phone !== undefined && room.emergencyContacts.includes(ctx.phone);
-    if (!emergencyContact && room.approvalRequired)
-      throw new AppError('FORBIDDEN', 'This room requires approval: send room:requestJoin');
+    if (!emergencyContact && room.approvalRequired) throw new AppError('FORBIDDEN', APPROVAL_REQUIRED);
     if (!emergencyContact) throw new AppError('FORBIDDEN', ACCESS_DENIED);
     const added = await addMembers(deps.db, roomId, [ctx.userId]);
     if (added.length > 0)

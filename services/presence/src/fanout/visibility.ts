@@ -1,6 +1,7 @@
 import type { Bus } from '@switchboard/bus';
 import type { Principal, RequestContext } from '@switchboard/protocol';
 import { AppError, errorMessage, type Logger, systemContext } from '@switchboard/runtime';
+import { MEMBERSHIPS_UNAVAILABLE } from '../refusals.ts';
 
 /** Tokens with this role see everyone's presence. */
 export const ADMIN_ROLE = 'admin';
@@ -43,6 +44,6 @@ export async function visibleTargets(
   if (viewer.role === ADMIN_ROLE) return targets;
   const others = [...new Set(targets.filter((id) => id !== viewer.userId))];
   const shared = await sharingRoom(viewer.userId, others);
-  if (shared === null) throw new AppError('UNAVAILABLE', 'Room memberships are unavailable, try again');
+  if (shared === null) throw new AppError('UNAVAILABLE', MEMBERSHIPS_UNAVAILABLE);
   return targets.filter((id) => id === viewer.userId || shared.has(id));
 }

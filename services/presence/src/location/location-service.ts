@@ -9,6 +9,7 @@ import {
 import { AppError, type Broadcaster, type Logger } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
 import type { GeofenceEvaluator } from '../geofences/evaluator.ts';
+import { LOCATION_TOO_FAST } from '../refusals.ts';
 import type { HistoryWriter } from './history-writer.ts';
 import type { UploadLimiter } from './upload-limiter.ts';
 
@@ -41,8 +42,7 @@ export function createLocationService({
     payload: LocationUpdatePayload,
     ctx: RequestContext,
   ): Promise<LocationUpdateResult> {
-    if (!(await limiter.take(principal.userId)))
-      throw new AppError('RATE_LIMITED', 'Too many location updates, slow down');
+    if (!(await limiter.take(principal.userId))) throw new AppError('RATE_LIMITED', LOCATION_TOO_FAST);
     // Messaging down: supervisors still see the fix, rooms do not (never guess memberships).
     const roomIds = (await roomsOf(principal.userId, ctx)) ?? [];
     const event: LocationEvent = {

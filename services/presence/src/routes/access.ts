@@ -1,6 +1,7 @@
 import type { Principal } from '@switchboard/protocol';
 import { AppError, requestContext } from '@switchboard/runtime';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
+import { LOCATION_DENIED, MEMBERSHIPS_UNAVAILABLE } from '../refusals.ts';
 
 /** Roles that may see everyone's location and manage every geofence. */
 export function isOverseer(principal: Principal): boolean {
@@ -14,7 +15,7 @@ export async function roomsOrUnavailable(
   principal: Principal,
 ): Promise<string[]> {
   const rooms = await roomsOf(userId, requestContext(principal));
-  if (rooms === null) throw new AppError('UNAVAILABLE', 'Room memberships are unavailable, try again');
+  if (rooms === null) throw new AppError('UNAVAILABLE', MEMBERSHIPS_UNAVAILABLE);
   return rooms;
 }
 
@@ -26,6 +27,5 @@ export async function assertMaySeeUser(principal: Principal, userId: string, roo
     roomsOrUnavailable(roomsOf, userId, principal),
   ]);
   const shared = new Set(mine);
-  if (!theirs.some((roomId) => shared.has(roomId)))
-    throw new AppError('FORBIDDEN', "Access denied to this user's location");
+  if (!theirs.some((roomId) => shared.has(roomId))) throw new AppError('FORBIDDEN', LOCATION_DENIED);
 }

@@ -5,6 +5,7 @@ import { AppError, parseOrThrow, principalOf, requireUser, type TokenVerifier } 
 import { Router } from 'express';
 import { z } from 'zod';
 import type { RoomsOfUser } from '../fanout/rooms-of-user.ts';
+import { GEOFENCE_DENIED, GEOFENCE_NOT_FOUND, GEOFENCE_TARGET_DENIED } from '../refusals.ts';
 import { isOverseer, roomsOrUnavailable } from './access.ts';
 
 const ListQuery = z.object({ userId: Id.optional(), roomId: Id.optional() });
@@ -43,7 +44,7 @@ export function geofenceRoutes({ verifier, roomsOf, db }: GeofenceRouteDeps): Ro
   router.post('/geofences', requireUser(verifier), async (req, res) => {
     const principal = principalOf(req);
     const body = parseOrThrow(GeofenceCreatePayload, req.body);
-    if (!(await mayManage(principal, body))) throw new AppError('FORBIDDEN', 'Access denied to this geofence target');
+    if (!(await mayManage(principal, body))) throw new AppError('FORBIDDEN', GEOFENCE_TARGET_DENIED);
     const fence = await db.geofence.create({
       data: {
         id: crypto.randomUUID(),
@@ -82,9 +83,9 @@ export function geofenceRoutes({ verifier, roomsOf, db }: GeofenceRouteDeps): Ro
     const principal = principalOf(req);
     const id = parseOrThrow(z.object({ id: Id }), { ...req.params }).id;
     const fence = await db.geofence.findUnique({ where: { id } });
-    if (!fence) throw new AppError('NOT_FOUND', 'Geofence not found');
+    if (!fence) throw new AppError('NOT_FOUND', GEOFENCE_NOT_FOUND);
     if (fence.createdBy !== principal.userId && !(await mayManage(principal, fence))) {
-      throw new AppError('FORBIDDEN', 'Access denied to this geofence');
+      throw new AppError('FORBIDDEN', GEOFENCE_DENIED);
     }
     await db.geofence.delete({ where: { id } });
     res.json({ success: true });

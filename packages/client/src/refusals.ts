@@ -1,0 +1,10 @@
+/** The sentences of the errors the SDK raises itself (the server's own arrive in its acks). */
+export const noAnswerWithin = (event: string, timeoutMs: number): string =>
+  `No answer to ${event} within ${timeoutMs} ms`;
+
+export const CONNECTION_LOST = 'Connection lost before the server answered';
+export const NOT_CONNECTED = 'The client is not connected';
+export const MESSAGE_NOT_SENT = 'Message could not be sent';
+export const MALFORMED_ACK = 'The server answered with a malformed ack';
+/** An ack that failed without saying why (a server that breaks the ack contract). */
+export const REQUEST_FAILED = 'Request failed';

@@ -1,0 +1,2 @@
+/** Error sentences clients see from the gateway itself (handshake ones are protocol's AUTH_ERRORS). */
+export const UNKNOWN_EVENT = 'Unknown event';
