@@ -34,6 +34,13 @@ test('the initial bundle is under 300 KB gzip, with the map, the operator view a
     assert.ok(chunk, `${view} is a chunk of its own`);
     assert.ok(!initial.includes(`/assets/${chunk}`), `${view} is not part of the initial load`);
   }
+  // React's production build (its development build carries the warnings, e.g. about keys).
+  for (const file of initial)
+    assert.doesNotMatch(
+      fs.readFileSync(path.join(WEB_DIST, file), 'utf8'),
+      /unique "key" prop/,
+      `${file} is a production build`,
+    );
   // zod stays out of the browser: the page needs none of the protocol's schemas.
   for (const file of initial)
     assert.doesNotMatch(fs.readFileSync(path.join(WEB_DIST, file), 'utf8'), /ZodError/, `${file} carries no zod`);
