@@ -1,8 +1,8 @@
 // The web app through the cluster's nginx (`npm run cluster`: two gateways, Redis bus and
 // adapter), each person reaching nginx from a different source address so ip_hash puts them on
 // different gateways: the dev sign-in is refused (the cluster has its own JWT_SECRET) and says
-// why, pasted tokens work, and chat with typing and receipts, presence and location (from the
-// browser's geolocation API) cross gateways.
+// why, pasted tokens work, and chat with typing and receipts, presence, location (from the
+// browser's geolocation API) and a WebRTC video call (signaling through both gateways) cross them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCluster, startCluster } from '@switchboard/e2e';
@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { ensureWebBuilt } from './ensure-built.ts';
 import { AppDriver } from './testing/app-driver.ts';
 import { assertAccessible, launchBrowser, Party, photographFailures } from './testing/browser.ts';
+import { LiveDriver } from './testing/live-driver.ts';
 import { type Relay, startRelay } from './testing/servers.ts';
 
 describe('the web app through nginx on a two-gateway cluster', () => {
@@ -128,6 +129,25 @@ describe('the web app through nginx on a two-gateway cluster', () => {
         .getByText(/Bob 48\.85660, 2\.35220 ±12 m/)
         .waitFor();
       await assertAccessible(alice.page, 'map (cluster)');
+    }));
+
+  test('a video call connects across gateways: both peer connections reach connected, each remote video plays', () =>
+    photographFailures(parties, 'a video call connects across gateways', async () => {
+      const caller = new LiveDriver(alice);
+      const callee = new LiveDriver(bob);
+      await caller.call('Bob', 'Video');
+      await callee.ringing('Alice').getByRole('button', { name: 'Accept' }).click();
+      await caller.waitConnected();
+      await callee.waitConnected();
+      assert.ok((await caller.waitRemoteFrames()) > 10, "Bob's camera plays in Alice's window");
+      assert.ok((await callee.waitRemoteFrames()) > 10, "Alice's camera plays in Bob's window");
+      await assertAccessible(alice.page, 'call (cluster)');
+      // call-signaling counts it in the stats the operator view shows.
+      await alice.page.getByRole('link', { name: 'Operations' }).click();
+      await alice.page.getByTestId('ops-calls').getByText(/^1/).waitFor();
+      await callee.callView().getByRole('button', { name: 'Hang up' }).click();
+      await caller.callView().waitFor({ state: 'detached' });
+      await alice.page.getByTestId('ops-calls').getByText(/^0/).waitFor();
     }));
 
   test('the operator view shows both gateways and their connections', () =>

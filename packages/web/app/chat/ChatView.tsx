@@ -83,7 +83,7 @@ export function ChatView({
           </>
         )}
       </main>
-      {room && <PeoplePanel participants={room.participants} />}
+      {room && <PeoplePanel participants={room.participants} roomId={room.id} />}
     </div>
   );
 }

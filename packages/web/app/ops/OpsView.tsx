@@ -1,6 +1,8 @@
 import { useEffect, useMemo } from 'react';
+import { useServices } from '../shell/services.tsx';
 import { useStore } from '../ui/store.ts';
 import { LineChart, type Series } from './LineChart.tsx';
+import { OpenAlerts } from './OpenAlerts.tsx';
 import { StatsPoller } from './stats-controller.ts';
 
 const COLORS = ['#1f5fbf', '#b3261e', '#2e7d32', '#8a4baf', '#a15c00', '#00727a'];
@@ -14,6 +16,9 @@ export default function OpsView() {
     return () => poller.stop();
   }, [poller]);
   const { samples, latest, error } = useStore(poller.store, (s) => s);
+  const { emergencies } = useServices();
+  const alerts = useStore(emergencies.store, (s) => s.alerts);
+  const open = Object.values(alerts).filter((a) => a.state !== 'resolved');
 
   const gatewayIds = [...new Set(samples.flatMap((s) => Object.keys(s.gateways)))].sort();
   const perGateway = (pick: 'connections' | 'messagesPerSecond'): Series[] =>
@@ -50,6 +55,17 @@ export default function OpsView() {
               <dd data-testid="ops-rate">{latest.messagesPerSecond}</dd>
             </div>
             <div>
+              <dt>Active calls</dt>
+              <dd data-testid="ops-calls">
+                {latest.activeCalls}
+                {latest.ringingCalls !== undefined && <span className="small"> ({latest.ringingCalls} ringing)</span>}
+              </dd>
+            </div>
+            <div>
+              <dt>Open alerts</dt>
+              <dd data-testid="ops-alerts">{open.length}</dd>
+            </div>
+            <div>
               <dt>Gateways</dt>
               <dd>{latest.gateways.length}</dd>
             </div>
@@ -78,6 +94,12 @@ export default function OpsView() {
               unit="msg/s"
               stepSec={STEP_SEC}
               series={[{ label: 'all gateways', color: COLORS[1]!, values: samples.map((s) => s.messagesPerSecond) }]}
+            />
+            <LineChart
+              title="Active calls"
+              unit="calls"
+              stepSec={STEP_SEC}
+              series={[{ label: 'accepted', color: COLORS[2]!, values: samples.map((s) => s.activeCalls) }]}
             />
             <LineChart
               title="Connections per gateway"
@@ -113,6 +135,7 @@ export default function OpsView() {
               ))}
             </tbody>
           </table>
+          <OpenAlerts alerts={open} />
           <section aria-labelledby="ops-notes">
             <h2 id="ops-notes">What the figures mean</h2>
             <ul className="small">
@@ -122,7 +145,10 @@ export default function OpsView() {
                 </li>
               ))}
             </ul>
-            <p className="muted small">Active calls and emergency alerts arrive in a later version of this view.</p>
+            <p className="muted small">
+              Open alerts are those this admin can see (<code>GET /api/alerts</code> on connect, then the{' '}
+              <code>emergency:*</code> events); the figures above come from <code>GET /api/stats</code>.
+            </p>
           </section>
         </>
       )}

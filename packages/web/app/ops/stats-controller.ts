@@ -5,6 +5,7 @@ export interface Sample {
   at: number;
   connections: number;
   messagesPerSecond: number;
+  activeCalls: number;
   gateways: Record<string, { connections: number; messagesPerSecond: number }>;
 }
 
@@ -45,6 +46,7 @@ export class StatsPoller {
         at: Date.now(),
         connections: body.connections,
         messagesPerSecond: body.messagesPerSecond,
+        activeCalls: body.activeCalls,
         gateways: Object.fromEntries(
           body.gateways.map((g) => [
             g.gatewayId,

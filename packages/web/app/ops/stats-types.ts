@@ -8,6 +8,8 @@ export interface StatsBody {
   rooms?: number;
   activeRooms?: number;
   activeCalls: number;
+  /** Calls ringing now (once call-signaling answers the gateway's stats request). */
+  ringingCalls?: number;
   messagesPerSecond: number;
   notes: Record<string, string>;
 }

@@ -1,11 +1,12 @@
 import type { Participant } from '@switchboard/protocol';
 import { useEffect, useState } from 'react';
+import { CallButtons } from '../calls/CallButtons.tsx';
 import { useServices } from '../shell/services.tsx';
 import { useStore } from '../ui/store.ts';
 import { statusLabel, timeAgo } from './status.ts';
 
 /** Who is in this room and whether they are online, away, busy or in a call, with last seen. */
-export function PeoplePanel({ participants }: { participants: Participant[] }) {
+export function PeoplePanel({ participants, roomId }: { participants: Participant[]; roomId: string }) {
   const { presence, session } = useServices();
   const presences = useStore(presence.store, (s) => s);
   // Re-render every 30 s so "last seen" stays true.
@@ -36,6 +37,9 @@ export function PeoplePanel({ participants }: { participants: Participant[] }) {
                   {info?.customStatus && ` · ${info.customStatus}`}
                   {status !== 'online' && info?.lastSeen && ` · last seen ${timeAgo(info.lastSeen, now)}`}
                 </span>
+                {p.userId !== session.userId && status !== 'offline' && (
+                  <CallButtons userId={p.userId} name={p.name} roomId={roomId} />
+                )}
               </span>
             </li>
           );

@@ -1,20 +1,26 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { IncomingCalls } from '../calls/IncomingCalls.tsx';
 import { ChatView } from '../chat/ChatView.tsx';
 import { ConnectionBanner } from '../connection/ConnectionBanner.tsx';
+import { AlertBanner } from '../emergencies/AlertBanner.tsx';
+import { SosButton } from '../emergencies/SosButton.tsx';
+import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { MyStatus } from '../presence/MyStatus.tsx';
 import { linkTo, parseRoute, paths, usePath } from '../ui/router.ts';
 import { useStore } from '../ui/store.ts';
 import { Notices } from './Notices.tsx';
 import { useServices } from './services.tsx';
 
-// Code-split: the map and the operator view load when first opened, not with the chat.
+// Code-split: the map, the operator view and the call (with WebRTC) load when first opened.
 const MapView = lazy(() => import('../map/MapView.tsx'));
 const OpsView = lazy(() => import('../ops/OpsView.tsx'));
+const CallView = lazy(() => import('../calls/CallView.tsx'));
 
 export function Workspace({ onSignOut }: { onSignOut: (reason?: string) => void }) {
-  const { session, connection } = useServices();
+  const { session, connection, calls } = useServices();
   const route = parseRoute(usePath());
   const status = useStore(connection.status, (s) => s);
+  const inCall = useStore(calls.store, (s) => s.current !== undefined);
 
   useEffect(() => {
     if (status.state === 'refused') onSignOut(status.message);
@@ -39,6 +45,8 @@ export function Workspace({ onSignOut }: { onSignOut: (reason?: string) => void 
             </a>
           )}
         </nav>
+        <SosButton />
+        <NotificationBell />
         <MyStatus />
         <span className="me" data-testid="me">
           {session.name} <span className="muted">({session.role})</span>
@@ -48,6 +56,13 @@ export function Workspace({ onSignOut }: { onSignOut: (reason?: string) => void 
         </button>
       </header>
       <ConnectionBanner />
+      <AlertBanner />
+      <IncomingCalls />
+      {inCall && (
+        <Suspense fallback={<p className="banner info">Starting the call…</p>}>
+          <CallView />
+        </Suspense>
+      )}
       <Notices />
       <Suspense
         fallback={

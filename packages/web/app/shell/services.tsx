@@ -1,7 +1,10 @@
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { CallController } from '../calls/call-controller.ts';
 import { ChatController } from '../chat/chat-controller.ts';
 import { Connection } from '../connection/connection.ts';
+import { EmergencyController } from '../emergencies/emergency-controller.ts';
 import { LocationController } from '../map/location-controller.ts';
+import { NotificationController } from '../notifications/notification-controller.ts';
 import { PresenceController } from '../presence/presence-controller.ts';
 import type { Session } from '../session/session.ts';
 
@@ -11,6 +14,9 @@ export interface Services {
   chat: ChatController;
   presence: PresenceController;
   location: LocationController;
+  calls: CallController;
+  notifications: NotificationController;
+  emergencies: EmergencyController;
 }
 
 const ServicesContext = createContext<Services | null>(null);
@@ -24,6 +30,9 @@ function start(session: Session): Services {
     chat,
     presence: new PresenceController(connection, chat),
     location: new LocationController(connection),
+    calls: new CallController(connection, chat),
+    notifications: new NotificationController(connection),
+    emergencies: new EmergencyController(connection),
   };
 }
 
@@ -37,6 +46,9 @@ export function ServicesProvider({ session, children }: { session: Session; chil
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       document.removeEventListener('visibilitychange', onVisible);
+      started.calls.close();
+      started.notifications.close();
+      started.emergencies.close();
       started.location.close();
       started.presence.close();
       started.chat.close();

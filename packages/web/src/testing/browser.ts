@@ -71,6 +71,13 @@ export class Party {
     return new Party(name, context, page);
   }
 
+  /** Another tab of this person's browser (same context and storage origin, a session of its own). */
+  async newTab(name: string): Promise<Party> {
+    const page = await this.context.newPage();
+    page.setDefaultTimeout(30_000);
+    return new Party(name, this.context, page);
+  }
+
   async expectOutage<T>(during: () => Promise<T>): Promise<T> {
     this.outage++;
     try {

@@ -24,9 +24,12 @@ export interface EmbeddedServer {
 export async function startEmbeddedServer({
   port,
   databaseUrl,
+  env: extraEnv = {},
 }: {
   port: number;
   databaseUrl: string;
+  /** More variables for the server (e.g. API_KEY for the backend REST routes). */
+  env?: Record<string, string>;
 }): Promise<EmbeddedServer> {
   let child: ChildProcess | undefined;
   let output = '';
@@ -39,6 +42,7 @@ export async function startEmbeddedServer({
     SHUTDOWN_GRACE_MS: '300',
   };
   for (const name of ['REDIS_URL', 'JWT_SECRET', 'JWT_PUBLIC_KEY', 'NODE_ENV']) delete env[name];
+  Object.assign(env, extraEnv);
 
   const start = async () => {
     const [command, args] = first
