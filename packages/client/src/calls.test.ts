@@ -1,83 +1,24 @@
 // The SDK's call helpers against a real Switchboard in this process: gateway, messaging and
 // call-signaling on a MemoryBus and a fresh database, clients over real websockets.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { MemoryBus } from '@switchboard/bus';
 import { service as callSignaling } from '@switchboard/call-signaling';
-import { createMemoryRateLimiter, ioBroadcaster, type RunningGateway, startGateway } from '@switchboard/gateway';
-import type { RunningService } from '@switchboard/host';
 import { service as messaging } from '@switchboard/messaging';
 import type { CallEvent, CallSignalEvent } from '@switchboard/protocol';
-import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken } from '@switchboard/runtime';
-import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
-import { createClient, type SwitchboardClient, SwitchboardError } from './index.ts';
-
-const SECRET = 'client-calls-test-secret';
+import { waitFor } from '@switchboard/testkit';
+import { type SwitchboardClient, SwitchboardError } from './index.ts';
+import { type LocalSwitchboard, startLocalSwitchboard } from './testing/local-switchboard.ts';
 
 describe('client.calls against a running Switchboard', () => {
-  let database: TestDatabase;
-  let bus: MemoryBus;
-  let httpServer: http.Server;
-  let gateway: RunningGateway;
-  const services: RunningService[] = [];
-  let url: string;
-  const clients: SwitchboardClient[] = [];
+  let switchboard: LocalSwitchboard;
 
   before(async () => {
-    database = await createTestDatabase('client_calls');
-    const config = BaseConfigSchema.parse({ JWT_SECRET: SECRET, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '0' });
-    const verifier = createTokenVerifier({ secret: SECRET });
-    bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
-    httpServer = http.createServer();
-    gateway = await startGateway({
-      config,
-      log: testLogger('gateway'),
-      metrics: createMetrics('gateway'),
-      bus,
-      verifier,
-      httpServer,
-      gatewayId: 'gw-calls',
-      rateLimiter: createMemoryRateLimiter(),
-    });
-    for (const module of [messaging, callSignaling]) {
-      services.push(
-        await module.start({
-          config,
-          log: testLogger(module.name),
-          metrics: createMetrics(module.name),
-          bus,
-          db: database.db,
-          broadcaster: ioBroadcaster(gateway.io),
-          verifier,
-        }),
-      );
-    }
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+    switchboard = await startLocalSwitchboard('calls', [messaging, callSignaling]);
   });
 
-  after(async () => {
-    for (const client of clients) client.close();
-    await gateway.close();
-    for (const service of services) await service.close();
-    await bus.close();
-    httpServer.closeAllConnections();
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    await database.drop();
-  });
+  after(() => switchboard.close());
 
-  async function user(userId: string): Promise<SwitchboardClient> {
-    const client = createClient({
-      url,
-      getToken: () => signToken(SECRET, userId, { name: userId }),
-      transports: ['websocket'],
-    });
-    clients.push(client);
-    await client.synced();
-    return client;
-  }
+  const user = (userId: string): Promise<SwitchboardClient> => switchboard.connect(userId);
 
   test('initiate → incoming → accept → accepted, a signal each way, end → ended', async () => {
     const alice = await user('sdk-alice');

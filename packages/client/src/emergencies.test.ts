@@ -1,81 +1,29 @@
 // The SDK's emergency helpers against a real Switchboard in this process: gateway, messaging and
 // the notification service on a MemoryBus and a fresh database, clients over real websockets.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { MemoryBus } from '@switchboard/bus';
-import { createMemoryRateLimiter, ioBroadcaster, type RunningGateway, startGateway } from '@switchboard/gateway';
-import type { RunningService } from '@switchboard/host';
 import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
-import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken } from '@switchboard/runtime';
-import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
-import { type AlertEventKind, createClient, EmergencyAlerts, type SwitchboardClient } from './index.ts';
-
-const SECRET = 'client-emergency-test-secret';
+import { waitFor } from '@switchboard/testkit';
+import { type AlertEventKind, EmergencyAlerts } from './index.ts';
+import { type LocalSwitchboard, startLocalSwitchboard } from './testing/local-switchboard.ts';
 
 describe('EmergencyAlerts (SDK) against a running Switchboard', () => {
-  let database: TestDatabase;
-  let bus: MemoryBus;
-  let httpServer: http.Server;
-  let gateway: RunningGateway;
-  const services: RunningService[] = [];
-  let url: string;
-  const clients: SwitchboardClient[] = [];
+  let switchboard: LocalSwitchboard;
 
   before(async () => {
-    database = await createTestDatabase('client_emergency');
-    // A write limit of 2 per window: SOS must pass it anyway.
-    const config = BaseConfigSchema.parse({ JWT_SECRET: SECRET, LOG_LEVEL: 'silent', RATE_LIMIT_WRITE: '2' });
-    const verifier = createTokenVerifier({ secret: SECRET });
-    bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
-    httpServer = http.createServer();
-    gateway = await startGateway({
-      config,
-      log: testLogger('gateway'),
-      metrics: createMetrics('gateway'),
-      bus,
-      verifier,
-      httpServer,
-      gatewayId: 'gw-emergency',
-      rateLimiter: createMemoryRateLimiter(),
-    });
-    for (const module of [messaging, notification]) {
-      services.push(
-        await module.start({
-          config,
-          log: testLogger(module.name),
-          metrics: createMetrics(module.name),
-          bus,
-          db: database.db,
-          broadcaster: ioBroadcaster(gateway.io),
-          verifier,
-        }),
-      );
-    }
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+    switchboard = await startLocalSwitchboard(
+      'emergency',
+      [messaging, notification],
+      // A write limit of 2 per window: SOS must pass it anyway.
+      { RATE_LIMIT_WRITE: '2' },
+    );
   });
 
-  after(async () => {
-    for (const client of clients) client.close();
-    await gateway.close();
-    for (const service of services) await service.close();
-    await bus.close();
-    httpServer.closeAllConnections();
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    await database.drop();
-  });
+  after(() => switchboard.close());
 
   async function user(userId: string, phone?: string) {
-    const client = createClient({
-      url,
-      getToken: () => signToken(SECRET, userId, { name: userId, ...(phone ? { phone } : {}) }),
-      transports: ['websocket'],
-    });
-    clients.push(client);
-    await client.synced();
+    const client = await switchboard.connect(userId, phone ? { phone } : {});
     const alerts = new EmergencyAlerts(client);
     const seen: AlertEventKind[] = [];
     alerts.onEvent((_alert, kind) => seen.push(kind));

@@ -1,86 +1,32 @@
 // NotificationInbox against a real Switchboard in this process: gateway, messaging and
 // notification on a MemoryBus and a fresh database, clients over real websockets.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { MemoryBus } from '@switchboard/bus';
-import { createMemoryRateLimiter, ioBroadcaster, type RunningGateway, startGateway } from '@switchboard/gateway';
-import type { RunningService } from '@switchboard/host';
 import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import type { Notification } from '@switchboard/protocol';
-import { BaseConfigSchema, createMetrics, createTokenVerifier, signToken } from '@switchboard/runtime';
-import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
-import { createClient, NotificationInbox, type SwitchboardClient } from './index.ts';
-
-const SECRET = 'client-inbox-test-secret';
+import { waitFor } from '@switchboard/testkit';
+import { NotificationInbox, type SwitchboardClient } from './index.ts';
+import { type LocalSwitchboard, startLocalSwitchboard } from './testing/local-switchboard.ts';
 
 describe('NotificationInbox against a running Switchboard', () => {
-  let database: TestDatabase;
-  let bus: MemoryBus;
-  let httpServer: http.Server;
-  let gateway: RunningGateway;
-  const services: RunningService[] = [];
-  let url: string;
-  const clients: SwitchboardClient[] = [];
+  let switchboard: LocalSwitchboard;
 
   before(async () => {
-    database = await createTestDatabase('client_inbox');
-    const config = BaseConfigSchema.parse({ JWT_SECRET: SECRET, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '0' });
-    const verifier = createTokenVerifier({ secret: SECRET });
-    bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
-    httpServer = http.createServer();
-    gateway = await startGateway({
-      config,
-      log: testLogger('gateway'),
-      metrics: createMetrics('gateway'),
-      bus,
-      verifier,
-      httpServer,
-      gatewayId: 'gw-inbox',
-      rateLimiter: createMemoryRateLimiter(),
-    });
-    for (const module of [messaging, notification]) {
-      services.push(
-        await module.start({
-          config,
-          log: testLogger(module.name),
-          metrics: createMetrics(module.name),
-          bus,
-          db: database.db,
-          broadcaster: ioBroadcaster(gateway.io),
-          verifier,
-        }),
-      );
-    }
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+    switchboard = await startLocalSwitchboard('inbox', [messaging, notification]);
   });
 
-  after(async () => {
-    for (const client of clients) client.close();
-    await gateway.close();
-    for (const service of services) await service.close();
-    await bus.close();
-    httpServer.closeAllConnections();
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    await database.drop();
-  });
+  after(() => switchboard.close());
 
   async function device(userId: string): Promise<{ client: SwitchboardClient; inbox: NotificationInbox }> {
-    const client = createClient({
-      url,
-      getToken: () => signToken(SECRET, userId, { name: userId }),
-      transports: ['websocket'],
+    let inbox: NotificationInbox | undefined;
+    const client = await switchboard.connect(userId, {}, {}, (c) => {
+      inbox = new NotificationInbox(c);
     });
-    clients.push(client);
-    const inbox = new NotificationInbox(client);
-    await client.synced();
-    return { client, inbox };
+    return { client, inbox: inbox! };
   }
   const notify = (userId: string, title: string) =>
-    bus.request(
+    switchboard.bus.request(
       'notification',
       'notification:create',
       { to: { user: userId }, type: 't', title, body: '' },

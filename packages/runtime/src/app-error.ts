@@ -30,7 +30,8 @@ export function isAppError(error: unknown): error is AppError {
  */
 export function toAckFailure(error: unknown): AckFailure {
   if (isAppError(error)) return { success: false, code: error.code, error: error.message };
-  if (isConnectionFailure(error)) return { success: false, code: 'UNAVAILABLE', error: REFUSALS.backingServerUnreachable };
+  if (isConnectionFailure(error))
+    return { success: false, code: 'UNAVAILABLE', error: REFUSALS.backingServerUnreachable };
   return { success: false, code: 'INTERNAL', error: REFUSALS.internal };
 }
 
