@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 
     // SOS after SOS at a steady pace; each one's escalation steps fall due while later ones fan out.
     const latencies: number[] = [];
+    const acks: number[] = [];
     const byGatewayLatency = new Map<string, number[]>();
     const opened: { alertId: string; createdAt: string; owner: E2eClient; ownerId: string }[] = [];
     const phaseStart = nowMs();
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, phaseStart + k * INTERVAL_MS - nowMs()));
       const sent = nowMs();
       const { alertId, alert } = ok(await owner.request('emergency:sos', { type: 'MEDICAL' }), 'emergency:sos');
+      acks.push(nowMs() - sent);
       opened.push({ alertId, createdAt: alert.createdAt, owner, ownerId: `owner${k}` });
       const arrived = await waitFor(
         () => {
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
       `| SOS → \`emergency:alert\` at each contact, p50 / p99 ms (${latencies.length} receipts) | ${p50p99(latencies)} |`,
     );
     console.log(`| … max ms | ${ms(Math.max(...latencies))} |`);
+    console.log(`| SOS ack (alert, audit and timer rows committed), p50 / p99 ms (${acks.length} SOS) | ${p50p99(acks)} |`);
     console.log(
       `| escalation fired − due (audit \`at\` − createdAt − delay), p50 / p99 ms (${fired.length} steps) | ${p50p99(fired)} |`,
     );
