@@ -161,7 +161,9 @@ async function main(): Promise<void> {
       `| SOS → \`emergency:alert\` at each contact, p50 / p99 ms (${latencies.length} receipts) | ${p50p99(latencies)} |`,
     );
     console.log(`| … max ms | ${ms(Math.max(...latencies))} |`);
-    console.log(`| SOS ack (alert, audit and timer rows committed), p50 / p99 ms (${acks.length} SOS) | ${p50p99(acks)} |`);
+    console.log(
+      `| SOS ack (alert, audit and timer rows committed), p50 / p99 ms (${acks.length} SOS) | ${p50p99(acks)} |`,
+    );
     console.log(
       `| escalation fired − due (audit \`at\` − createdAt − delay), p50 / p99 ms (${fired.length} steps) | ${p50p99(fired)} |`,
     );
