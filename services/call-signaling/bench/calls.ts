@@ -39,20 +39,33 @@ function ok<T extends { success: boolean }>(ack: T, what: string): Extract<T, { 
   return ack as Extract<T, { success: true }>;
 }
 
-/** One call from ring to accepted; returns its callId and the ms from initiate to the caller's `call:accepted`. */
-async function setUp(pair: Pair): Promise<{ callId: string; ms: number }> {
+/** Where a set-up's time goes: ms from initiate to each step the two clients see. */
+interface SetUpSteps {
+  initiateAck: number;
+  incoming: number;
+  acceptAck: number;
+  accepted: number;
+}
+
+/** One call from ring to accepted; returns its callId and the ms from initiate to each step. */
+async function setUp(pair: Pair): Promise<{ callId: string; ms: number; steps: SetUpSteps }> {
   const start = performance.now();
+  const since = () => performance.now() - start;
   // Listeners before the request: the incoming event can overtake the initiate ack.
-  const incoming = pair.callee.next('call:incoming', WAIT);
+  const incoming = pair.callee.next('call:incoming', WAIT).then((e) => ({ e, at: since() }));
   const accepted = pair.caller.next('call:accepted', WAIT);
   const { callId } = ok(
     await pair.caller.request('call:initiate', { recipientId: pair.calleeId, callType: 'audio' }),
     'call:initiate',
   );
-  if ((await incoming).callId !== callId) throw new Error('call:incoming for another call');
+  const initiateAck = since();
+  const ring = await incoming;
+  if (ring.e.callId !== callId) throw new Error('call:incoming for another call');
   ok(await pair.callee.request('call:accept', { callId }), 'call:accept');
+  const acceptAck = since();
   await accepted;
-  return { callId, ms: performance.now() - start };
+  const ms = since();
+  return { callId, ms, steps: { initiateAck, incoming: ring.at, acceptAck, accepted: ms } };
 }
 
 async function hangUp(pair: Pair, callId: string): Promise<void> {
@@ -62,20 +75,22 @@ async function hangUp(pair: Pair, callId: string): Promise<void> {
 }
 
 /** Every pair runs set-up → hang-up cycles back to back until the time is up. */
-async function setUpRate(pairs: Pair[]): Promise<{ perSecond: number; setups: number[] }> {
+async function setUpRate(pairs: Pair[]): Promise<{ perSecond: number; setups: number[]; steps: SetUpSteps[] }> {
   const setups: number[] = [];
+  const steps: SetUpSteps[] = [];
   const deadline = performance.now() + SECONDS * 1000;
   const start = performance.now();
   await Promise.all(
     pairs.map(async (pair) => {
       while (performance.now() < deadline) {
-        const { callId, ms } = await setUp(pair);
+        const { callId, ms, steps: one } = await setUp(pair);
         setups.push(ms);
+        steps.push(one);
         await hangUp(pair, callId);
       }
     }),
   );
-  return { perSecond: setups.length / ((performance.now() - start) / 1000), setups };
+  return { perSecond: setups.length / ((performance.now() - start) / 1000), setups, steps };
 }
 
 /** In accepted calls, each caller sends `SIGNALS` ICE candidates one after another; the callee's receipt times it. */
@@ -153,6 +168,16 @@ async function main(): Promise<void> {
     console.log(`| … set-ups completed | ${rate.setups.length} |`);
     console.log(
       `| … set-up time p50 / p99, ms | ${ms(percentile(rate.setups, 50))} / ${ms(percentile(rate.setups, 99))} |`,
+    );
+    const step = (key: keyof SetUpSteps) =>
+      ms(
+        percentile(
+          rate.steps.map((one) => one[key]),
+          50,
+        ),
+      );
+    console.log(
+      `| … median ms from initiate to: initiate ack / callee's \`call:incoming\` / accept ack / caller's \`call:accepted\` | ${step('initiateAck')} / ${step('incoming')} / ${step('acceptAck')} / ${step('accepted')} |`,
     );
     console.log(
       `| \`call:signal\` relay caller → callee across gateways, p50 / p99 ms (${relay.length} signals, ${PAIRS} calls at once) | ${ms(percentile(relay, 50))} / ${ms(percentile(relay, 99))} |`,
