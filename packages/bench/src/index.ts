@@ -3,6 +3,7 @@ export { closeAll, localAddressFor, openSocket, pooled } from './load/clients.ts
 export { type ConnectOptions, runConnect } from './load/connect-scenario.ts';
 export type { BenchClient, Delivered, Driver } from './load/driver.ts';
 export { type FanoutOptions, runFanout } from './load/fanout-scenario.ts';
+export { percentile, round } from './load/latency.ts';
 export { createRelayDriver } from './load/relay-driver.ts';
 export { createSwitchboardDriver } from './load/switchboard-driver.ts';
 export { type RunningSystem, SYSTEM_NAMES, type SystemName } from './load/system.ts';
