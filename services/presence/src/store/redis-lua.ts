@@ -33,12 +33,15 @@ local function touch(uid)
   if before[uid] == nil then before[uid] = eff(uid); order[#order + 1] = uid end
 end
 
+-- Changes as flat [userId, status, custom, lastSeen, previousStatus, …]: the previous status
+-- tells a real offline<->online transition (webhooks) from an away/busy change.
 local function finish()
   local out = {}
   for _, uid in ipairs(order) do
     local b, a = before[uid], eff(uid)
     if b[2] ~= a[2] or b[3] ~= a[3] then
       out[#out + 1] = a[1]; out[#out + 1] = a[2]; out[#out + 1] = a[3]; out[#out + 1] = a[4]
+      out[#out + 1] = b[2]
     end
   end
   return out
@@ -120,15 +123,21 @@ return finish()`;
 export const REAP = `${PRELUDE}
 local now = ARGV[2]
 local gws = redis.call('ZRANGEBYSCORE', K..'gw', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+local swept = {}
 for _, gid in ipairs(gws) do
   local socks = redis.call('SMEMBERS', K..'g:'..gid)
-  for _, sid in ipairs(socks) do removeSocket(sid, now) end
+  for _, sid in ipairs(socks) do
+    if redis.call('EXISTS', K..'s:'..sid) == 1 then swept[#swept + 1] = sid; swept[#swept + 1] = gid end
+    removeSocket(sid, now)
+  end
   redis.call('DEL', K..'g:'..gid)
   redis.call('ZREM', K..'gw', gid)
 end
--- First the number of gateways reaped: a full batch means the caller should ask again.
-local out = finish()
-table.insert(out, 1, #gws)
+-- First the number of gateways reaped (a full batch means the caller should ask again), then
+-- the count and socketId, gatewayId pairs of the sockets swept, then the changes.
+local out = {#gws, #swept / 2}
+for _, v in ipairs(swept) do out[#out + 1] = v end
+for _, v in ipairs(finish()) do out[#out + 1] = v end
 return out`;
 
 /** ARGV: K, userId, status, now, hasCustom(1/0), custom */
