@@ -51,12 +51,12 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log, raiseAlert, outbox });
   const update = createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log });
 
+  const onSwept = createSweptSocketsNotifier(bus, log);
   await bus.handle('presence', {
-    ...sessionHandlers({ store, publish, timing, log }),
+    ...sessionHandlers({ store, publish, timing, log, onSwept }),
     ...presenceHandlers({ store, publish, sharingRoom }),
     ...locationHandlers(update),
   });
-  const onSwept = createSweptSocketsNotifier(bus, log);
   const stopSweeper = startSweeper({ store, publish, timing, log, onSwept });
   const stopRetention = startRetention(db, log, config.LOCATION_RETENTION_DAYS);
 

@@ -9,6 +9,7 @@ import {
   type PresenceChange,
   type PresenceStore,
   type ReapResult,
+  type SweepResult,
   type SweptSocket,
   toPresence,
   type UserFields,
@@ -56,16 +57,20 @@ export class MemoryPresenceStore implements PresenceStore {
     return this.finish(tx);
   }
 
-  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<PresenceChange[]> {
+  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<SweepResult> {
     const tx = this.transaction();
     this.gatewayExpiry.set(gatewayId, gatewayExpiresAt);
     const listed = new Map(sockets.map((s) => [s.socketId, s.userId]));
+    const swept: SweptSocket[] = [];
     for (const socketId of [...(this.gatewaySockets.get(gatewayId) ?? [])]) {
       const entry = this.sockets.get(socketId);
-      if (!listed.has(socketId) && entry && now - entry.openedAt > graceMs) this.removeSocket(tx, socketId, now);
+      if (!listed.has(socketId) && entry && now - entry.openedAt > graceMs) {
+        swept.push({ socketId, gatewayId });
+        this.removeSocket(tx, socketId, now);
+      }
     }
     for (const [socketId, userId] of listed) if (userId) this.addSocket(tx, userId, socketId, gatewayId, now);
-    return this.finish(tx);
+    return { sockets: swept, changes: this.finish(tx) };
   }
 
   async reapGateways(now: number, limit = 100): Promise<ReapResult> {

@@ -140,9 +140,10 @@ for (const engine of engines) {
         now: T0 + 1000,
       });
       assert.deepEqual(
-        changed.map((p) => [p.userId, p.status]),
+        changed.changes.map((p) => [p.userId, p.status]),
         [['u2', 'offline']],
       );
+      assert.deepEqual(changed.sockets, [{ socketId: 's2', gatewayId: 'gw1' }], 'the dropped socket is reported');
     });
 
     test('a heartbeat keeps a socket opened after it was built (grace)', async () => {
@@ -155,7 +156,7 @@ for (const engine of engines) {
         graceMs: 100,
         now: T0 + 1000,
       });
-      assert.deepEqual(changed, []);
+      assert.deepEqual(changed, { sockets: [], changes: [] });
     });
 
     test('a gateway that stops heartbeating has its users reaped once', async () => {
@@ -209,7 +210,7 @@ for (const engine of engines) {
         graceMs: 100,
         now: T0 + 1000,
       });
-      assert.deepEqual(back.map((p) => [p.userId, p.status]).sort(), [
+      assert.deepEqual(back.changes.map((p) => [p.userId, p.status]).sort(), [
         ['u1', 'online'],
         ['u2', 'online'],
       ]);
@@ -251,7 +252,10 @@ for (const engine of engines) {
         ['offline'],
       );
       const beat = { gatewayId: 'gw1', gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 20 };
-      assert.deepEqual(await store.heartbeat({ ...beat, sockets: [{ socketId: 's1', userId: 'u1' }] }), []);
+      assert.deepEqual(await store.heartbeat({ ...beat, sockets: [{ socketId: 's1', userId: 'u1' }] }), {
+        sockets: [],
+        changes: [],
+      });
       assert.equal((await store.get(['u1']))[0]?.status, 'offline');
       assert.deepEqual(
         await store.reapGateways(T0 + 6000),
@@ -281,7 +285,7 @@ for (const engine of engines) {
         now: T0 + 40,
       });
       assert.deepEqual(
-        back.map((p) => p.status),
+        back.changes.map((p) => p.status),
         ['online'],
       );
       assert.deepEqual(

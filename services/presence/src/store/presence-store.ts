@@ -49,7 +49,7 @@ export interface PresenceStore {
   /** Removes the socket (if known) and leaves a tombstone for its id; see CloseInput. */
   close(input: CloseInput): Promise<PresenceChange[]>;
   /** Marks the gateway alive, drops its unlisted sockets, re-creates listed ones it lost (not closed ones). */
-  heartbeat(input: HeartbeatInput): Promise<PresenceChange[]>;
+  heartbeat(input: HeartbeatInput): Promise<SweepResult>;
   /** Removes the sockets of up to `limit` gateways whose liveness expired before `now`. */
   reapGateways(now: number, limit?: number): Promise<ReapResult>;
   /** `customStatus` undefined keeps the current one; '' clears it. */
@@ -69,12 +69,16 @@ export interface PresenceStore {
   subscribersOf(userId: string): Promise<string[]>;
 }
 
-export interface ReapResult {
-  /** Gateways reaped: fewer than the limit means none expired is left. */
-  gateways: number;
-  /** The sockets removed (call-signaling is told: their gateway sent no `session:close`). */
+/** A mutation that can remove sockets no `session:close` announced. */
+export interface SweepResult {
+  /** The sockets removed that way (call-signaling is told: their gateway could not tell it). */
   sockets: SweptSocket[];
   changes: PresenceChange[];
+}
+
+export interface ReapResult extends SweepResult {
+  /** Gateways reaped: fewer than the limit means none expired is left. */
+  gateways: number;
 }
 
 export interface SweptSocket {

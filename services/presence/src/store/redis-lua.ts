@@ -63,6 +63,22 @@ local function removeSocket(sid, now)
   redis.call('DEL', K..'subof:'..uid)
 end
 
+-- A socket removed without its session:close (its gateway died or no longer holds it): recorded,
+-- so call-signaling can be told what the gateway could not tell it.
+local swept = {}
+local function sweep(sid, gid, now)
+  if redis.call('EXISTS', K..'s:'..sid) == 1 then swept[#swept + 1] = sid; swept[#swept + 1] = gid end
+  removeSocket(sid, now)
+end
+
+-- [count, socketId, gatewayId pairs of the swept sockets…, then finish()'s changes].
+local function finishSwept()
+  local out = {#swept / 2}
+  for _, v in ipairs(swept) do out[#out + 1] = v end
+  for _, v in ipairs(finish()) do out[#out + 1] = v end
+  return out
+end
+
 -- Returns false for a closed socket id (tombstone): a late open or stale heartbeat.
 local function addSocket(uid, sid, gid, now)
   if redis.call('EXISTS', K..'x:'..sid) == 1 then return false end
@@ -110,34 +126,28 @@ for _, sid in ipairs(current) do
   known[sid] = true
   if listed[sid] == nil then
     local t = tonumber(redis.call('HGET', K..'s:'..sid, 't') or '0')
-    if tonumber(now) - t > grace then removeSocket(sid, now) end
+    if tonumber(now) - t > grace then sweep(sid, gid, now) end
   end
 end
 -- Only sockets this gateway does not hold yet (lost state) cost commands: steady beats are cheap.
 for i = 6, #ARGV, 2 do
   if not known[ARGV[i]] and ARGV[i + 1] ~= '' then addSocket(ARGV[i + 1], ARGV[i], gid, now) end
 end
-return finish()`;
+return finishSwept()`;
 
 /** ARGV: K, now, limit */
 export const REAP = `${PRELUDE}
 local now = ARGV[2]
 local gws = redis.call('ZRANGEBYSCORE', K..'gw', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
-local swept = {}
 for _, gid in ipairs(gws) do
   local socks = redis.call('SMEMBERS', K..'g:'..gid)
-  for _, sid in ipairs(socks) do
-    if redis.call('EXISTS', K..'s:'..sid) == 1 then swept[#swept + 1] = sid; swept[#swept + 1] = gid end
-    removeSocket(sid, now)
-  end
+  for _, sid in ipairs(socks) do sweep(sid, gid, now) end
   redis.call('DEL', K..'g:'..gid)
   redis.call('ZREM', K..'gw', gid)
 end
--- First the number of gateways reaped (a full batch means the caller should ask again), then
--- the count and socketId, gatewayId pairs of the sockets swept, then the changes.
-local out = {#gws, #swept / 2}
-for _, v in ipairs(swept) do out[#out + 1] = v end
-for _, v in ipairs(finish()) do out[#out + 1] = v end
+-- First the number of gateways reaped: a full batch means the caller should ask again.
+local out = finishSwept()
+table.insert(out, 1, #gws)
 return out`;
 
 /** ARGV: K, userId, status, now, hasCustom(1/0), custom */

@@ -9,6 +9,8 @@ import {
   type PresenceChange,
   type PresenceStore,
   type ReapResult,
+  type SweepResult,
+  type SweptSocket,
   toPresence,
 } from './presence-store.ts';
 import * as lua from './redis-lua.ts';
@@ -65,6 +67,14 @@ function changes(flat: string[]): PresenceChange[] {
   return out;
 }
 
+/** [count, socketId, gatewayId pairs…, changes…] (the scripts' finishSwept). */
+function sweepResult([count = '0', ...rest]: string[]): SweepResult {
+  const pairs = rest.slice(0, Number(count) * 2);
+  const sockets: SweptSocket[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) sockets.push({ socketId: pairs[i]!, gatewayId: pairs[i + 1]! });
+  return { sockets, changes: changes(rest.slice(pairs.length)) };
+}
+
 /** Presence in Redis, shared by every presence process of a cluster. */
 export class RedisPresenceStore implements PresenceStore {
   private readonly key: string;
@@ -88,19 +98,16 @@ export class RedisPresenceStore implements PresenceStore {
     );
   }
 
-  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<PresenceChange[]> {
+  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<SweepResult> {
     const pairs = sockets.flatMap((s) => [s.socketId, s.userId]);
-    return changes(
+    return sweepResult(
       strings(await scripts.heartbeat.run(this.redis, [this.key, gatewayId, now, gatewayExpiresAt, graceMs, ...pairs])),
     );
   }
 
   async reapGateways(now: number, limit = 100): Promise<ReapResult> {
-    const [gateways = '0', count = '0', ...rest] = strings(await scripts.reap.run(this.redis, [this.key, now, limit]));
-    const pairs = rest.slice(0, Number(count) * 2);
-    const sockets = [];
-    for (let i = 0; i + 1 < pairs.length; i += 2) sockets.push({ socketId: pairs[i]!, gatewayId: pairs[i + 1]! });
-    return { gateways: Number(gateways), sockets, changes: changes(rest.slice(pairs.length)) };
+    const [gateways = '0', ...rest] = strings(await scripts.reap.run(this.redis, [this.key, now, limit]));
+    return { gateways: Number(gateways), ...sweepResult(rest) };
   }
 
   async setStatus(

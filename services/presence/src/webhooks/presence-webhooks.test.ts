@@ -126,6 +126,25 @@ for (const store of ['memory', 'redis'] as const) {
         [`${user}-1`, `${other}-1`].sort(),
       );
     });
+
+    test('a gateway restarted under its id beats without its old sockets: they are reported too', async () => {
+      const user = `${store}-eve`;
+      const gatewayId = `${store}-gw-restarted`;
+      await h.open(user, `${user}-old`, gatewayId);
+      // The restarted process lists only its new socket; the old one is older than the beat's grace.
+      await waitFor(
+        async () => {
+          await h.heartbeat(gatewayId, [], 50);
+          return swept.some((s) => s.socketId === `${user}-old`);
+        },
+        { what: 'the old socket dropped and reported', timeoutMs: 20_000 },
+      );
+      assert.deepEqual(
+        swept.filter((s) => s.socketId === `${user}-old`),
+        [{ socketId: `${user}-old`, gatewayId }],
+      );
+      assert.deepEqual(await typesOf(h, user), ['user.online', 'user.offline']);
+    });
   });
 }
 
