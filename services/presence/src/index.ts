@@ -1,6 +1,7 @@
 import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/host';
+import { createWebhookOutbox } from '@switchboard/webhooks';
 import { Router } from 'express';
-import { createPresencePublisher } from './fanout/presence-publisher.ts';
+import { createPresencePublisher, type PublishPresence } from './fanout/presence-publisher.ts';
 import { createRoomsOfUser } from './fanout/rooms-of-user.ts';
 import { createSharingRoom } from './fanout/visibility.ts';
 import { createAlertRaiser } from './geofences/alert-raiser.ts';
@@ -18,7 +19,9 @@ import { MemoryPresenceStore } from './store/memory-store.ts';
 import type { PresenceStore } from './store/presence-store.ts';
 import { RedisPresenceStore } from './store/redis-store.ts';
 import { startSweeper } from './sweeper/sweeper.ts';
+import { createSweptSocketsNotifier } from './sweeper/swept-sockets.ts';
 import { presenceTiming } from './sweeper/timing.ts';
+import { createTransitionWebhooks } from './webhooks/transition-webhooks.ts';
 
 /**
  * The presence service: who is online on which devices (Redis, or memory when embedded), live
@@ -35,17 +38,26 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
 
   const roomsOf = createRoomsOfUser(bus, log);
   const sharingRoom = createSharingRoom(bus, log);
-  const publish = createPresencePublisher({ store, broadcaster, roomsOf, sharingRoom, log });
+  const outbox = createWebhookOutbox(config);
+  const transitionWebhooks = createTransitionWebhooks(outbox, db, log.child({ component: 'webhooks' }));
+  const fanOut = createPresencePublisher({ store, broadcaster, roomsOf, sharingRoom, log });
+  // The webhook row first: it is the part a crash right after the store script would lose.
+  const publish: PublishPresence = async (changes) => {
+    await transitionWebhooks(changes);
+    await fanOut(changes);
+  };
   const history = createHistoryWriter(db, log);
-  const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log, raiseAlert: createAlertRaiser(bus, log) });
+  const raiseAlert = createAlertRaiser(bus, log);
+  const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log, raiseAlert, outbox });
   const update = createLocationService({ limiter, roomsOf, broadcaster, history, evaluateGeofences, log });
 
+  const onSwept = createSweptSocketsNotifier(bus, log);
   await bus.handle('presence', {
-    ...sessionHandlers({ store, publish, timing, log }),
+    ...sessionHandlers({ store, publish, timing, log, onSwept }),
     ...presenceHandlers({ store, publish, sharingRoom }),
     ...locationHandlers(update),
   });
-  const stopSweeper = startSweeper({ store, publish, timing, log });
+  const stopSweeper = startSweeper({ store, publish, timing, log, onSwept });
   const stopRetention = startRetention(db, log, config.LOCATION_RETENTION_DAYS);
 
   const router = Router();

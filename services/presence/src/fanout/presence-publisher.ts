@@ -1,6 +1,6 @@
 import { type Presence, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster, Logger } from '@switchboard/runtime';
-import type { PresenceStore } from '../store/presence-store.ts';
+import type { PresenceChange, PresenceStore } from '../store/presence-store.ts';
 import type { RoomsOfUser } from './rooms-of-user.ts';
 import type { SharingRoom } from './visibility.ts';
 
@@ -12,7 +12,7 @@ export interface PresencePublisherDeps {
   log: Logger;
 }
 
-export type PublishPresence = (changes: Presence[]) => Promise<void>;
+export type PublishPresence = (changes: PresenceChange[]) => Promise<void>;
 
 /** How many changes are fanned out at once (a reaped gateway can produce thousands). */
 const CONCURRENCY = 50;
@@ -50,7 +50,8 @@ export function createPresencePublisher({
   return async (changes) => {
     for (let i = 0; i < changes.length; i += CONCURRENCY) {
       const batch = changes.slice(i, i + CONCURRENCY);
-      const results = await Promise.allSettled(batch.map(publishOne));
+      // Clients get the presence only: the previous status is for transition webhooks.
+      const results = await Promise.allSettled(batch.map(({ previousStatus: _, ...presence }) => publishOne(presence)));
       for (const result of results) {
         if (result.status === 'rejected') log.error({ err: result.reason }, 'presence publish failed');
       }

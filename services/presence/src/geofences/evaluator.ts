@@ -1,6 +1,7 @@
-import type { Db } from '@switchboard/db';
+import type { Db, Prisma } from '@switchboard/db';
 import { type GeofenceViolationEvent, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster, Logger } from '@switchboard/runtime';
+import type { WebhookOutbox } from '@switchboard/webhooks';
 import { LOCATION_WATCHER_ROLE } from '../location/location-service.ts';
 import { GeofenceShape, nextInside, type Point, signedDistanceMeters } from './geometry.ts';
 
@@ -12,6 +13,8 @@ export interface GeofenceEvaluatorDeps {
   broadcaster: Broadcaster;
   log: Logger;
   raiseAlert?: AlertRaiser;
+  /** `geofence.violation` webhooks, written in the transaction of the crossing's state change. */
+  outbox?: WebhookOutbox;
 }
 
 export interface LocationFix extends Point {
@@ -28,8 +31,9 @@ export interface LocationFix extends Point {
  * `geofence:violation` even when two presence processes see fixes of the same user at once.
  * With no state yet, a user is assumed inside safe zones and outside danger zones.
  */
-export function createGeofenceEvaluator({ db, broadcaster, log, raiseAlert }: GeofenceEvaluatorDeps) {
+export function createGeofenceEvaluator({ db, broadcaster, log, raiseAlert, outbox }: GeofenceEvaluatorDeps) {
   async function flip(
+    tx: Prisma.TransactionClient,
     geofenceId: string,
     userId: string,
     from: boolean,
@@ -37,13 +41,13 @@ export function createGeofenceEvaluator({ db, broadcaster, log, raiseAlert }: Ge
     hadState: boolean,
   ): Promise<boolean> {
     if (hadState) {
-      const { count } = await db.geofenceState.updateMany({
+      const { count } = await tx.geofenceState.updateMany({
         where: { geofenceId, userId, inside: from },
         data: { inside: to },
       });
       return count === 1;
     }
-    const { count } = await db.geofenceState.createMany({
+    const { count } = await tx.geofenceState.createMany({
       data: [{ geofenceId, userId, inside: to }],
       skipDuplicates: true,
     });
@@ -70,9 +74,8 @@ export function createGeofenceEvaluator({ db, broadcaster, log, raiseAlert }: Ge
       const had = stateOf.get(fence.id);
       const was = had ?? fence.kind === 'safe';
       const now = nextInside(was, signedDistanceMeters(shape.data, fix));
-      if (now === was || !(await flip(fence.id, fix.userId, was, now, had !== undefined))) continue;
+      if (now === was) continue;
       const violation = fence.kind === 'danger' ? now : !now;
-      if (!violation) continue;
       const event: GeofenceViolationEvent = {
         geofenceId: fence.id,
         name: fence.name,
@@ -84,6 +87,13 @@ export function createGeofenceEvaluator({ db, broadcaster, log, raiseAlert }: Ge
         longitude: fix.longitude,
         timestamp: fix.timestamp,
       };
+      // The webhook row commits with the state flip: exactly one per crossing, even on a crash.
+      const flipped = await db.$transaction(async (tx) => {
+        if (!(await flip(tx, fence.id, fix.userId, was, now, had !== undefined))) return false;
+        if (violation && outbox?.enabled) await outbox.enqueue(tx, 'geofence.violation', { ...event });
+        return true;
+      });
+      if (!flipped || !violation) continue;
       const rooms = fence.roomId ? [fence.roomId] : fix.roomIds;
       broadcaster
         .to([...rooms.map(socketRooms.room), socketRooms.role(LOCATION_WATCHER_ROLE)])

@@ -1,6 +1,7 @@
 import type { Logger } from '@switchboard/runtime';
 import type { PublishPresence } from '../fanout/presence-publisher.ts';
 import type { PresenceStore } from '../store/presence-store.ts';
+import type { SweptSocketsListener } from '../sweeper/swept-sockets.ts';
 import type { PresenceTiming } from '../sweeper/timing.ts';
 import type { PresenceHandlers } from './handlers.ts';
 
@@ -11,6 +12,8 @@ export interface SessionHandlerDeps {
   publish: PublishPresence;
   timing: PresenceTiming;
   log: Logger;
+  /** Told of the sockets a heartbeat dropped (a restarted gateway no longer holds them). */
+  onSwept?: SweptSocketsListener;
   now?: () => number;
 }
 
@@ -20,6 +23,7 @@ export function sessionHandlers({
   publish,
   timing,
   log,
+  onSwept,
   now = Date.now,
 }: SessionHandlerDeps): Pick<PresenceHandlers, SessionCommand> {
   let warnedSlowHeartbeat = false;
@@ -58,15 +62,17 @@ export function sessionHandlers({
       const sockets = beat.socketIds.map((socketId) => ({ socketId, userId: users.get(socketId) ?? '' }));
       const at = now();
       const ttl = Math.max(timing.gatewayTtlMs, Math.ceil(beat.intervalMs * 1.5));
-      await publish(
-        await store.heartbeat({
-          gatewayId: beat.gatewayId,
-          sockets,
-          gatewayExpiresAt: at + ttl,
-          graceMs: beat.intervalMs,
-          now: at,
-        }),
-      );
+      const result = await store.heartbeat({
+        gatewayId: beat.gatewayId,
+        sockets,
+        gatewayExpiresAt: at + ttl,
+        graceMs: beat.intervalMs,
+        now: at,
+      });
+      // A gateway restarted under the same id (SIGKILL, then the supervisor) beats before its
+      // old sockets expire: their removal here is the only sign call-signaling will get.
+      if (result.sockets.length > 0) onSwept?.(result.sockets);
+      await publish(result.changes);
       return {};
     },
 

@@ -6,8 +6,11 @@ import {
   type ManualStatus,
   NEVER_SEEN,
   type OpenInput,
+  type PresenceChange,
   type PresenceStore,
   type ReapResult,
+  type SweepResult,
+  type SweptSocket,
   toPresence,
   type UserFields,
 } from './presence-store.ts';
@@ -35,7 +38,7 @@ export class MemoryPresenceStore implements PresenceStore {
   /** Closed socket id -> tombstone expiry, in insertion order (roughly expiry order) for pruning. */
   private readonly closed = new Map<string, number>();
 
-  async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<Presence[]> {
+  async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<PresenceChange[]> {
     const tx = this.transaction();
     if (this.addSocket(tx, userId, socketId, gatewayId, now)) {
       Object.assign(this.fields(userId), { lastSeen: now, autoAway: false });
@@ -45,7 +48,7 @@ export class MemoryPresenceStore implements PresenceStore {
     return this.finish(tx);
   }
 
-  async close({ socketId, now, tombstoneMs }: CloseInput): Promise<Presence[]> {
+  async close({ socketId, now, tombstoneMs }: CloseInput): Promise<PresenceChange[]> {
     const tx = this.transaction();
     this.removeSocket(tx, socketId, now);
     this.pruneTombstones(now);
@@ -54,27 +57,35 @@ export class MemoryPresenceStore implements PresenceStore {
     return this.finish(tx);
   }
 
-  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<Presence[]> {
+  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<SweepResult> {
     const tx = this.transaction();
     this.gatewayExpiry.set(gatewayId, gatewayExpiresAt);
     const listed = new Map(sockets.map((s) => [s.socketId, s.userId]));
+    const swept: SweptSocket[] = [];
     for (const socketId of [...(this.gatewaySockets.get(gatewayId) ?? [])]) {
       const entry = this.sockets.get(socketId);
-      if (!listed.has(socketId) && entry && now - entry.openedAt > graceMs) this.removeSocket(tx, socketId, now);
+      if (!listed.has(socketId) && entry && now - entry.openedAt > graceMs) {
+        swept.push({ socketId, gatewayId });
+        this.removeSocket(tx, socketId, now);
+      }
     }
     for (const [socketId, userId] of listed) if (userId) this.addSocket(tx, userId, socketId, gatewayId, now);
-    return this.finish(tx);
+    return { sockets: swept, changes: this.finish(tx) };
   }
 
   async reapGateways(now: number, limit = 100): Promise<ReapResult> {
     const tx = this.transaction();
     const expired = [...this.gatewayExpiry].filter(([, at]) => at <= now).slice(0, limit);
+    const sockets: SweptSocket[] = [];
     for (const [gatewayId] of expired) {
-      for (const socketId of [...(this.gatewaySockets.get(gatewayId) ?? [])]) this.removeSocket(tx, socketId, now);
+      for (const socketId of [...(this.gatewaySockets.get(gatewayId) ?? [])]) {
+        if (this.sockets.has(socketId)) sockets.push({ socketId, gatewayId });
+        this.removeSocket(tx, socketId, now);
+      }
       this.gatewaySockets.delete(gatewayId);
       this.gatewayExpiry.delete(gatewayId);
     }
-    return { gateways: expired.length, changes: this.finish(tx) };
+    return { gateways: expired.length, sockets, changes: this.finish(tx) };
   }
 
   async setStatus(
@@ -82,7 +93,7 @@ export class MemoryPresenceStore implements PresenceStore {
     status: ManualStatus,
     customStatus: string | undefined,
     now: number,
-  ): Promise<Presence[]> {
+  ): Promise<PresenceChange[]> {
     const tx = this.transaction();
     this.touch(tx, userId);
     const fields = this.fields(userId);
@@ -93,7 +104,7 @@ export class MemoryPresenceStore implements PresenceStore {
     return this.finish(tx);
   }
 
-  async activity(userId: string, now: number): Promise<Presence[]> {
+  async activity(userId: string, now: number): Promise<PresenceChange[]> {
     if (this.deviceCount(userId) === 0) return [];
     const tx = this.transaction();
     this.touch(tx, userId);
@@ -102,7 +113,7 @@ export class MemoryPresenceStore implements PresenceStore {
     return this.finish(tx);
   }
 
-  async markIdle(idleSince: number, _now: number, limit = 1000): Promise<Presence[]> {
+  async markIdle(idleSince: number, _now: number, limit = 1000): Promise<PresenceChange[]> {
     const tx = this.transaction();
     const idle = [...this.active].filter(([, at]) => at <= idleSince).slice(0, limit);
     for (const [userId] of idle) {
@@ -212,11 +223,13 @@ export class MemoryPresenceStore implements PresenceStore {
     if (!tx.has(userId)) tx.set(userId, this.current(userId));
   }
 
-  private finish(tx: Map<string, Presence>): Presence[] {
-    const changed: Presence[] = [];
+  private finish(tx: Map<string, Presence>): PresenceChange[] {
+    const changed: PresenceChange[] = [];
     for (const [userId, before] of tx) {
       const after = this.current(userId);
-      if (after.status !== before.status || after.customStatus !== before.customStatus) changed.push(after);
+      if (after.status !== before.status || after.customStatus !== before.customStatus) {
+        changed.push({ ...after, previousStatus: before.status });
+      }
     }
     return changed;
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { flushPrefix, testPrefix, testRedis } from '@switchboard/testkit';
 import { MemoryPresenceStore } from './memory-store.ts';
-import type { PresenceStore } from './presence-store.ts';
+import type { PresenceChange, PresenceStore } from './presence-store.ts';
 import { RedisPresenceStore } from './redis-store.ts';
 
 interface Engine {
@@ -60,8 +60,22 @@ for (const engine of engines) {
       assert.deepEqual(await close(store, 's1', T0 + 1), []);
       assert.equal((await store.get(['u1']))[0]?.status, 'online');
       const last = await close(store, 's2', T0 + 2);
-      assert.deepEqual(last, [{ userId: 'u1', status: 'offline', lastSeen: new Date(T0 + 2).toISOString() }]);
+      assert.deepEqual(last, [
+        { userId: 'u1', status: 'offline', lastSeen: new Date(T0 + 2).toISOString(), previousStatus: 'online' },
+      ]);
       assert.deepEqual(await close(store, 's2', T0 + 3), [], 'a repeated close changes nothing');
+    });
+
+    test('each change carries the status before it, so offline<->online tells from away/busy', async () => {
+      const store = engine.make();
+      const transitions = (changes: PresenceChange[]) => changes.map((c) => [c.previousStatus, c.status]);
+      assert.deepEqual(transitions(await open(store, 'u1', 's1')), [['offline', 'online']]);
+      assert.deepEqual(transitions(await store.setStatus('u1', 'busy', undefined, T0)), [['online', 'busy']]);
+      assert.deepEqual(transitions(await close(store, 's1', T0 + 1)), [['busy', 'offline']]);
+      assert.deepEqual(transitions(await open(store, 'u1', 's2', 'gw1', T0 + 2)), [['offline', 'busy']]);
+      assert.deepEqual(transitions(await store.setStatus('u1', 'online', undefined, T0 + 3)), [['busy', 'online']]);
+      assert.deepEqual(transitions(await store.markIdle(T0 + 10, T0 + 20)), [['online', 'away']]);
+      assert.deepEqual(transitions(await store.activity('u1', T0 + 30)), [['away', 'online']]);
     });
 
     test('an unknown user is offline with the epoch as lastSeen', async () => {
@@ -126,9 +140,10 @@ for (const engine of engines) {
         now: T0 + 1000,
       });
       assert.deepEqual(
-        changed.map((p) => [p.userId, p.status]),
+        changed.changes.map((p) => [p.userId, p.status]),
         [['u2', 'offline']],
       );
+      assert.deepEqual(changed.sockets, [{ socketId: 's2', gatewayId: 'gw1' }], 'the dropped socket is reported');
     });
 
     test('a heartbeat keeps a socket opened after it was built (grace)', async () => {
@@ -141,7 +156,7 @@ for (const engine of engines) {
         graceMs: 100,
         now: T0 + 1000,
       });
-      assert.deepEqual(changed, []);
+      assert.deepEqual(changed, { sockets: [], changes: [] });
     });
 
     test('a gateway that stops heartbeating has its users reaped once', async () => {
@@ -156,7 +171,11 @@ for (const engine of engines) {
         graceMs: 0,
         now: T0,
       });
-      assert.deepEqual(await store.reapGateways(T0 + 500), { gateways: 0, changes: [] }, 'not expired yet');
+      assert.deepEqual(
+        await store.reapGateways(T0 + 500),
+        { gateways: 0, sockets: [], changes: [] },
+        'not expired yet',
+      );
       const reaped = await store.reapGateways(T0 + 1000);
       assert.equal(reaped.gateways, 1);
       assert.deepEqual(
@@ -164,7 +183,15 @@ for (const engine of engines) {
         [['u1', 'offline']],
         'u2 still has a device on a live gateway',
       );
-      assert.deepEqual(await store.reapGateways(T0 + 2000), { gateways: 0, changes: [] });
+      assert.deepEqual(
+        reaped.sockets.sort((a, b) => a.socketId.localeCompare(b.socketId)),
+        [
+          { socketId: 's1', gatewayId: 'gw-dead' },
+          { socketId: 's2', gatewayId: 'gw-dead' },
+        ],
+        'every socket of the dead gateway is reported, also those of users still online',
+      );
+      assert.deepEqual(await store.reapGateways(T0 + 2000), { gateways: 0, sockets: [], changes: [] });
     });
 
     test('after losing all state, the next heartbeat brings users back online', async () => {
@@ -183,7 +210,7 @@ for (const engine of engines) {
         graceMs: 100,
         now: T0 + 1000,
       });
-      assert.deepEqual(back.map((p) => [p.userId, p.status]).sort(), [
+      assert.deepEqual(back.changes.map((p) => [p.userId, p.status]).sort(), [
         ['u1', 'online'],
         ['u2', 'online'],
       ]);
@@ -225,11 +252,14 @@ for (const engine of engines) {
         ['offline'],
       );
       const beat = { gatewayId: 'gw1', gatewayExpiresAt: T0 + 5000, graceMs: 100, now: T0 + 20 };
-      assert.deepEqual(await store.heartbeat({ ...beat, sockets: [{ socketId: 's1', userId: 'u1' }] }), []);
+      assert.deepEqual(await store.heartbeat({ ...beat, sockets: [{ socketId: 's1', userId: 'u1' }] }), {
+        sockets: [],
+        changes: [],
+      });
       assert.equal((await store.get(['u1']))[0]?.status, 'offline');
       assert.deepEqual(
         await store.reapGateways(T0 + 6000),
-        { gateways: 1, changes: [] },
+        { gateways: 1, sockets: [], changes: [] },
         'nothing of s1 left on the gateway',
       );
     });
@@ -255,7 +285,7 @@ for (const engine of engines) {
         now: T0 + 40,
       });
       assert.deepEqual(
-        back.map((p) => p.status),
+        back.changes.map((p) => p.status),
         ['online'],
       );
       assert.deepEqual(

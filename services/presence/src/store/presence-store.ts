@@ -33,35 +33,57 @@ export interface HeartbeatInput {
   now: number;
 }
 
+/** A visible change and the status before it (offline -> online is a user coming online). */
+export interface PresenceChange extends Presence {
+  previousStatus: PresenceStatus;
+}
+
 /**
  * Presence state shared by every presence process. Each mutation is atomic and returns the
  * presences that visibly changed (status or custom status), so each change is published once
  * however many devices, gateways or presence processes are involved.
  */
 export interface PresenceStore {
-  open(input: OpenInput): Promise<Presence[]>;
+  // Mutations answer PresenceChange[]: the presences that changed, each with its status before.
+  open(input: OpenInput): Promise<PresenceChange[]>;
   /** Removes the socket (if known) and leaves a tombstone for its id; see CloseInput. */
-  close(input: CloseInput): Promise<Presence[]>;
+  close(input: CloseInput): Promise<PresenceChange[]>;
   /** Marks the gateway alive, drops its unlisted sockets, re-creates listed ones it lost (not closed ones). */
-  heartbeat(input: HeartbeatInput): Promise<Presence[]>;
+  heartbeat(input: HeartbeatInput): Promise<SweepResult>;
   /** Removes the sockets of up to `limit` gateways whose liveness expired before `now`. */
   reapGateways(now: number, limit?: number): Promise<ReapResult>;
   /** `customStatus` undefined keeps the current one; '' clears it. */
-  setStatus(userId: string, status: ManualStatus, customStatus: string | undefined, now: number): Promise<Presence[]>;
+  setStatus(
+    userId: string,
+    status: ManualStatus,
+    customStatus: string | undefined,
+    now: number,
+  ): Promise<PresenceChange[]>;
   /** Activity of a connected user: clears automatic `away`. */
-  activity(userId: string, now: number): Promise<Presence[]>;
+  activity(userId: string, now: number): Promise<PresenceChange[]>;
   /** Connected users with no activity since `idleSince` become automatically `away`. */
-  markIdle(idleSince: number, now: number, limit?: number): Promise<Presence[]>;
+  markIdle(idleSince: number, now: number, limit?: number): Promise<PresenceChange[]>;
   get(userIds: string[]): Promise<Presence[]>;
   subscribe(subscriberId: string, userIds: string[]): Promise<void>;
   unsubscribe(subscriberId: string, userIds: string[]): Promise<void>;
   subscribersOf(userId: string): Promise<string[]>;
 }
 
-export interface ReapResult {
+/** A mutation that can remove sockets no `session:close` announced. */
+export interface SweepResult {
+  /** The sockets removed that way (call-signaling is told: their gateway could not tell it). */
+  sockets: SweptSocket[];
+  changes: PresenceChange[];
+}
+
+export interface ReapResult extends SweepResult {
   /** Gateways reaped: fewer than the limit means none expired is left. */
   gateways: number;
-  changes: Presence[];
+}
+
+export interface SweptSocket {
+  socketId: string;
+  gatewayId: string;
 }
 
 /** lastSeen of a user never seen: the epoch, so the field is always an ISO date. */

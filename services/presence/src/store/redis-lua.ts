@@ -33,12 +33,15 @@ local function touch(uid)
   if before[uid] == nil then before[uid] = eff(uid); order[#order + 1] = uid end
 end
 
+-- Changes as flat [userId, status, custom, lastSeen, previousStatus, …]: the previous status
+-- tells a real offline<->online transition (webhooks) from an away/busy change.
 local function finish()
   local out = {}
   for _, uid in ipairs(order) do
     local b, a = before[uid], eff(uid)
     if b[2] ~= a[2] or b[3] ~= a[3] then
       out[#out + 1] = a[1]; out[#out + 1] = a[2]; out[#out + 1] = a[3]; out[#out + 1] = a[4]
+      out[#out + 1] = b[2]
     end
   end
   return out
@@ -58,6 +61,22 @@ local function removeSocket(sid, now)
   local targets = redis.call('SMEMBERS', K..'subof:'..uid)
   for _, t in ipairs(targets) do redis.call('SREM', K..'sub:'..t, uid) end
   redis.call('DEL', K..'subof:'..uid)
+end
+
+-- A socket removed without its session:close (its gateway died or no longer holds it): recorded,
+-- so call-signaling can be told what the gateway could not tell it.
+local swept = {}
+local function sweep(sid, gid, now)
+  if redis.call('EXISTS', K..'s:'..sid) == 1 then swept[#swept + 1] = sid; swept[#swept + 1] = gid end
+  removeSocket(sid, now)
+end
+
+-- [count, socketId, gatewayId pairs of the swept sockets…, then finish()'s changes].
+local function finishSwept()
+  local out = {#swept / 2}
+  for _, v in ipairs(swept) do out[#out + 1] = v end
+  for _, v in ipairs(finish()) do out[#out + 1] = v end
+  return out
 end
 
 -- Returns false for a closed socket id (tombstone): a late open or stale heartbeat.
@@ -107,14 +126,14 @@ for _, sid in ipairs(current) do
   known[sid] = true
   if listed[sid] == nil then
     local t = tonumber(redis.call('HGET', K..'s:'..sid, 't') or '0')
-    if tonumber(now) - t > grace then removeSocket(sid, now) end
+    if tonumber(now) - t > grace then sweep(sid, gid, now) end
   end
 end
 -- Only sockets this gateway does not hold yet (lost state) cost commands: steady beats are cheap.
 for i = 6, #ARGV, 2 do
   if not known[ARGV[i]] and ARGV[i + 1] ~= '' then addSocket(ARGV[i + 1], ARGV[i], gid, now) end
 end
-return finish()`;
+return finishSwept()`;
 
 /** ARGV: K, now, limit */
 export const REAP = `${PRELUDE}
@@ -122,12 +141,12 @@ local now = ARGV[2]
 local gws = redis.call('ZRANGEBYSCORE', K..'gw', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
 for _, gid in ipairs(gws) do
   local socks = redis.call('SMEMBERS', K..'g:'..gid)
-  for _, sid in ipairs(socks) do removeSocket(sid, now) end
+  for _, sid in ipairs(socks) do sweep(sid, gid, now) end
   redis.call('DEL', K..'g:'..gid)
   redis.call('ZREM', K..'gw', gid)
 end
 -- First the number of gateways reaped: a full batch means the caller should ask again.
-local out = finish()
+local out = finishSwept()
 table.insert(out, 1, #gws)
 return out`;
 

@@ -6,8 +6,11 @@ import {
   type HeartbeatInput,
   type ManualStatus,
   type OpenInput,
+  type PresenceChange,
   type PresenceStore,
   type ReapResult,
+  type SweepResult,
+  type SweptSocket,
   toPresence,
 } from './presence-store.ts';
 import * as lua from './redis-lua.ts';
@@ -40,14 +43,36 @@ const scripts = {
   get: new Script(lua.GET),
 };
 
-/** Scripts answer flat [userId, status, custom, lastSeenMs, …] lists. */
+function strings(reply: unknown): string[] {
+  return Array.isArray(reply) ? reply.map(String) : [];
+}
+
+/** GET answers a flat [userId, status, custom, lastSeenMs, …] list. */
 function presences(reply: unknown): Presence[] {
-  const flat = Array.isArray(reply) ? reply.map(String) : [];
+  const flat = strings(reply);
   const out: Presence[] = [];
   for (let i = 0; i + 3 < flat.length; i += 4) {
     out.push(toPresence(flat[i]!, flat[i + 1] as PresenceStatus, flat[i + 2]!, Number(flat[i + 3])));
   }
   return out;
+}
+
+/** Mutations answer the same with the previous status after each: [… lastSeenMs, previous, …]. */
+function changes(flat: string[]): PresenceChange[] {
+  const out: PresenceChange[] = [];
+  for (let i = 0; i + 4 < flat.length; i += 5) {
+    const presence = toPresence(flat[i]!, flat[i + 1] as PresenceStatus, flat[i + 2]!, Number(flat[i + 3]));
+    out.push({ ...presence, previousStatus: flat[i + 4] as PresenceStatus });
+  }
+  return out;
+}
+
+/** [count, socketId, gatewayId pairs…, changes…] (the scripts' finishSwept). */
+function sweepResult([count = '0', ...rest]: string[]): SweepResult {
+  const pairs = rest.slice(0, Number(count) * 2);
+  const sockets: SweptSocket[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) sockets.push({ socketId: pairs[i]!, gatewayId: pairs[i + 1]! });
+  return { sockets, changes: changes(rest.slice(pairs.length)) };
 }
 
 /** Presence in Redis, shared by every presence process of a cluster. */
@@ -61,28 +86,28 @@ export class RedisPresenceStore implements PresenceStore {
     this.key = `${prefix}presence:`;
   }
 
-  async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<Presence[]> {
-    return presences(
-      await scripts.open.run(this.redis, [this.key, userId, socketId, gatewayId, now, gatewayExpiresAt]),
+  async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<PresenceChange[]> {
+    return changes(
+      strings(await scripts.open.run(this.redis, [this.key, userId, socketId, gatewayId, now, gatewayExpiresAt])),
     );
   }
 
-  async close({ socketId, now, tombstoneMs }: CloseInput): Promise<Presence[]> {
-    return presences(
-      await scripts.close.run(this.redis, [this.key, socketId, now, Math.max(1, Math.ceil(tombstoneMs))]),
+  async close({ socketId, now, tombstoneMs }: CloseInput): Promise<PresenceChange[]> {
+    return changes(
+      strings(await scripts.close.run(this.redis, [this.key, socketId, now, Math.max(1, Math.ceil(tombstoneMs))])),
     );
   }
 
-  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<Presence[]> {
+  async heartbeat({ gatewayId, sockets, gatewayExpiresAt, graceMs, now }: HeartbeatInput): Promise<SweepResult> {
     const pairs = sockets.flatMap((s) => [s.socketId, s.userId]);
-    return presences(
-      await scripts.heartbeat.run(this.redis, [this.key, gatewayId, now, gatewayExpiresAt, graceMs, ...pairs]),
+    return sweepResult(
+      strings(await scripts.heartbeat.run(this.redis, [this.key, gatewayId, now, gatewayExpiresAt, graceMs, ...pairs])),
     );
   }
 
   async reapGateways(now: number, limit = 100): Promise<ReapResult> {
-    const [gateways, ...rest] = (await scripts.reap.run(this.redis, [this.key, now, limit])) as unknown[];
-    return { gateways: Number(gateways), changes: presences(rest) };
+    const [gateways = '0', ...rest] = strings(await scripts.reap.run(this.redis, [this.key, now, limit]));
+    return { gateways: Number(gateways), ...sweepResult(rest) };
   }
 
   async setStatus(
@@ -90,17 +115,17 @@ export class RedisPresenceStore implements PresenceStore {
     status: ManualStatus,
     customStatus: string | undefined,
     now: number,
-  ): Promise<Presence[]> {
+  ): Promise<PresenceChange[]> {
     const args = [this.key, userId, status, now, customStatus === undefined ? '0' : '1', customStatus ?? ''];
-    return presences(await scripts.setStatus.run(this.redis, args));
+    return changes(strings(await scripts.setStatus.run(this.redis, args)));
   }
 
-  async activity(userId: string, now: number): Promise<Presence[]> {
-    return presences(await scripts.activity.run(this.redis, [this.key, userId, now]));
+  async activity(userId: string, now: number): Promise<PresenceChange[]> {
+    return changes(strings(await scripts.activity.run(this.redis, [this.key, userId, now])));
   }
 
-  async markIdle(idleSince: number, _now: number, limit = 1000): Promise<Presence[]> {
-    return presences(await scripts.markIdle.run(this.redis, [this.key, idleSince, limit]));
+  async markIdle(idleSince: number, _now: number, limit = 1000): Promise<PresenceChange[]> {
+    return changes(strings(await scripts.markIdle.run(this.redis, [this.key, idleSince, limit])));
   }
 
   async get(userIds: string[]): Promise<Presence[]> {

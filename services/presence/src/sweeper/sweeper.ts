@@ -1,6 +1,7 @@
 import type { Logger } from '@switchboard/runtime';
 import type { PublishPresence } from '../fanout/presence-publisher.ts';
 import type { PresenceStore } from '../store/presence-store.ts';
+import type { SweptSocketsListener } from './swept-sockets.ts';
 import type { PresenceTiming } from './timing.ts';
 
 /** Gateways per reap script call: bounds how long one call blocks Redis. */
@@ -11,6 +12,8 @@ export interface SweeperDeps {
   publish: PublishPresence;
   timing: PresenceTiming;
   log: Logger;
+  /** Told of every socket a reap removed (their gateway sent no `session:close`). */
+  onSwept?: SweptSocketsListener;
   now?: () => number;
 }
 
@@ -19,7 +22,14 @@ export interface SweeperDeps {
  * users `away`. The store's scripts are atomic, so several processes sweeping at once publish
  * each change once. Returns the stop function (waits for a sweep in progress).
  */
-export function startSweeper({ store, publish, timing, log, now = Date.now }: SweeperDeps): () => Promise<void> {
+export function startSweeper({
+  store,
+  publish,
+  timing,
+  log,
+  onSwept,
+  now = Date.now,
+}: SweeperDeps): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -35,7 +45,8 @@ export function startSweeper({ store, publish, timing, log, now = Date.now }: Sw
     // Not until a batch changes nothing: idle gateways, or users still online elsewhere, give
     // batches with no visible change while expired gateways remain behind them.
     for (;;) {
-      const { gateways, changes } = await store.reapGateways(now(), REAP_BATCH);
+      const { gateways, sockets, changes } = await store.reapGateways(now(), REAP_BATCH);
+      if (sockets.length > 0) onSwept?.(sockets);
       if (changes.length > 0) {
         log.info({ gateways, users: changes.length }, 'reaped expired gateway sockets');
         await publish(changes);

@@ -36,6 +36,8 @@ export interface HarnessOptions {
   database?: TestDatabase;
   /** Stand-ins for notification commands presence sends (e.g. `emergency:geofence`). */
   notification?: StandIns['notification'];
+  /** Stand-ins for call-signaling commands presence sends (`session:close` of swept sockets). */
+  callSignaling?: StandIns['call-signaling'];
 }
 
 /**
@@ -43,7 +45,7 @@ export interface HarnessOptions {
  * messaging that answers `rooms:ofUser` and `users:sharingRoom` from `rooms`, and its REST router
  * on a port-0 server.
  */
-export async function startHarness({ label, store, env = {}, database, notification }: HarnessOptions) {
+export async function startHarness({ label, store, env = {}, database, notification, callSignaling }: HarnessOptions) {
   const prefix = testPrefix(label);
   const redis: Redis | undefined = store === 'redis' ? testRedis() : undefined;
   const ownDatabase = !database;
@@ -59,6 +61,7 @@ export async function startHarness({ label, store, env = {}, database, notificat
   const messaging = { up: true };
   await handleStandIns(bus, {
     ...(notification ? { notification } : {}),
+    ...(callSignaling ? { 'call-signaling': callSignaling } : {}),
     messaging: {
       'rooms:ofUser': async ({ userId }) => {
         if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
