@@ -140,7 +140,9 @@ describe('the supervised cluster, messaging replicated', () => {
     // nginx skips a refused gateway for fail_timeout (5 s), then sends its address range back.
     const back = await waitFor(
       async () => {
-        const client = await connect('comeback', addresses[0]!);
+        // nginx may still answer a polling request of the outage with an error: try again.
+        const client = await connect('comeback', addresses[0]!).catch(() => undefined);
+        if (!client) return undefined;
         const { serverId } = client.connected();
         if (serverId === victim.name) return client;
         client.close();
@@ -157,8 +159,12 @@ describe('the supervised cluster, messaging replicated', () => {
     );
     if (supervisorSays) t.diagnostic(`supervisor: ${supervisorSays[0]}`);
 
-    // The client on the restarted gateway is fully served.
-    const other = await connect('comeback-peer');
+    // The client on the restarted gateway is fully served. The peer may land on either gateway, and
+    // right after the restart a first polling request can still fail (as above): retry it.
+    const other = await waitFor(() => connect('comeback-peer').catch(() => undefined), {
+      ...WAIT,
+      what: 'a peer connects after the restart',
+    });
     await chat(back, other, 'back on the restarted gateway');
   });
 
