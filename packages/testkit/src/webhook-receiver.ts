@@ -21,6 +21,12 @@ export interface ReceivedWebhook {
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
+  /**
+   * When set, `modes` apply only to events of this type and every other event is accepted: other
+   * services write webhooks too (presence's `user.online` on every first connect), and a test of
+   * one event's retries must not spend its "fail" on another's.
+   */
+  modesFor: string | undefined;
   private server: http.Server | undefined;
   private readonly hanging = new Set<http.ServerResponse>();
   port = 0;
@@ -57,13 +63,14 @@ export class WebhookReceiver {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString();
-    const mode = this.modes.length > 1 ? this.modes.shift()! : (this.modes[0] ?? 'ok');
+    const body = JSON.parse(raw) as ReceivedWebhook['body'];
+    const mode = this.modesFor !== undefined && body.type !== this.modesFor ? 'ok' : this.nextMode();
     const id = String(req.headers['webhook-id']);
     const timestamp = Number(req.headers['webhook-timestamp']);
     this.received.push({
       id,
       timestamp,
-      body: JSON.parse(raw) as ReceivedWebhook['body'],
+      body,
       signatureValid: this.verify(id, String(timestamp), raw, String(req.headers['webhook-signature'])),
       answered: mode,
     });
@@ -72,6 +79,10 @@ export class WebhookReceiver {
       return;
     }
     res.writeHead(mode === 'ok' ? 204 : 500).end();
+  }
+
+  private nextMode(): ReceiverMode {
+    return this.modes.length > 1 ? this.modes.shift()! : (this.modes[0] ?? 'ok');
   }
 
   private verify(id: string, timestamp: string, body: string, header: string): boolean {
