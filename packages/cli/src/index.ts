@@ -1,7 +1,7 @@
 // What other packages (tests, benchmarks) use of the command-line tools.
 
 export { childCommand, serviceEntry } from './cluster/child-command.ts';
-export { formatReplicas, type Replicas } from './cluster/config.ts';
+export { formatReplicas, type Replicas, ReplicasSchema } from './cluster/config.ts';
 export {
   childOpenFileLimit,
   currentOpenFileLimits,

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreeClusterPort, formatReplicas, type Replicas } from '@switchboard/cli';
+import { findFreeClusterPort, formatReplicas, type Replicas, ReplicasSchema } from '@switchboard/cli';
 import {
   buildProjects,
   createTestDatabase,
@@ -70,6 +70,22 @@ export interface StartClusterOptions {
 }
 
 /**
+ * `E2E_REPLICAS` (the REPLICAS syntax, e.g. `messaging=2,presence=2,call-signaling=2,notification=2`)
+ * raises every suite's cluster to at least those replicas: the check that the suites hold with
+ * several processes of each service, not only the topology each test names.
+ */
+function atLeastSuiteReplicas(replicas: Partial<Replicas>): Partial<Replicas> {
+  const text = process.env.E2E_REPLICAS;
+  if (!text) return replicas;
+  const floor: Replicas = ReplicasSchema.parse(text);
+  const raised: Partial<Replicas> = {};
+  for (const service of Object.keys(floor) as (keyof Replicas)[]) {
+    raised[service] = Math.max(floor[service], replicas[service] ?? 1);
+  }
+  return raised;
+}
+
+/**
  * `npm run cluster` for a test: a free PORT (and the internal ports after it), its own Redis
  * prefix and a fresh database, so it can run beside a developer's cluster on the same Redis.
  * Like `npm run cluster`, it builds first (incrementally), so the suite tests the current sources'
@@ -82,6 +98,7 @@ export async function startCluster({
   readyTimeoutMs = 120_000,
 }: StartClusterOptions = {}): Promise<RunningCluster> {
   buildProjects();
+  replicas = atLeastSuiteReplicas(replicas);
   const port = await findFreeClusterPort(gateways, replicas);
   const database = await createTestDatabase('e2e');
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
