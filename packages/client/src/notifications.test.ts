@@ -19,11 +19,8 @@ describe('NotificationInbox against a running Switchboard', () => {
   after(() => switchboard.close());
 
   async function device(userId: string): Promise<{ client: SwitchboardClient; inbox: NotificationInbox }> {
-    let inbox: NotificationInbox | undefined;
-    const client = await switchboard.connect(userId, {}, {}, (c) => {
-      inbox = new NotificationInbox(c);
-    });
-    return { client, inbox: inbox! };
+    const client = await switchboard.connect(userId);
+    return { client, inbox: new NotificationInbox(client) };
   }
   const notify = (userId: string, title: string) =>
     switchboard.bus.request(

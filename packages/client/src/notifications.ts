@@ -24,6 +24,9 @@ export class NotificationInbox {
       }),
       client.on('connected', () => void this.refreshUnreadCount().catch(() => undefined)),
     ];
+    // An inbox made on a client that is already connected would otherwise wait for the next
+    // connect or change to learn the count.
+    if (client.socket.connected) void this.refreshUnreadCount().catch(() => undefined);
   }
 
   /** The last known unread count (`undefined` until the server has told it). */

@@ -17,16 +17,11 @@ import { type ClientOptions, createClient, type SwitchboardClient } from '../ind
 
 export interface LocalSwitchboard {
   bus: MemoryBus;
-  /**
-   * A synced client for `userId` (token claims such as `phone` in `claims`), closed by `close()`.
-   * `beforeSync` runs before the first connection completes: helpers that must see the events a
-   * new socket gets on connect (e.g. its unread count) attach there.
-   */
+  /** A synced client for `userId` (token claims such as `phone` in `claims`), closed by `close()`. */
   connect(
     userId: string,
     claims?: Omit<SignTokenOptions, 'name'>,
     options?: Partial<ClientOptions>,
-    beforeSync?: (client: SwitchboardClient) => void,
   ): Promise<SwitchboardClient>;
   close(): Promise<void>;
 }
@@ -72,7 +67,7 @@ export async function startLocalSwitchboard(
 
   return {
     bus,
-    async connect(userId, claims = {}, options = {}, beforeSync) {
+    async connect(userId, claims = {}, options = {}) {
       const client = createClient({
         url,
         getToken: () => signToken(secret, userId, { name: userId, ...claims }),
@@ -80,7 +75,6 @@ export async function startLocalSwitchboard(
         ...options,
       });
       clients.push(client);
-      beforeSync?.(client);
       await client.synced();
       return client;
     },
