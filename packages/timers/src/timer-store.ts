@@ -71,6 +71,16 @@ export async function claimDueTimer(
 }
 
 /**
+ * When the earliest timer of these kinds falls due (locked or not), or undefined when there is
+ * none: lets a worker sleep until then instead of finding it at its next poll.
+ */
+export async function nextDueAt(db: DbClient, kinds: string[]): Promise<Date | undefined> {
+  const rows = await db.$queryRaw<{ next: Date | null }[]>`
+    SELECT min("dueAt") AS "next" FROM "DurableTimer" WHERE "kind" = ANY(${kinds})`;
+  return rows[0]?.next ?? undefined;
+}
+
+/**
  * The fired timer's row goes with its transaction. `deleteMany`: the handler may already have
  * cancelled it itself (a call's ending cancels every timer of the call, the firing one included).
  */

@@ -18,7 +18,7 @@ describe('durable timers', () => {
     await database.drop();
   });
 
-  const worker = (handlers: Record<string, TimerHandler>, options: { retryBaseMs?: number } = {}) => {
+  const worker = (handlers: Record<string, TimerHandler>, options: { retryBaseMs?: number; pollMs?: number } = {}) => {
     const w = new TimerWorker({ db: database.db, log: testLogger('timers'), handlers, pollMs: 20, ...options });
     workers.push(w);
     w.start();
@@ -55,6 +55,14 @@ describe('durable timers', () => {
       ['future'],
       'the timer not yet due is still waiting',
     );
+  });
+
+  test('a scheduled timer fires at its due time, not at the next poll', async () => {
+    const fired: number[] = [];
+    await scheduleTimer(database.db, { kind: 'on-time', key: 'k', dueAt: soon(400) });
+    // A poll every minute: only the worker sleeping until the due time can fire it within the wait.
+    worker({ 'on-time': async () => void fired.push(Date.now()) }, { pollMs: 60_000 });
+    await waitFor(() => fired.length === 1, { timeoutMs: 10_000, what: 'the timer at its due time' });
   });
 
   test('the handler writes and the deletion commit together: a failing handler leaves no trace and is retried', async () => {

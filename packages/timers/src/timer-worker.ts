@@ -1,6 +1,6 @@
 import type { Db, Prisma } from '@switchboard/db';
 import { errorMessage, type Logger } from '@switchboard/runtime';
-import { claimDueTimer, type DueTimer, deleteTimer, postponeTimer } from './timer-store.ts';
+import { claimDueTimer, type DueTimer, deleteTimer, nextDueAt, postponeTimer } from './timer-store.ts';
 
 /** Work to do once the timer's transaction has committed (socket emits): runs at most once. */
 export type AfterCommit = () => unknown;
@@ -18,7 +18,11 @@ export interface TimerWorkerOptions {
   log: Logger;
   /** Handlers by kind: this worker claims timers of these kinds only. */
   handlers: Record<string, TimerHandler>;
-  /** How often the table is polled for due timers (the bound on lateness when idle). */
+  /**
+   * How often the table is polled when no timer is due sooner: the bound on lateness for a timer
+   * that another process schedules less than this ahead. Timers already in the table are fired at
+   * their due time (the worker sleeps until the earliest one).
+   */
   pollMs?: number;
   /** Delay before a failed timer is tried again (doubles per attempt, capped at 60 s). */
   retryBaseMs?: number;
@@ -62,17 +66,14 @@ export class TimerWorker {
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
+    this.running = this.drain()
+      .then((next) => this.sleepUntil(next))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped || !this.again) return;
         this.again = false;
         this.wake();
-        return;
-      }
-      this.timer = setTimeout(() => this.wake(), this.pollMs);
-      this.timer.unref();
-    });
+      });
   }
 
   /** Stop polling and wait for the timer being fired, if any. */
@@ -82,17 +83,30 @@ export class TimerWorker {
     await this.running;
   }
 
-  /** Fire due timers until none is left (or we are stopped). */
-  private async drain(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        if (!(await this.fireOne())) return;
-      } catch (error) {
-        // The database is unreachable: the next poll tries again.
-        this.o.log.warn({ err: errorMessage(error) }, 'timer poll failed');
-        return;
+  /**
+   * Fire due timers until none is left (or we are stopped); then read when the next one falls
+   * due, so a timer already scheduled fires on time rather than up to a poll interval late.
+   */
+  private async drain(): Promise<Date | undefined> {
+    try {
+      while (!this.stopped) {
+        if (!(await this.fireOne())) return await nextDueAt(this.o.db, this.kinds);
       }
+    } catch (error) {
+      // The database is unreachable: the next poll tries again.
+      this.o.log.warn({ err: errorMessage(error) }, 'timer poll failed');
     }
+    return undefined;
+  }
+
+  private sleepUntil(next: Date | undefined): void {
+    if (this.stopped || this.again) return;
+    const untilNext = next === undefined ? Number.POSITIVE_INFINITY : next.getTime() - this.now().getTime();
+    // A due time already past is a row another replica holds (or one it is firing): polling it
+    // at once would spin, so it waits for the ordinary poll like any timer scheduled elsewhere.
+    const delayMs = untilNext > 0 ? Math.min(this.pollMs, untilNext) : this.pollMs;
+    this.timer = setTimeout(() => this.wake(), delayMs);
+    this.timer.unref();
   }
 
   /** True when a timer was claimed (fired or postponed), false when none was due. */
