@@ -131,6 +131,9 @@ describe('SIGKILL of a messaging process mid-burst', () => {
       victim,
       'another process owns the room now',
     );
+    const victimName =
+      victim === spare!.pid ? 'the spare' : cluster.processesOf('messaging').find((p) => p.pid === victim)?.name;
+    t.diagnostic(`killed the room's owner, ${victimName} (pid ${victim})`);
     t.diagnostic(`${attempts} send attempts for ${BURST} messages (retries after the kill: ${attempts - BURST})`);
     t.diagnostic(`acked ${acked.size}/${BURST}; failed: ${failed.length ? failed.join('; ') : 'none'}`);
     // The spare consumer serves every retry, so every send is eventually acked.
