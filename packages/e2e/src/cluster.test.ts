@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { serviceEntry } from '@switchboard/cli';
+import { CLUSTER_SERVICES, serviceEntry } from '@switchboard/cli';
 import { signToken } from '@switchboard/runtime';
 import { type ConnectOptions, connectClient, type E2eClient } from './client.ts';
-import { type RunningCluster, startCluster } from './cluster-harness.ts';
+import { type RunningCluster, serviceProcessNames, startCluster } from './cluster-harness.ts';
 
 /** One address per /24: ip_hash spreads these over the gateways (ENVIRONMENT.md). */
 const ADDRESSES = [1, 2, 3, 4, 5, 6].map((n) => `127.0.${n}.1`);
@@ -53,9 +53,29 @@ describe('the cluster through nginx', () => {
       (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).slice(1);
     assert.deepEqual(await commandLine(cluster.supervisorPid), [path.join('packages', 'cli', 'dist', 'cluster.js')]);
     for (const child of cluster.processes) {
-      const service = child.kind === 'gateway' ? 'gateway' : child.name;
-      assert.deepEqual(await commandLine(child.pid), [serviceEntry(service)], child.name);
+      assert.deepEqual(await commandLine(child.pid), [serviceEntry(child.service)], child.name);
     }
+  });
+
+  test('pids.json lists both gateways and exactly the configured replicas of every service, each running', () => {
+    assert.deepEqual(
+      cluster.gateways.map((g) => g.name),
+      ['gateway-1', 'gateway-2'],
+    );
+    for (const service of CLUSTER_SERVICES) {
+      assert.ok(cluster.replicas[service] >= 1, `${service} runs at least once`);
+      assert.equal(cluster.processesOf(service).length, cluster.replicas[service], service);
+    }
+    assert.deepEqual(
+      cluster.processes.filter((p) => p.kind === 'service').map((p) => p.name),
+      serviceProcessNames(cluster.replicas),
+    );
+    assert.equal(new Set(cluster.processes.map((p) => p.pid)).size, cluster.processes.length, 'one pid each');
+    assert.equal(new Set(cluster.processes.map((p) => p.port)).size, cluster.processes.length, 'one port each');
+    assert.deepEqual(
+      cluster.processes.filter((p) => p.status !== 'running').map((p) => p.name),
+      [],
+    );
   });
 
   test('nginx answers /healthz and keeps internal endpoints off the public port', async () => {

@@ -1,7 +1,9 @@
 // Fault (b): a messaging process is SIGKILLed mid-burst. A second messaging process (started here
-// beside the cluster's one, same Redis prefix and database) takes over the bus stream; the SDK
-// retries unanswered sends with the same clientMessageId. Afterwards every acked message is
-// stored exactly once, seqs are gapless, and the other member got each once, in order.
+// beside the cluster's one or ones, same Redis prefix and database) guarantees another consumer
+// takes over the room's bus partition; the one killed is whichever owns it (its lease in Redis),
+// so the kill always hits the work in flight. The SDK retries unanswered sends with the same
+// clientMessageId. Afterwards every acked message is stored exactly once, seqs are gapless, and
+// the other member got each once, in order.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -12,8 +14,10 @@ import { childCommand } from '@switchboard/cli';
 import { createClient, type SwitchboardClient } from '@switchboard/client';
 import type { Message } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
-import { createTestDatabase, type TestDatabase, testRedis, waitFor } from '@switchboard/testkit';
+import { createTestDatabase, freePort, type TestDatabase, testRedis, waitFor } from '@switchboard/testkit';
 import { type RunningCluster, startCluster } from './cluster-harness.ts';
+import { PARTITIONS, partitionOwnerPid } from './partition-owner.ts';
+import { allMessages } from './room-history.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BURST = 200;
@@ -31,7 +35,7 @@ describe('SIGKILL of a messaging process mid-burst', () => {
     // Our own database, so the spare messaging process can be pointed at the cluster's one.
     database = await createTestDatabase('faults_messaging');
     cluster = await startCluster({ gateways: 2, env: { DATABASE_URL: database.url, RATE_LIMIT_WRITE: '100000' } });
-    const port = cluster.port + 39; // inside the range the harness checked free; the cluster uses +1…+34
+    const port = await freePort();
     const { command, args } = childCommand({ service: 'messaging' }); // compiled, like the cluster's own
     spare = spawn(command, args, {
       cwd: REPO_ROOT,
@@ -77,22 +81,23 @@ describe('SIGKILL of a messaging process mid-burst', () => {
     return client;
   };
 
-  /** Every message of a room, paging forward through history. */
-  async function allMessages(client: SwitchboardClient, roomId: string): Promise<Message[]> {
-    const out: Message[] = [];
-    for (;;) {
-      const page = await client.history({ roomId, afterSeq: out.at(-1)?.seq ?? 0, limit: 200 });
-      out.push(...page.messages);
-      if (!page.hasMore) return out;
-    }
-  }
-
   test('no acked message is lost and none is stored or delivered twice', async (t) => {
-    const original = cluster.processes.find((p) => p.name === 'messaging');
-    assert.ok(original, 'the cluster runs a messaging process');
+    assert.equal(cluster.processesOf('messaging').length, cluster.replicas.messaging, 'every messaging replica runs');
     const alice = await connect('alice');
     const bob = await connect('bob');
     const room = await alice.createRoom({ type: 'group', name: 'burst', memberIds: ['bob'] });
+    // The room's partition has one owner (the spare or a cluster replica): that process dies.
+    const victim = await partitionOwnerPid(redis, cluster.redisPrefix, 'messaging', room.id);
+    const killVictim =
+      victim === spare!.pid
+        ? () => spare!.kill('SIGKILL')
+        : () => {
+            assert.ok(
+              cluster.processesOf('messaging').some((p) => p.pid === victim),
+              `the owner ${victim} is the spare or a messaging replica`,
+            );
+            cluster.kill(victim);
+          };
     const bobSeen: Message[] = [];
     bob.onMessage(room.id, (m) => bobSeen.push(m));
 
@@ -115,12 +120,20 @@ describe('SIGKILL of a messaging process mid-burst', () => {
         }
         if (!killed && acked.size >= KILL_AFTER) {
           killed = true;
-          cluster.kill(original.pid);
+          killVictim();
         }
       }
     };
     await Promise.all([sender(), sender(), sender(), sender(), sender(), sender(), sender(), sender()]);
-    assert.ok(killed, 'messaging was killed mid-burst');
+    assert.ok(killed, 'the owning messaging process was killed mid-burst');
+    assert.notEqual(
+      await partitionOwnerPid(redis, cluster.redisPrefix, 'messaging', room.id),
+      victim,
+      'another process owns the room now',
+    );
+    const victimName =
+      victim === spare!.pid ? 'the spare' : cluster.processesOf('messaging').find((p) => p.pid === victim)?.name;
+    t.diagnostic(`killed the room's owner, ${victimName} (pid ${victim})`);
     t.diagnostic(`${attempts} send attempts for ${BURST} messages (retries after the kill: ${attempts - BURST})`);
     t.diagnostic(`acked ${acked.size}/${BURST}; failed: ${failed.length ? failed.join('; ') : 'none'}`);
     // The spare consumer serves every retry, so every send is eventually acked.
@@ -131,7 +144,7 @@ describe('SIGKILL of a messaging process mid-burst', () => {
     const keys = busKeys(cluster.redisPrefix);
     const pending = async () => {
       const counts = await Promise.all(
-        Array.from({ length: 8 }, (_, p) => redis.xpending(keys.stream('messaging', p), 'messaging')),
+        Array.from({ length: PARTITIONS }, (_, p) => redis.xpending(keys.stream('messaging', p), 'messaging')),
       );
       return counts.reduce((sum: number, reply) => sum + Number((reply as [number])[0]), 0);
     };

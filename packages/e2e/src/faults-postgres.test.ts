@@ -3,16 +3,14 @@
 // connection are answered UNAVAILABLE (never INTERNAL, never silence), the pools reconnect on
 // their own, no process restarts, and the SDK's retries with the same clientMessageId end with
 // every message stored exactly once, seqs gapless, and delivered to the other member once each.
+// (faults-postgres-restart.test.ts restarts the whole server instead.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createClient, type SwitchboardClient } from '@switchboard/client';
-import type { Message } from '@switchboard/protocol';
-import { signToken } from '@switchboard/runtime';
-import { createTestDatabase, type TestDatabase, waitFor } from '@switchboard/testkit';
-import { type ClusterProcess, type RunningCluster, startCluster } from './cluster-harness.ts';
+import type { SwitchboardClient } from '@switchboard/client';
+import { createTestDatabase, type TestDatabase } from '@switchboard/testkit';
+import { type RunningCluster, startCluster } from './cluster-harness.ts';
+import { assertEveryMessageOnce, BURST, burstUnderFaults, connectPatient, processPids } from './postgres-burst.ts';
 
-const BURST = 300;
-const SENDERS = 8;
 const ROUNDS = 8;
 
 describe('Postgres connections terminated mid-burst', () => {
@@ -22,7 +20,7 @@ describe('Postgres connections terminated mid-burst', () => {
 
   before(async () => {
     database = await createTestDatabase('faults_postgres');
-    cluster = await startCluster({ gateways: 2, env: { DATABASE_URL: database.url, RATE_LIMIT_WRITE: '100000' } });
+    cluster = await startCluster({ gateways: 2, databaseUrl: database.url, env: { RATE_LIMIT_WRITE: '100000' } });
   });
 
   after(async () => {
@@ -32,14 +30,8 @@ describe('Postgres connections terminated mid-burst', () => {
   });
 
   const connect = async (userId: string) => {
-    // A patient client: the faults below go on for seconds, longer than the default retry budget.
-    const client = createClient({
-      url: cluster.url,
-      token: signToken(cluster.jwtSecret, userId, { name: userId }),
-      sendRetry: { maxAttempts: 15 },
-    });
+    const client = await connectPatient(cluster, userId);
     clients.push(client);
-    await client.synced();
     return client;
   };
 
@@ -51,100 +43,30 @@ describe('Postgres connections terminated mid-burst', () => {
     return Number(rows[0]?.n ?? 0);
   };
 
-  async function allMessages(client: SwitchboardClient, roomId: string): Promise<Message[]> {
-    const out: Message[] = [];
-    for (;;) {
-      const page = await client.history({ roomId, afterSeq: out.at(-1)?.seq ?? 0, limit: 200 });
-      out.push(...page.messages);
-      if (!page.hasMore) return out;
-    }
-  }
-
-  const pids = async (): Promise<Pick<ClusterProcess, 'name' | 'pid' | 'restarts'>[]> =>
-    (await cluster.state()).processes.map(({ name, pid, restarts }) => ({ name, pid, restarts }));
-
   test('every send ends stored exactly once, in a gapless seq, and reads fail UNAVAILABLE at worst', async (t) => {
     const alice = await connect('alice');
     const bob = await connect('bob');
     const room = await alice.createRoom({ type: 'group', name: 'pg-faults', memberIds: ['bob'] });
-    const bobSeen: Message[] = [];
-    bob.onMessage(room.id, (m) => bobSeen.push(m));
-    const before = await pids();
-    let attempts = 0;
-    alice.socket.onAnyOutgoing((event) => void (event === 'message:send' && (attempts += 1)));
+    const before = await processPids(cluster);
 
-    let next = 0;
-    let done = false;
-    const acked: Message[] = [];
-    const sender = async () => {
-      while (next < BURST) {
-        const i = next++;
-        acked.push(await alice.sendMessage({ roomId: room.id, content: `m${i}`, clientMessageId: `pg-${i}` }));
-      }
-    };
-    // Reads during the faults: answered, with success or UNAVAILABLE only.
-    const readCodes = new Map<string, number>();
-    const reader = async () => {
-      while (!done) {
-        const ack = (await bob.socket
-          .timeout(20_000)
-          .emitWithAck('message:history', { roomId: room.id, limit: 5 })) as {
-          success: boolean;
-          code?: string;
-        };
-        const code = ack.success ? 'success' : (ack.code ?? '?');
-        readCodes.set(code, (readCodes.get(code) ?? 0) + 1);
-      }
-    };
     let terminations = 0;
     let backendsKilled = 0;
     // Faults begin once sends are flowing: a round of terminations every 700 ms, up to ROUNDS.
-    const terminator = async () => {
-      while (!done && terminations < ROUNDS) {
-        if (acked.length > 0) {
+    const result = await burstUnderFaults(alice, bob, room.id, async (progress) => {
+      while (!progress.done() && terminations < ROUNDS) {
+        if (progress.acked() > 0) {
           backendsKilled += await terminate();
           terminations += 1;
         }
         await new Promise((r) => setTimeout(r, 700));
       }
-    };
-    const senders = Promise.all(Array.from({ length: SENDERS }, sender)).finally(() => (done = true));
-    await Promise.all([senders, reader(), terminator()]);
+    });
     t.diagnostic(`${terminations} terminations (${backendsKilled} backends) during the burst`);
     t.diagnostic(
-      `${attempts} send attempts for ${BURST} messages; reads: ${JSON.stringify(Object.fromEntries(readCodes))}`,
+      `${result.attempts} send attempts for ${BURST} messages; reads: ${JSON.stringify(Object.fromEntries(result.reads))}`,
     );
     assert.ok(backendsKilled > 0, 'connections were terminated during the burst');
-    assert.deepEqual(
-      [...readCodes.keys()].filter((c) => c !== 'success' && c !== 'UNAVAILABLE'),
-      [],
-      'a read fails UNAVAILABLE at worst',
-    );
-
-    const stored = await allMessages(alice, room.id);
-    const byClientId = new Map<string, number>();
-    for (const m of stored)
-      byClientId.set(m.clientMessageId ?? '?', (byClientId.get(m.clientMessageId ?? '?') ?? 0) + 1);
-    assert.deepEqual(
-      [...byClientId].filter(([, n]) => n > 1),
-      [],
-      'no clientMessageId stored twice',
-    );
-    assert.equal(stored.length, BURST, 'every send stored');
-    assert.deepEqual(
-      stored.map((m) => m.seq),
-      Array.from({ length: BURST }, (_, i) => i + 1),
-      'gapless seqs',
-    );
-    const storedIds = new Set(stored.map((m) => m.id));
-    assert.equal(acked.filter((m) => !storedIds.has(m.id)).length, 0, 'every acked message is stored');
-
-    await waitFor(() => (bob.cursors()[room.id] ?? 0) >= BURST, { timeoutMs: 60_000, what: 'bob has everything' });
-    assert.deepEqual(
-      bobSeen.map((m) => m.seq),
-      Array.from({ length: BURST }, (_, i) => i + 1),
-      'bob: once each, in order',
-    );
-    assert.deepEqual(await pids(), before, 'no process restarted');
+    await assertEveryMessageOnce(alice, bob, room.id, result);
+    assert.deepEqual(await processPids(cluster), before, 'no process restarted');
   });
 });

@@ -1,13 +1,16 @@
 // Issue 3, "Done means": /metrics of every process of the real cluster (nginx, two gateways,
 // messaging, presence, call-signaling, notification on Redis and Postgres) is scraped on its own
 // private port before and after a small load through nginx, and the counters the load must move
-// have moved — by exactly the amount the load explains, where the amount is deterministic.
+// have moved — by exactly the amount the load explains, where the amount is deterministic. A
+// service's counters are summed over its replicas (E2E_REPLICAS may run several of each), since
+// which replica handles a command is the bus's choice, not the load's.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ClusterServiceName } from '@switchboard/cli';
 import { signToken } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
 import { connectClient, type E2eClient } from './client.ts';
-import { type ClusterProcess, type RunningCluster, startCluster } from './cluster-harness.ts';
+import { type ClusterProcess, type RunningCluster, serviceProcessNames, startCluster } from './cluster-harness.ts';
 import { fix, mapAddressesToGateways, record, requestJson } from './presence-helpers.ts';
 import { delta, parsePrometheusText, type Sample, sumOf } from './prometheus-text.ts';
 
@@ -51,7 +54,6 @@ describe('prometheus text parser', () => {
 
 /** message:send per sending user (one sender per gateway). */
 const N = 5;
-const SERVICES = ['messaging', 'presence', 'call-signaling', 'notification'] as const;
 const SETTLE = { timeoutMs: 10_000 };
 
 const scrape = async (p: ClusterProcess): Promise<Sample[]> => {
@@ -70,19 +72,20 @@ describe('/metrics of every cluster process moves under load through nginx', () 
   let roomId = '';
 
   const token = (userId: string) => signToken(cluster.jwtSecret, userId, { name: `User ${userId}` });
-  const proc = (name: string) => {
-    const found = cluster.processes.find((p) => p.name === name);
-    assert.ok(found, `${name} in pids.json: ${cluster.processes.map((p) => p.name).join(', ')}`);
-    return found;
-  };
-  /** Scrape until `done` holds (service counters move just after the ack); the last scrape either way. */
-  const scrapeUntil = async (p: ClusterProcess, done: (s: Sample[]) => boolean): Promise<Sample[]> => {
-    let last = await scrape(p);
-    await waitFor(async () => done((last = await scrape(p))), SETTLE).catch(() => undefined);
-    return last;
-  };
   const moved = (name: string, after: Sample[], metric: string, labels: Record<string, string> = {}) =>
     delta(baseline.get(name)!, after, metric, labels);
+  /** Every replica of `service` scraped: its samples by process name. */
+  const scrapeService = async (service: ClusterServiceName): Promise<Map<string, Sample[]>> =>
+    new Map(await Promise.all(cluster.processesOf(service).map(async (p) => [p.name, await scrape(p)] as const)));
+  /** How far a counter moved since the baseline, summed over every replica of the service. */
+  const movedIn = (after: Map<string, Sample[]>, metric: string, labels: Record<string, string> = {}) =>
+    [...after].reduce((sum, [name, samples]) => sum + moved(name, samples, metric, labels), 0);
+  /** Scrape until `done` holds (service counters move just after the ack); the last scrape either way. */
+  const scrapeServiceUntil = async (service: ClusterServiceName, done: (s: Map<string, Sample[]>) => boolean) => {
+    let last = await scrapeService(service);
+    await waitFor(async () => done((last = await scrapeService(service))), SETTLE).catch(() => undefined);
+    return last;
+  };
 
   before(async () => {
     // The calls this suite starts keep ringing until it is done (the gauge test counts them).
@@ -162,8 +165,8 @@ describe('/metrics of every cluster process moves under load through nginx', () 
 
   test('every process serves Prometheus text with process metrics on its own port; nginx exposes no /metrics', async () => {
     assert.deepEqual(
-      cluster.processes.map((p) => p.name).sort(),
-      [...cluster.gateways.map((g) => g.name), ...SERVICES].sort(),
+      cluster.processes.map((p) => p.name),
+      [...cluster.gateways.map((g) => g.name), ...serviceProcessNames(cluster.replicas)],
     );
     for (const p of cluster.processes) {
       const samples = await scrape(p);
@@ -177,7 +180,7 @@ describe('/metrics of every cluster process moves under load through nginx', () 
   test('each gateway: connections, events in by name, ack latency, errors by code, bus round trips', async () => {
     const first = onGatewayFirst();
     for (const { name } of cluster.gateways) {
-      const after = await scrape(proc(name));
+      const after = await scrape(cluster.gateways.find((g) => g.name === name)!);
       const events = (event: string) => moved(name, after, 'switchboard_events_in_total', { event });
       const got = {
         connections: sumOf(after, 'switchboard_connections'),
@@ -233,30 +236,27 @@ describe('/metrics of every cluster process moves under load through nginx', () 
 
   test('messaging: bus commands handled, messages persisted, database latency observed', async () => {
     const want = { send: 2 * N, create: 1, join: 4, persisted: 2 * N };
-    const count = (after: Sample[]) => ({
-      send: moved('messaging', after, 'switchboard_bus_handled_total', { command: 'message:send', outcome: 'ok' }),
-      create: moved('messaging', after, 'switchboard_bus_handled_total', { command: 'room:create', outcome: 'ok' }),
-      join: moved('messaging', after, 'switchboard_bus_handled_total', { command: 'room:join', outcome: 'ok' }),
-      persisted: moved('messaging', after, 'switchboard_messages_persisted_total'),
+    const count = (after: Map<string, Sample[]>) => ({
+      send: movedIn(after, 'switchboard_bus_handled_total', { command: 'message:send', outcome: 'ok' }),
+      create: movedIn(after, 'switchboard_bus_handled_total', { command: 'room:create', outcome: 'ok' }),
+      join: movedIn(after, 'switchboard_bus_handled_total', { command: 'room:join', outcome: 'ok' }),
+      persisted: movedIn(after, 'switchboard_messages_persisted_total'),
     });
-    const after = await scrapeUntil(proc('messaging'), (s) => count(s).send >= want.send);
+    const after = await scrapeServiceUntil('messaging', (s) => count(s).send >= want.send);
     assert.deepEqual(count(after), want);
     // Group commit: one timed batch may hold several messages, so at least one and at most 2N.
-    const batches = moved('messaging', after, 'switchboard_db_query_seconds_count', { operation: 'message_batch' });
+    const batches = movedIn(after, 'switchboard_db_query_seconds_count', { operation: 'message_batch' });
     assert.ok(batches >= 1 && batches <= 2 * N, `message_batch timings: ${batches}`);
-    assert.ok(moved('messaging', after, 'switchboard_db_query_seconds_sum') > 0);
+    assert.ok(movedIn(after, 'switchboard_db_query_seconds_sum') > 0);
     // Every SQL statement is timed by kind, not only the batches.
     for (const operation of ['select', 'insert', 'update']) {
-      assert.ok(
-        moved('messaging', after, 'switchboard_db_query_seconds_count', { operation }) > 0,
-        `messaging db ${operation}`,
-      );
+      assert.ok(movedIn(after, 'switchboard_db_query_seconds_count', { operation }) > 0, `messaging db ${operation}`);
     }
     // Services count broadcasts (one per message), gateways count deliveries per socket.
-    assert.equal(moved('messaging', after, 'switchboard_events_out_total', { event: 'message:new' }), 2 * N);
+    assert.equal(movedIn(after, 'switchboard_events_out_total', { event: 'message:new' }), 2 * N);
     for (const gateway of cluster.gateways) {
       assert.ok(
-        moved(gateway.name, await scrape(proc(gateway.name)), 'switchboard_events_out_total', {
+        moved(gateway.name, await scrape(gateway), 'switchboard_events_out_total', {
           event: 'message:new',
         }) > 0,
         `${gateway.name} delivered message:new`,
@@ -265,10 +265,10 @@ describe('/metrics of every cluster process moves under load through nginx', () 
   });
 
   test('presence: bus commands handled for subscribe, setStatus, location and session open', async () => {
-    const handled = (s: Sample[], command: string) =>
-      moved('presence', s, 'switchboard_bus_handled_total', { command, outcome: 'ok' });
-    const after = await scrapeUntil(
-      proc('presence'),
+    const handled = (s: Map<string, Sample[]>, command: string) =>
+      movedIn(s, 'switchboard_bus_handled_total', { command, outcome: 'ok' });
+    const after = await scrapeServiceUntil(
+      'presence',
       (s) => handled(s, 'location:update') >= 2 && handled(s, 'session:open') >= 4,
     );
     assert.deepEqual(
@@ -284,26 +284,30 @@ describe('/metrics of every cluster process moves under load through nginx', () 
   });
 
   test('call-signaling handles call:initiate; its live calls are a gauge read from Postgres', async () => {
-    const initiated = (s: Sample[]) =>
-      moved('call-signaling', s, 'switchboard_bus_handled_total', { command: 'call:initiate', outcome: 'ok' });
-    const after = await scrapeUntil(proc('call-signaling'), (s) => initiated(s) >= 2);
+    const initiated = (s: Map<string, Sample[]>) =>
+      movedIn(s, 'switchboard_bus_handled_total', { command: 'call:initiate', outcome: 'ok' });
+    const after = await scrapeServiceUntil('call-signaling', (s) => initiated(s) >= 2);
     assert.equal(initiated(after), 2);
-    assert.equal(
-      sumOf(
-        after.filter((x) => x.labels.state === 'ringing'),
-        'switchboard_calls_active',
-      ),
-      2,
-    );
+    // Read from Postgres at scrape time: every replica reports the whole cluster's figure.
+    for (const [name, samples] of after) {
+      assert.equal(
+        sumOf(
+          samples.filter((x) => x.labels.state === 'ringing'),
+          'switchboard_calls_active',
+        ),
+        2,
+        `${name} switchboard_calls_active{state="ringing"}`,
+      );
+    }
   });
 
   test('notification: the bus counts the handled command by name', async () => {
-    const handledUnread = (s: Sample[]) =>
-      moved('notification', s, 'switchboard_bus_handled_total', {
+    const handledUnread = (s: Map<string, Sample[]>) =>
+      movedIn(s, 'switchboard_bus_handled_total', {
         command: 'notification:getUnreadCount',
         outcome: 'ok',
       });
-    const after = await scrapeUntil(proc('notification'), (s) => handledUnread(s) >= 1);
+    const after = await scrapeServiceUntil('notification', (s) => handledUnread(s) >= 1);
     assert.equal(handledUnread(after), 1);
   });
 

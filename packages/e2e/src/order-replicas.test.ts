@@ -4,15 +4,15 @@
 // timed out (the next owner finishes the dead one's pending commands first).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { busKeys, partitionOf } from '@switchboard/bus';
 import { createClient, type SwitchboardClient } from '@switchboard/client';
 import type { Message } from '@switchboard/protocol';
 import { signToken } from '@switchboard/runtime';
-import { testRedis, waitFor } from '@switchboard/testkit';
+import { testRedis } from '@switchboard/testkit';
 import { type RunningCluster, startCluster } from './cluster-harness.ts';
+import { partitionOwnerPid } from './partition-owner.ts';
+import { allMessages } from './room-history.ts';
 
 const BURST = 300;
-const PARTITIONS = 8; // BUS_PARTITIONS' default, which the cluster runs with
 
 describe('send order with two messaging replicas', () => {
   let cluster: RunningCluster;
@@ -36,23 +36,12 @@ describe('send order with two messaging replicas', () => {
     return client;
   };
 
-  async function allMessages(client: SwitchboardClient, roomId: string): Promise<Message[]> {
-    const out: Message[] = [];
-    for (;;) {
-      const page = await client.history({ roomId, afterSeq: out.at(-1)?.seq ?? 0, limit: 200 });
-      out.push(...page.messages);
-      if (!page.hasMore) return out;
-    }
-  }
-
   /** The pid of the messaging replica whose lease holds the room's partition. */
   async function ownerPid(roomId: string): Promise<number> {
-    const lease = busKeys(cluster.redisPrefix).lease('messaging', partitionOf(roomId, PARTITIONS));
-    const owner = await waitFor(() => redis.get(lease), { what: `an owner of ${lease}` });
-    const pid = Number(/-(\d+)$/.exec(owner)?.[1]);
+    const pid = await partitionOwnerPid(redis, cluster.redisPrefix, 'messaging', roomId);
     assert.ok(
       (await cluster.state()).processes.some((p) => p.service === 'messaging' && p.pid === pid),
-      `${owner} is a messaging replica`,
+      `${pid} is a messaging replica`,
     );
     return pid;
   }
@@ -85,7 +74,8 @@ describe('send order with two messaging replicas', () => {
   }
 
   test('300 pipelined sends from one socket are stored in send order', async () => {
-    assert.equal(cluster.processes.filter((p) => p.service === 'messaging').length, 2, 'two messaging replicas');
+    assert.ok(cluster.replicas.messaging >= 2, 'at least two messaging replicas');
+    assert.equal(cluster.processesOf('messaging').length, cluster.replicas.messaging, 'every replica runs');
     const alice = await connect('alice');
     const room = await alice.createRoom({ type: 'group', name: 'order' });
     await burst(alice, room.id, 'calm', () => undefined);

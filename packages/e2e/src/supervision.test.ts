@@ -9,7 +9,7 @@ import { busKeys } from '@switchboard/bus';
 import { signToken } from '@switchboard/runtime';
 import { testRedis, waitFor } from '@switchboard/testkit';
 import { connectClient, type E2eClient } from './client.ts';
-import { type ClusterProcess, type RunningCluster, startCluster } from './cluster-harness.ts';
+import { type ClusterProcess, type RunningCluster, serviceProcessNames, startCluster } from './cluster-harness.ts';
 import { mapAddressesToGateways, requestJson } from './presence-helpers.ts';
 import { delta, parsePrometheusText, type Sample } from './prometheus-text.ts';
 
@@ -59,7 +59,7 @@ describe('the supervised cluster, messaging replicated', () => {
   });
 
   test('REPLICAS=messaging=2 runs messaging-1 and messaging-2, each listed, ready, with its own bus consumer', async () => {
-    const messaging = cluster.processes.filter((p) => p.service === 'messaging');
+    const messaging = cluster.processesOf('messaging');
     assert.deepEqual(
       messaging.map((p) => p.name),
       ['messaging-1', 'messaging-2'],
@@ -67,10 +67,13 @@ describe('the supervised cluster, messaging replicated', () => {
     assert.equal(new Set(messaging.map((p) => p.port)).size, 2);
     assert.equal(new Set(messaging.map((p) => p.pid)).size, 2);
     for (const p of messaging) assert.equal(await readyz(p), 200, `${p.name} /readyz`);
+    // The other services as configured: once each (named after the service), or as many as
+    // E2E_REPLICAS asks for (named <service>-<r>).
     assert.deepEqual(
       cluster.processes.filter((p) => p.kind === 'service' && p.service !== 'messaging').map((p) => p.name),
-      ['presence', 'call-signaling', 'notification'],
+      serviceProcessNames(cluster.replicas).filter((name) => !name.startsWith('messaging')),
     );
+    for (const p of cluster.processes) assert.equal(await readyz(p), 200, `${p.name} /readyz`);
 
     // Consumer names are <service>-<hostname>-<pid>: one per process, in one group.
     const expected = messaging.map((p) => `messaging-${os.hostname()}-${p.pid}`).sort();

@@ -1,6 +1,7 @@
 export * from './build.ts';
 export * from './database.ts';
 export * from './log.ts';
+export * from './private-postgres.ts';
 export * from './private-redis.ts';
 export * from './recording-broadcaster.ts';
 export * from './redis.ts';
