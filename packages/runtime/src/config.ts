@@ -75,10 +75,10 @@ export const ENV_DOCS: Record<string, string> = {
     'Bytes a socket may have waiting to be sent (a client that stops reading) before the gateway drops it (default 8388608); the client reconnects and catches up with `sync`.',
   NGINX_CONN_PER_IP:
     "`npm run cluster`'s nginx: connections one client address may hold open on `/socket.io/` and `/api/` (default 2000).",
-  WEB_ICE_SERVERS:
-    'STUN/TURN servers for calls, a JSON array of RTCIceServer (`[{"urls":"stun:stun.example.org:3478"},{"urls":["turn:turn.example.org:3478?transport=udp"],"username":"u","credential":"p"}]`), handed to the web app by the gateways (`GET /api/ice-servers`). Default: none (host candidates only, enough on one network). Static credentials only: every signed-in user can read them.',
   NGINX_REQ_PER_IP:
     "`npm run cluster`'s nginx: requests per second one client address may make to `/socket.io/` and `/api/`, bursts of 10× allowed (default 200).",
+  WEB_ICE_SERVERS:
+    'STUN/TURN servers for calls, a JSON array of RTCIceServer (`[{"urls":"stun:stun.example.org:3478"},{"urls":["turn:turn.example.org:3478?transport=udp"],"username":"u","credential":"p"}]`), handed to the web app by the gateways (`GET /api/ice-servers`). Default: none (host candidates only, enough on one network). Static TURN credentials only (time-limited ones are not supported; docs/operations.md): every signed-in user can read them.',
 };
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
