@@ -7,11 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import { findFreeClusterPort } from '@switchboard/cli';
 import { createClient } from '@switchboard/client';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testkit';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ensureWebBuilt } from './ensure-built.ts';
 import { AppDriver } from './testing/app-driver.ts';
 import { assertAccessible, launchBrowser, Party, photographFailures, screenshot } from './testing/browser.ts';
 import { LiveDriver } from './testing/live-driver.ts';
+import { asSeen, latestIceServers, recordPeerConnections } from './testing/peer-connections.ts';
 import { type EmbeddedServer, startEmbeddedServer } from './testing/servers.ts';
 
 const API_KEY = 'web-live-test-key';
@@ -25,32 +26,6 @@ const ICE_SERVERS = [
     credential: 'live',
   },
 ];
-
-/** Before the app loads: keep every RTCPeerConnection the page makes, to read its configuration. */
-function recordPeerConnections(): void {
-  const Native = window.RTCPeerConnection;
-  const made: RTCPeerConnection[] = [];
-  (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = made;
-  window.RTCPeerConnection = class extends Native {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      made.push(this);
-    }
-  };
-}
-
-/** The ICE servers of the page's latest RTCPeerConnection, as the browser holds them. */
-function latestIceServers(page: Page) {
-  return page.evaluate(() => {
-    const made = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections;
-    // Chromium reports an absent username or credential as ''.
-    return (made.at(-1)?.getConfiguration().iceServers ?? []).map((s) => ({
-      urls: [s.urls].flat(),
-      ...(s.username ? { username: s.username } : {}),
-      ...(s.credential ? { credential: s.credential } : {}),
-    }));
-  });
-}
 
 describe('calls, notifications and emergencies in the browser on npm start', () => {
   let database: TestDatabase;
@@ -76,7 +51,7 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
     // Bob's browser knows where he is (for the SOS's location).
     const bobParty = await Party.open(browser, 'bob', server.url, { latitude: 51.5072, longitude: -0.1276 });
     bob = new LiveDriver(new AppDriver(bobParty));
-    for (const party of [alice.app.party, bobParty]) await party.context.addInitScript(recordPeerConnections);
+    for (const party of [alice.app.party, bobParty]) await recordPeerConnections(party.context);
     await alice.app.signInAs('Alice', 'admin', ALICE_PHONE);
     await bob.app.signInAs('Bob');
   });
@@ -194,7 +169,7 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       await alice.waitConnected();
       await bob.waitConnected();
       // WEB_ICE_SERVERS reached both RTCPeerConnections (GET /api/ice-servers).
-      const configured = ICE_SERVERS.map(({ urls, ...credentials }) => ({ urls: [urls].flat(), ...credentials }));
+      const configured = asSeen(ICE_SERVERS);
       assert.deepEqual(await latestIceServers(alice.page), configured);
       assert.deepEqual(await latestIceServers(bob.page), configured);
       assert.ok((await alice.waitRemoteFrames()) > 10, "Bob's camera plays in Alice's window");
@@ -322,7 +297,7 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       await entries.nth(0).getByText('Incoming video call').waitFor();
 
       // "Call back" rings Alice through the call controller; Bob gives up while it rings.
-      await entries.nth(0).getByRole('button', { name: 'Call Alice back (video)' }).click();
+      await entries.nth(0).getByRole('button', { name: 'Call back Alice (video)' }).click();
       await bob.callView().getByText('Calling Alice…').waitFor();
       await alice.ringing('Bob').getByText('Incoming video call').waitFor();
       await bob.callView().getByRole('button', { name: 'Cancel call' }).click();

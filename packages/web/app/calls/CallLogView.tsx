@@ -70,7 +70,7 @@ export default function CallLogView() {
                 className="small"
                 disabled={inCall}
                 onClick={() => callBack(row.peer, call.callType, call.roomId)}
-                aria-label={`Call ${name} back (${call.callType})`}
+                aria-label={`Call back ${name} (${call.callType})`}
               >
                 Call back
               </button>
