@@ -7,6 +7,7 @@ export * from './dev-token.ts';
 export * from './emergencies.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './ice-servers.ts';
 export * from './internal-commands.ts';
 export * from './messaging.ts';
 export * from './notifications.ts';

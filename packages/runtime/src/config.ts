@@ -1,3 +1,4 @@
+import { IceServerList } from '@switchboard/protocol';
 import { z } from 'zod';
 
 /**
@@ -76,6 +77,8 @@ export const ENV_DOCS: Record<string, string> = {
     "`npm run cluster`'s nginx: connections one client address may hold open on `/socket.io/` and `/api/` (default 2000).",
   NGINX_REQ_PER_IP:
     "`npm run cluster`'s nginx: requests per second one client address may make to `/socket.io/` and `/api/`, bursts of 10× allowed (default 200).",
+  WEB_ICE_SERVERS:
+    'STUN/TURN servers for calls, a JSON array of RTCIceServer (`[{"urls":"stun:stun.example.org:3478"},{"urls":["turn:turn.example.org:3478?transport=udp"],"username":"u","credential":"p"}]`), handed to the web app by the gateways (`GET /api/ice-servers`). Default: none (host candidates only, enough on one network). Static TURN credentials only (time-limited ones are not supported; docs/operations.md): every signed-in user can read them.',
 };
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
@@ -83,6 +86,26 @@ const int = (def: number) => z.coerce.number().int().positive().default(def);
 /** A Postgres connection string, checked the same way by every process that takes one. */
 export function postgresUrl(base: z.ZodString = z.string()): z.ZodString {
   return base.regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL');
+}
+
+/** `WEB_ICE_SERVERS`: JSON text of RTCIceServer entries; unset or blank is none. */
+function iceServers() {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return [];
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a JSON array of ICE servers ({ urls, username?, credential? })',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(IceServerList);
 }
 
 export const BaseConfigSchema = z.object({
@@ -141,6 +164,7 @@ export const BaseConfigSchema = z.object({
     .regex(/^[A-Za-z0-9.:/, ]+$/, 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal')
     .default('loopback'),
   MAX_OUTGOING_BUFFER_BYTES: int(8 * 1024 * 1024),
+  WEB_ICE_SERVERS: iceServers(),
 });
 
 export type BaseEnv = z.infer<typeof BaseConfigSchema>;

@@ -5,6 +5,7 @@ export * from './config.ts';
 export * from './connection-failure.ts';
 export * from './dev-token.ts';
 export * from './http.ts';
+export * from './ice-servers.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';

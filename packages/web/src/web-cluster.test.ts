@@ -12,7 +12,11 @@ import { ensureWebBuilt } from './ensure-built.ts';
 import { AppDriver } from './testing/app-driver.ts';
 import { assertAccessible, launchBrowser, Party, photographFailures } from './testing/browser.ts';
 import { LiveDriver } from './testing/live-driver.ts';
+import { latestIceServers, recordPeerConnections } from './testing/peer-connections.ts';
 import { type Relay, startRelay } from './testing/servers.ts';
+
+/** The operator's STUN server (nothing listens there: the call connects on host candidates). */
+const ICE_SERVERS = [{ urls: ['stun:127.0.0.1:3478'] }];
 
 describe('the web app through nginx on a two-gateway cluster', () => {
   let cluster: RunningCluster;
@@ -24,7 +28,7 @@ describe('the web app through nginx on a two-gateway cluster', () => {
 
   before(async () => {
     ensureWebBuilt();
-    cluster = await startCluster({ gateways: 2 });
+    cluster = await startCluster({ gateways: 2, env: { WEB_ICE_SERVERS: JSON.stringify(ICE_SERVERS) } });
     browser = await launchBrowser();
   });
 
@@ -61,6 +65,12 @@ describe('the web app through nginx on a two-gateway cluster', () => {
         body: '{"name":"Mallory","role":"admin"}',
       });
       assert.equal(refused.status, 403, 'no dev tokens on a cluster with its own secret');
+      // WEB_ICE_SERVERS through nginx from a gateway (the two pages below reach one each).
+      assert.equal((await fetch(`${cluster.url}/api/ice-servers`)).status, 401);
+      const headers = { Authorization: `Bearer ${signToken(cluster.jwtSecret, 'ice-check', { name: 'Ice' })}` };
+      const ice = await fetch(`${cluster.url}/api/ice-servers`, { headers });
+      assert.equal(ice.status, 200);
+      assert.deepEqual(await ice.json(), { success: true, iceServers: ICE_SERVERS });
     }));
 
   test('each person lands on a different gateway; dev sign-in is refused with the reason', () =>
@@ -80,6 +90,7 @@ describe('the web app through nginx on a two-gateway cluster', () => {
             name === 'bob' ? { latitude: 48.8566, longitude: 2.3522 } : undefined,
           ),
         );
+        await recordPeerConnections(party.party.context);
         if (seen.size === 0) {
           await party.page.goto('/');
           await party.page
@@ -139,6 +150,8 @@ describe('the web app through nginx on a two-gateway cluster', () => {
       await callee.ringing('Alice').getByRole('button', { name: 'Accept' }).click();
       await caller.waitConnected();
       await callee.waitConnected();
+      // Each page built its RTCPeerConnection with the servers its own gateway handed out.
+      for (const page of [alice.page, bob.page]) assert.deepEqual(await latestIceServers(page), ICE_SERVERS);
       assert.ok((await caller.waitRemoteFrames()) > 10, "Bob's camera plays in Alice's window");
       assert.ok((await callee.waitRemoteFrames()) > 10, "Alice's camera plays in Bob's window");
       await assertAccessible(alice.page, 'call (cluster)');

@@ -12,10 +12,20 @@ import { ensureWebBuilt } from './ensure-built.ts';
 import { AppDriver } from './testing/app-driver.ts';
 import { assertAccessible, launchBrowser, Party, photographFailures, screenshot } from './testing/browser.ts';
 import { LiveDriver } from './testing/live-driver.ts';
+import { asSeen, latestIceServers, recordPeerConnections } from './testing/peer-connections.ts';
 import { type EmbeddedServer, startEmbeddedServer } from './testing/servers.ts';
 
 const API_KEY = 'web-live-test-key';
 const ALICE_PHONE = '+15550100001';
+/** The operator's STUN/TURN servers. Nothing listens there: the call still connects on host candidates. */
+const ICE_SERVERS = [
+  { urls: 'stun:127.0.0.1:3478' },
+  {
+    urls: ['turn:127.0.0.1:3479?transport=udp', 'turn:127.0.0.1:3479?transport=tcp'],
+    username: 'web',
+    credential: 'live',
+  },
+];
 
 describe('calls, notifications and emergencies in the browser on npm start', () => {
   let database: TestDatabase;
@@ -34,13 +44,14 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       port: await findFreeClusterPort(1),
       databaseUrl: database.url,
       // One escalation step, soon: the contact's banner and the timeline show level 2.
-      env: { API_KEY, EMERGENCY_ESCALATION: '1500:supervisor' },
+      env: { API_KEY, EMERGENCY_ESCALATION: '1500:supervisor', WEB_ICE_SERVERS: JSON.stringify(ICE_SERVERS) },
     });
     browser = await launchBrowser();
     alice = new LiveDriver(new AppDriver(await Party.open(browser, 'alice', server.url)));
     // Bob's browser knows where he is (for the SOS's location).
     const bobParty = await Party.open(browser, 'bob', server.url, { latitude: 51.5072, longitude: -0.1276 });
     bob = new LiveDriver(new AppDriver(bobParty));
+    for (const party of [alice.app.party, bobParty]) await recordPeerConnections(party.context);
     await alice.app.signInAs('Alice', 'admin', ALICE_PHONE);
     await bob.app.signInAs('Bob');
   });
@@ -157,6 +168,10 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       await alice.ringing('Bob').getByRole('button', { name: 'Accept' }).click();
       await alice.waitConnected();
       await bob.waitConnected();
+      // WEB_ICE_SERVERS reached both RTCPeerConnections (GET /api/ice-servers).
+      const configured = asSeen(ICE_SERVERS);
+      assert.deepEqual(await latestIceServers(alice.page), configured);
+      assert.deepEqual(await latestIceServers(bob.page), configured);
       assert.ok((await alice.waitRemoteFrames()) > 10, "Bob's camera plays in Alice's window");
       assert.ok((await bob.waitRemoteFrames()) > 10, "Alice's camera plays in Bob's window");
       await alice.app.person('bob').and(alice.page.locator('[data-status="in_call"]')).waitFor();
@@ -203,18 +218,24 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       assert.equal(await alice.page.getByTestId('missed-call').count(), 0, 'no "missed" for the one who hung up');
     }));
 
+  /** Another device (the SDK in Node) with a dev token for `name`. */
+  const deviceOf = async (name: string, role?: string) => {
+    const minted = await fetch(`${server.url}/api/dev/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, ...(role ? { role } : {}) }),
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const client = createClient({ url: server.url, token, transports: ['websocket'] });
+    await client.synced();
+    return client;
+  };
+
   test("a quality issue the server raises from a party's samples shows in the other's call view", () =>
     photographFailures(parties, 'a quality issue the server raises', async () => {
       // A third device of Bob's (the SDK in Node) places the call and reports a poor round trip.
-      const minted = await fetch(`${server.url}/api/dev/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: 'Bob' }),
-      });
-      const { token } = (await minted.json()) as { token: string };
-      const device = createClient({ url: server.url, token, transports: ['websocket'] });
+      const device = await deviceOf('Bob');
       try {
-        await device.synced();
         const { callId } = await device.request('call:initiate', { recipientId: 'alice', callType: 'audio' });
         const accepted = new Promise<void>((resolve) => device.on('call:accepted', () => resolve()));
         await alice.ringing('Bob').getByRole('button', { name: 'Accept' }).click();
@@ -232,6 +253,85 @@ describe('calls, notifications and emergencies in the browser on npm start', () 
       } finally {
         device.close();
       }
+    }));
+
+  test('the call log lists the calls with their outcome, follows calls ending while open, calls back and pages', () =>
+    photographFailures(parties, 'the call log', async () => {
+      const log = bob.page.getByTestId('call-log');
+      const entries = log.getByTestId('call-log-entry');
+      const outcomes = () => entries.evaluateAll((els) => els.map((el) => el.getAttribute('data-outcome')));
+      await bob.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calls' }).click();
+      await bob.page.locator('[data-testid="call-log"][data-status="ready"]').waitFor();
+      // Newest first: the quality test's call (Bob's device → Alice), the cancel, the decline, the
+      // call answered on the other tab, the first video call.
+      await entries.nth(4).waitFor();
+      assert.deepEqual(await outcomes(), ['answered', 'missed', 'rejected', 'answered', 'answered']);
+      await entries.nth(0).getByText('Outgoing audio call').waitFor();
+      await entries
+        .nth(0)
+        .getByText(/^Answered · \d+:\d\d$/)
+        .waitFor();
+      await entries.nth(1).getByText('Incoming video call').waitFor();
+      await entries.nth(1).getByText('Missed', { exact: true }).waitFor();
+      await entries.nth(2).getByText('Declined').waitFor();
+      await entries.nth(4).getByText('Outgoing video call').waitFor();
+      for (let i = 0; i < 5; i++) await entries.nth(i).getByText('Alice', { exact: true }).waitFor();
+      await assertAccessible(bob.page, 'call log');
+
+      // A call made and ended while the log is open appears at the top, answered.
+      await alice.call('Bob', 'Audio');
+      await bob.ringing('Alice').getByRole('button', { name: 'Accept' }).click();
+      await alice.waitConnected();
+      await alice.callView().getByRole('button', { name: 'Hang up' }).click();
+      await bob.callView().waitFor({ state: 'detached' });
+      await entries.nth(5).waitFor();
+      await entries.nth(0).getByText('Incoming audio call').waitFor();
+      assert.equal(await entries.nth(0).getAttribute('data-outcome'), 'answered');
+
+      // A missed call shows as missed.
+      await alice.call('Bob', 'Video');
+      await bob.ringing('Alice').waitFor();
+      await alice.callView().getByRole('button', { name: 'Cancel call' }).click();
+      await entries.nth(6).waitFor();
+      assert.equal(await entries.nth(0).getAttribute('data-outcome'), 'missed');
+      await entries.nth(0).getByText('Incoming video call').waitFor();
+
+      // "Call back" rings Alice through the call controller; Bob gives up while it rings.
+      await entries.nth(0).getByRole('button', { name: 'Call back Alice (video)' }).click();
+      await bob.callView().getByText('Calling Alice…').waitFor();
+      await alice.ringing('Bob').getByText('Incoming video call').waitFor();
+      await bob.callView().getByRole('button', { name: 'Cancel call' }).click();
+      await alice.ringing('Bob').waitFor({ state: 'detached' });
+      await entries.nth(7).waitFor();
+      assert.equal(await entries.nth(0).getAttribute('data-outcome'), 'missed');
+      await entries.nth(0).getByText('Outgoing video call').waitFor();
+
+      // Past one page (20): 15 more, Bob's device (admin: may call anyone) to Carol's, who declines.
+      const bobsAdminDevice = await deviceOf('Bob', 'admin');
+      const carol = await deviceOf('Carol');
+      try {
+        for (let i = 0; i < 15; i++) {
+          const { callId } = await bobsAdminDevice.request('call:initiate', {
+            recipientId: 'carol',
+            callType: 'audio',
+          });
+          await carol.request('call:reject', { callId });
+        }
+      } finally {
+        bobsAdminDevice.close();
+        carol.close();
+      }
+      await bob.page.reload();
+      await bob.app.waitOnline();
+      await bob.page.locator('[data-testid="call-log"][data-status="ready"]').waitFor();
+      assert.equal(await entries.count(), 20, 'the first page');
+      assert.equal(await entries.nth(0).getAttribute('data-outcome'), 'rejected');
+      await entries.nth(0).getByText('carol', { exact: true }).waitFor();
+      await log.getByRole('button', { name: 'Load more' }).click();
+      await entries.nth(22).waitFor();
+      assert.equal(await entries.count(), 23, 'every call, once');
+      await log.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+      assert.equal(await entries.last().getByText('Outgoing video call').count(), 1, 'the first call of all is last');
     }));
 
   test('no page logged a console error', () => {

@@ -1,6 +1,6 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { EdgeDeps, EdgeModule } from '@switchboard/host';
-import { devTokenRouter, duplicateRedis, socketIoKey } from '@switchboard/runtime';
+import { devTokenRouter, duplicateRedis, iceServersRouter, socketIoKey } from '@switchboard/runtime';
 import { Router } from 'express';
 import { type RunningGateway, startGateway } from './gateway.ts';
 import { createMemoryRateLimiter } from './rate-limit.ts';
@@ -11,7 +11,7 @@ import { createStatsRouter } from './stats/index.ts';
 /**
  * The gateway as a process module: with Redis (cluster) it shares rooms through the Redis
  * adapter and rate limits through Redis; without (embedded) both live in memory. Serves
- * `GET /api/stats`.
+ * `GET /api/stats`, the dev sign-in and `GET /api/ice-servers`.
  */
 async function start({
   config,
@@ -41,7 +41,8 @@ async function start({
   // The dev-token endpoint lives with the gateways: they hold the secret the tokens must verify with.
   const router = Router()
     .use(stats.router)
-    .use(devTokenRouter({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY }));
+    .use(devTokenRouter({ secret: config.JWT_SECRET, publicKey: config.JWT_PUBLIC_KEY }))
+    .use(iceServersRouter({ iceServers: config.WEB_ICE_SERVERS, verifier }));
   return {
     ...gateway,
     router,

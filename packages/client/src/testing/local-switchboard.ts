@@ -7,8 +7,11 @@ import { createMemoryRateLimiter, ioBroadcaster, startGateway } from '@switchboa
 import type { RunningService, ServiceModule } from '@switchboard/host';
 import {
   BaseConfigSchema,
+  createHttpApp,
   createMetrics,
   createTokenVerifier,
+  finishHttpApp,
+  iceServersRouter,
   type SignTokenOptions,
   signToken,
 } from '@switchboard/runtime';
@@ -17,6 +20,10 @@ import { type ClientOptions, createClient, type SwitchboardClient } from '../ind
 
 export interface LocalSwitchboard {
   bus: MemoryBus;
+  /** The base URL: Socket.IO, and the services' REST routes under `/api` (as in `npm start`). */
+  url: string;
+  /** A token for `userId`, for the REST helpers. */
+  token(userId: string, claims?: Omit<SignTokenOptions, 'name'>): string;
   /** A synced client for `userId` (token claims such as `phone` in `claims`), closed by `close()`. */
   connect(
     userId: string,
@@ -36,11 +43,14 @@ export async function startLocalSwitchboard(
   const config = BaseConfigSchema.parse({ JWT_SECRET: secret, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '0', ...env });
   const verifier = createTokenVerifier({ secret });
   const bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
-  const httpServer = http.createServer();
+  const metrics = createMetrics('gateway');
+  const app = createHttpApp({ log: testLogger('http'), metrics });
+  // The request listener must be in place before Socket.IO attaches (it keeps /socket.io/ for itself).
+  const httpServer = http.createServer(app);
   const gateway = await startGateway({
     config,
     log: testLogger('gateway'),
-    metrics: createMetrics('gateway'),
+    metrics,
     bus,
     verifier,
     httpServer,
@@ -61,16 +71,24 @@ export async function startLocalSwitchboard(
       }),
     );
   }
+  app.use('/api', iceServersRouter({ iceServers: config.WEB_ICE_SERVERS, verifier }));
+  for (const service of running) if (service.router) app.use('/api', service.router);
+  finishHttpApp(app, testLogger('http'), metrics);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const clients: SwitchboardClient[] = [];
 
+  const token = (userId: string, claims: Omit<SignTokenOptions, 'name'> = {}) =>
+    signToken(secret, userId, { name: userId, ...claims });
+
   return {
     bus,
+    url,
+    token,
     async connect(userId, claims = {}, options = {}) {
       const client = createClient({
         url,
-        getToken: () => signToken(secret, userId, { name: userId, ...claims }),
+        getToken: () => token(userId, claims),
         transports: ['websocket'],
         ...options,
       });

@@ -1,3 +1,4 @@
+import type { RestTarget } from '@switchboard/client';
 import type { Session } from '../session/session.ts';
 
 /** A REST call with the session's token; a refusal rejects with the server's sentence. */
@@ -15,4 +16,9 @@ export async function apiFetch<T>(session: Session, path: string, init: RequestI
   if (!response.ok || !body || body.success === false)
     throw new Error(body?.error ?? `The server answered ${response.status}`);
   return body;
+}
+
+/** The SDK's REST helpers' target: this page's origin, as the session. */
+export function restTarget(session: Session): RestTarget {
+  return { url: window.location.origin, token: session.token };
 }

@@ -1,4 +1,6 @@
+import { fetchIceServers } from '@switchboard/client';
 import type { CallEvent, CallQualityIssueEvent, CallSignalEvent } from '@switchboard/protocol';
+import { restTarget } from '../api/rest.ts';
 import type { ChatController } from '../chat/chat-controller.ts';
 import type { Connection } from '../connection/connection.ts';
 import { Store } from '../ui/store.ts';
@@ -29,6 +31,9 @@ export class CallController {
   private peerModule: Promise<PeerModule> | undefined;
   /** Calls this device cancelled: their `call:missed` is no news to the one who hung up. */
   private readonly cancelledHere = new Set<string>();
+  /** The operator's STUN/TURN servers (`GET /api/ice-servers`), asked once per page. */
+  private iceServers: Promise<RTCIceServer[]> | undefined;
+  private readonly callOver = new Set<() => void>();
 
   constructor(
     private readonly connection: Connection,
@@ -38,9 +43,18 @@ export class CallController {
     this.offs.push(
       client.on('call:incoming', (e) => this.onIncoming(e)),
       client.on('call:accepted', (e) => void this.onAccepted(e)),
-      client.on('call:rejected', (e) => this.finish(e.callId, `${this.nameOf(e.to ?? '')} declined the call`)),
-      client.on('call:ended', (e) => this.onEnded(e)),
-      client.on('call:missed', (e) => this.onMissed(e)),
+      client.on('call:rejected', (e) => {
+        this.finish(e.callId, `${this.nameOf(e.to ?? '')} declined the call`);
+        this.announceCallOver();
+      }),
+      client.on('call:ended', (e) => {
+        this.onEnded(e);
+        this.announceCallOver();
+      }),
+      client.on('call:missed', (e) => {
+        this.onMissed(e);
+        this.announceCallOver();
+      }),
       client.on('call:signal', (e) => this.onSignal(e)),
       client.on('call:qualityIssue', (e) => this.onQualityIssue(e)),
     );
@@ -49,6 +63,16 @@ export class CallController {
   close(): void {
     for (const off of this.offs) off();
     this.session?.close();
+    this.callOver.clear();
+  }
+
+  /**
+   * A call of this user is over as far as the server is concerned (ended, missed, declined
+   * by the other side, or declined here: the one device that declines hears no event of it).
+   */
+  onCallOver(handler: () => void): () => void {
+    this.callOver.add(handler);
+    return () => void this.callOver.delete(handler);
   }
 
   nameOf(userId: string): string {
@@ -58,7 +82,7 @@ export class CallController {
   /** Call a room mate: camera/microphone first (so a refusal costs the callee no ring), then ring. */
   async call(recipientId: string, callType: CallType, roomId?: string): Promise<void> {
     if (this.store.get().current) throw new Error('You are already in a call');
-    const peer = await this.loadPeer();
+    const [peer, iceServers] = await Promise.all([this.loadPeer(), this.loadIceServers()]);
     const local = await peer.openMedia(callType);
     let callId: string;
     try {
@@ -72,7 +96,7 @@ export class CallController {
       throw error;
     }
     const me = this.connection.session.userId;
-    this.startSession(peer, local, callId);
+    this.startSession(peer, local, callId, iceServers);
     this.store.update((s) => ({
       ...s,
       current: entryFrom({ callId, from: me, to: recipientId, callType, roomId }, 'outgoing', 'ringing'),
@@ -83,9 +107,9 @@ export class CallController {
     const ringing = this.store.get().ringing.find((c) => c.callId === callId);
     if (!ringing) return;
     if (this.store.get().current) await this.hangUp();
-    const peer = await this.loadPeer();
+    const [peer, iceServers] = await Promise.all([this.loadPeer(), this.loadIceServers()]);
     const local = await peer.openMedia(ringing.callType);
-    this.startSession(peer, local, callId);
+    this.startSession(peer, local, callId, iceServers);
     this.store.update((s) => ({
       ...s,
       current: { ...ringing, phase: 'connecting', answeredAt: Date.now() },
@@ -103,6 +127,7 @@ export class CallController {
   async reject(callId: string): Promise<void> {
     this.store.update((s) => ({ ...s, ringing: s.ringing.filter((c) => c.callId !== callId) }));
     await this.connection.client.request('call:reject', { callId });
+    this.announceCallOver();
   }
 
   /** Cancel while ringing (caller) or hang up once accepted. */
@@ -123,7 +148,24 @@ export class CallController {
     return this.peerModule;
   }
 
-  private startSession(peer: PeerModule, local: MediaStream, callId: string): void {
+  /**
+   * The ICE servers for this page's calls. If the server cannot say, the call goes ahead on host
+   * candidates (as with none configured) and the next call asks again.
+   */
+  private loadIceServers(): Promise<RTCIceServer[]> {
+    this.iceServers ??= fetchIceServers(restTarget(this.connection.session)).catch((error: Error) => {
+      this.iceServers = undefined;
+      this.chat.notice(`Call relay settings unavailable, trying the local network only: ${error.message}`, 'error');
+      return [];
+    });
+    return this.iceServers;
+  }
+
+  private announceCallOver(): void {
+    for (const handler of this.callOver) handler();
+  }
+
+  private startSession(peer: PeerModule, local: MediaStream, callId: string, iceServers: RTCIceServer[]): void {
     this.session?.close();
     const client = this.connection.client;
     const send = async (signalType: SignalType, signal: Record<string, unknown>) => {
@@ -137,6 +179,7 @@ export class CallController {
         client.request('call:quality', { callId, ...sample }).catch(() => undefined);
       },
       (error) => this.store.update((s) => ({ ...s, error: `Call media: ${error.message}` })),
+      iceServers,
     );
     const session = this.session;
     session.media.subscribe(() => {
@@ -156,6 +199,8 @@ export class CallController {
 
   private onIncoming(event: CallEvent): void {
     if (this.store.get().ringing.some((c) => c.callId === event.callId)) return;
+    // Ask for the ICE servers while it rings, so answering waits for nothing but the camera.
+    void this.loadIceServers();
     this.store.update((s) => ({ ...s, ringing: [...s.ringing, entryFrom(event, 'incoming', 'ringing')] }));
   }
 

@@ -21,8 +21,9 @@ export function openMedia(callType: CallType): Promise<MediaStream> {
 /**
  * One RTCPeerConnection between the two parties, negotiated over Switchboard's `call:signal`:
  * the caller offers once the call is accepted, the callee answers; ICE candidates that arrive
- * before the remote description wait for it. No STUN/TURN server is configured: host candidates
- * only (the parties share a network in the demo); a deployment adds its own ICE servers here.
+ * before the remote description wait for it. `iceServers` are the operator's STUN/TURN servers
+ * (`WEB_ICE_SERVERS`, from `GET /api/ice-servers`); with none, host candidates only, which is
+ * enough for parties on one network.
  */
 export class PeerSession {
   readonly media: Store<PeerMedia>;

@@ -11,10 +11,11 @@ import { useStore } from '../ui/store.ts';
 import { Notices } from './Notices.tsx';
 import { useServices } from './services.tsx';
 
-// Code-split: the map, the operator view and the call (with WebRTC) load when first opened.
+// Code-split: the map, the operator view, the call log and the call (with WebRTC) load when first opened.
 const MapView = lazy(() => import('../map/MapView.tsx'));
 const OpsView = lazy(() => import('../ops/OpsView.tsx'));
 const CallView = lazy(() => import('../calls/CallView.tsx'));
+const CallLogView = lazy(() => import('../calls/CallLogView.tsx'));
 
 export function Workspace({ onSignOut }: { onSignOut: (reason?: string) => void }) {
   const { session, connection, calls } = useServices();
@@ -27,7 +28,7 @@ export function Workspace({ onSignOut }: { onSignOut: (reason?: string) => void 
   }, [status, onSignOut]);
 
   const isAdmin = session.role === 'admin';
-  const current = route.view === 'ops' ? 'ops' : 'chat';
+  const current = route.view === 'ops' || route.view === 'calls' ? route.view : 'chat';
   return (
     <div className="workspace">
       <a className="skip-link" href="#main">
@@ -38,6 +39,13 @@ export function Workspace({ onSignOut }: { onSignOut: (reason?: string) => void 
         <nav aria-label="Main">
           <a href={paths.chat()} onClick={linkTo(paths.chat())} aria-current={current === 'chat' ? 'page' : undefined}>
             Chat
+          </a>
+          <a
+            href={paths.calls()}
+            onClick={linkTo(paths.calls())}
+            aria-current={current === 'calls' ? 'page' : undefined}
+          >
+            Calls
           </a>
           {isAdmin && (
             <a href={paths.ops()} onClick={linkTo(paths.ops())} aria-current={current === 'ops' ? 'page' : undefined}>
@@ -75,6 +83,7 @@ export function Workspace({ onSignOut }: { onSignOut: (reason?: string) => void 
         {route.view === 'map' && (
           <ChatView roomId={route.roomId} tab="map" mapView={<MapView roomId={route.roomId} />} />
         )}
+        {route.view === 'calls' && <CallLogView />}
         {route.view === 'ops' &&
           (isAdmin ? (
             <OpsView />

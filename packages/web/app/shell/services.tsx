@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { CallController } from '../calls/call-controller.ts';
+import { CallLogController } from '../calls/call-log-controller.ts';
 import { ChatController } from '../chat/chat-controller.ts';
 import { Connection } from '../connection/connection.ts';
 import { EmergencyController } from '../emergencies/emergency-controller.ts';
@@ -15,6 +16,7 @@ export interface Services {
   presence: PresenceController;
   location: LocationController;
   calls: CallController;
+  callLog: CallLogController;
   notifications: NotificationController;
   emergencies: EmergencyController;
 }
@@ -24,13 +26,15 @@ const ServicesContext = createContext<Services | null>(null);
 function start(session: Session): Services {
   const connection = new Connection(session);
   const chat = new ChatController(connection);
+  const calls = new CallController(connection, chat);
   return {
     session,
     connection,
     chat,
     presence: new PresenceController(connection, chat),
     location: new LocationController(connection),
-    calls: new CallController(connection, chat),
+    calls,
+    callLog: new CallLogController(connection, calls),
     notifications: new NotificationController(connection),
     emergencies: new EmergencyController(connection),
   };
@@ -46,6 +50,7 @@ export function ServicesProvider({ session, children }: { session: Session; chil
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       document.removeEventListener('visibilitychange', onVisible);
+      started.callLog.close();
       started.calls.close();
       started.notifications.close();
       started.emergencies.close();

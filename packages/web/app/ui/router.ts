@@ -4,12 +4,14 @@ export type Route =
   | { view: 'chat'; roomId?: string }
   | { view: 'map'; roomId: string }
   | { view: 'ops' }
+  | { view: 'calls' }
   | { view: 'missing'; path: string };
 
 /** The app's client-side routes; nginx and the embedded server answer every one with index.html. */
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { view: 'chat' };
   if (pathname === '/ops') return { view: 'ops' };
+  if (pathname === '/calls') return { view: 'calls' };
   const room = /^\/rooms\/([^/]+)(\/map)?$/.exec(pathname);
   if (room) {
     const roomId = decodeURIComponent(room[1]!);
@@ -23,6 +25,7 @@ export const paths = {
   room: (roomId: string) => `/rooms/${encodeURIComponent(roomId)}`,
   map: (roomId: string) => `/rooms/${encodeURIComponent(roomId)}/map`,
   ops: () => '/ops',
+  calls: () => '/calls',
 };
 
 const listeners = new Set<() => void>();
