@@ -77,7 +77,9 @@ function open(url: string, token: string, index: number): Promise<{ socket: Sock
 
 async function burst(url: string, secret: string, tag: string, n: number) {
   const started = performance.now();
-  const results = await pooled(n, CONCURRENCY, (i) => open(url, signToken(secret, `cpu-${tag}-${i}`, { name: `u${i}` }), i));
+  const results = await pooled(n, CONCURRENCY, (i) =>
+    open(url, signToken(secret, `cpu-${tag}-${i}`, { name: `u${i}` }), i),
+  );
   const seconds = (performance.now() - started) / 1000;
   const ok = results.filter((r): r is { socket: Socket; ms: number } => !(r instanceof Error));
   return { sockets: ok.map((r) => r.socket), ms: ok.map((r) => r.ms), failed: n - ok.length, seconds };
@@ -94,13 +96,17 @@ try {
   named.set('supervisor', [cluster.supervisorPid]);
   await new Promise((r) => setTimeout(r, 3000));
   console.log(
-    `idle RSS MB: ${cluster.processes.map((p) => `${p.name}=${rssMb(p.pid)}`).join(' ')} (load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
+    `idle RSS MB: ${cluster.processes.map((p) => `${p.name}=${rssMb(p.pid)}`).join(' ')} (load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
   );
   const warm = await burst(cluster.url, cluster.jwtSecret, 'warm', 100);
   for (const s of warm.sockets) s.close();
   await new Promise((r) => setTimeout(r, 3000));
 
-  const ticks = () => new Map([...named].map(([name, pids]) => [name, pids.reduce((t, pid) => t + (statOf(pid)?.ticks ?? 0), 0)]));
+  const ticks = () =>
+    new Map([...named].map(([name, pids]) => [name, pids.reduce((t, pid) => t + (statOf(pid)?.ticks ?? 0), 0)]));
   // What the processes spend idle over the same 3 s settle (timers, heartbeats), taken off below.
   const idleStart = ticks();
   await new Promise((r) => setTimeout(r, 3000));
@@ -117,9 +123,12 @@ try {
   });
   const total = rows.reduce((t, r) => t + r.msPerConnect, 0);
   console.log(
-    `${connected} connected (${run.failed} failed) in ${run.seconds.toFixed(1)} s: ${(connected / run.seconds).toFixed(1)} connects/s, to \`connected\` p50 ${percentile(run.ms, 50).toFixed(0)} ms p99 ${percentile(run.ms, 99).toFixed(0)} ms (load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`,
+    `${connected} connected (${run.failed} failed) in ${run.seconds.toFixed(1)} s: ${(connected / run.seconds).toFixed(1)} connects/s, to \`connected\` p50 ${percentile(run.ms, 50).toFixed(0)} ms p99 ${percentile(run.ms, 99).toFixed(0)} ms (load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
   );
-  console.log('CPU ms per connect (the settle's idle CPU taken off):');
+  console.log('CPU ms per connect (idle CPU over the settle taken off):');
   for (const r of rows) console.log(`  ${r.name.padEnd(16)} ${r.msPerConnect.toFixed(3)}`);
   console.log(`  ${'total'.padEnd(16)} ${total.toFixed(3)}`);
   for (const s of run.sockets) s.close();
