@@ -13,7 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { localAddressFor, percentile, pooled } from '@switchboard/bench';
-import { startCluster } from '@switchboard/e2e';
+import { startCluster, withTemplateDatabase } from '@switchboard/e2e';
 import { signToken } from '@switchboard/runtime';
 import { io, type Socket } from 'socket.io-client';
 
@@ -26,6 +26,7 @@ const { values } = parseArgs({
 const N = Number(values.connections);
 const CONCURRENCY = Number(values.concurrency);
 const TICKS_PER_SECOND = 100;
+const IDLE_SAMPLE_MS = 5000;
 
 function statOf(pid: number): { ppid: number; ticks: number } | undefined {
   try {
@@ -85,54 +86,72 @@ async function burst(url: string, secret: string, tag: string, n: number) {
   return { sockets: ok.map((r) => r.socket), ms: ok.map((r) => r.ms), failed: n - ok.length, seconds };
 }
 
-const cluster = await startCluster({
-  gateways: 2,
-  env: { HANDSHAKE_LIMIT_PER_IP: '1000000', LOG_LEVEL: 'warn' },
-});
-try {
-  const state = await cluster.state();
-  const named = new Map<string, number[]>(cluster.processes.map((p) => [p.name, [p.pid]]));
-  named.set('nginx', nginxPids(state.nginx.pid));
-  named.set('supervisor', [cluster.supervisorPid]);
-  await new Promise((r) => setTimeout(r, 3000));
-  console.log(
-    `idle RSS MB: ${cluster.processes.map((p) => `${p.name}=${rssMb(p.pid)}`).join(' ')} (load ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')})`,
-  );
-  const warm = await burst(cluster.url, cluster.jwtSecret, 'warm', 100);
-  for (const s of warm.sockets) s.close();
-  await new Promise((r) => setTimeout(r, 3000));
-
-  const ticks = () =>
-    new Map([...named].map(([name, pids]) => [name, pids.reduce((t, pid) => t + (statOf(pid)?.ticks ?? 0), 0)]));
-  // What the processes spend idle over the same 3 s settle (timers, heartbeats), taken off below.
-  const idleStart = ticks();
-  await new Promise((r) => setTimeout(r, 3000));
-  const before = ticks();
-  const run = await burst(cluster.url, cluster.jwtSecret, 'run', N);
-  // The followers' session:open is fire-and-forget: wait for it to finish before reading CPU.
-  await new Promise((r) => setTimeout(r, 3000));
-  const after = ticks();
-  const connected = run.sockets.length;
-  const rows = [...named.keys()].map((name) => {
-    const idle = (before.get(name) ?? 0) - (idleStart.get(name) ?? 0);
-    const ms = (((after.get(name) ?? 0) - (before.get(name) ?? 0) - idle) * 1000) / TICKS_PER_SECOND;
-    return { name, msPerConnect: ms / connected };
+async function main(): Promise<void> {
+  const cluster = await startCluster({
+    gateways: 2,
+    env: { HANDSHAKE_LIMIT_PER_IP: '1000000', LOG_LEVEL: 'warn' },
   });
-  const total = rows.reduce((t, r) => t + r.msPerConnect, 0);
-  console.log(
-    `${connected} connected (${run.failed} failed) in ${run.seconds.toFixed(1)} s: ${(connected / run.seconds).toFixed(1)} connects/s, to \`connected\` p50 ${percentile(run.ms, 50).toFixed(0)} ms p99 ${percentile(run.ms, 99).toFixed(0)} ms (load ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')})`,
-  );
-  console.log('CPU ms per connect (idle CPU over the settle taken off):');
-  for (const r of rows) console.log(`  ${r.name.padEnd(16)} ${r.msPerConnect.toFixed(3)}`);
-  console.log(`  ${'total'.padEnd(16)} ${total.toFixed(3)}`);
-  for (const s of run.sockets) s.close();
-} finally {
-  await cluster.stop();
+  try {
+    const state = await cluster.state();
+    const named = new Map<string, number[]>(cluster.processes.map((p) => [p.name, [p.pid]]));
+    named.set('nginx', nginxPids(state.nginx.pid));
+    named.set('supervisor', [cluster.supervisorPid]);
+    await new Promise((r) => setTimeout(r, 3000));
+    console.log(
+      `idle RSS MB: ${cluster.processes.map((p) => `${p.name}=${rssMb(p.pid)}`).join(' ')} (load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    const warm = await burst(cluster.url, cluster.jwtSecret, 'warm', 100);
+    for (const s of warm.sockets) s.close();
+    await new Promise((r) => setTimeout(r, 3000));
+
+    const ticks = () =>
+      new Map([...named].map(([name, pids]) => [name, pids.reduce((t, pid) => t + (statOf(pid)?.ticks ?? 0), 0)]));
+    // What the processes spend idle (timers, heartbeats), per second, taken off below.
+    const idleStart = ticks();
+    await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
+    const before = ticks();
+    const idlePerMs = new Map(
+      [...named.keys()].map((n) => [n, ((before.get(n) ?? 0) - (idleStart.get(n) ?? 0)) / IDLE_SAMPLE_MS]),
+    );
+    const idleTotalPerSecond = [...idlePerMs.values()].reduce((a, b) => a + b, 0) * 1000;
+    const startedAt = performance.now();
+    const run = await burst(cluster.url, cluster.jwtSecret, 'run', N);
+    // The followers' session:open is fire-and-forget and may still be queued: wait until the
+    // cluster is back to its idle CPU (at most 60 s).
+    let last = ticks();
+    for (let waited = 0; waited < 60_000; waited += 1000) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = ticks();
+      const busy = [...now].reduce((t, [n, v]) => t + v - (last.get(n) ?? 0), 0);
+      last = now;
+      if (busy <= idleTotalPerSecond * 1.5 + 2) break;
+    }
+    const after = last;
+    const elapsedMs = performance.now() - startedAt;
+    const connected = run.sockets.length;
+    const rows = [...named.keys()].map((name) => {
+      const idle = (idlePerMs.get(name) ?? 0) * elapsedMs;
+      const ms = (((after.get(name) ?? 0) - (before.get(name) ?? 0) - idle) * 1000) / TICKS_PER_SECOND;
+      return { name, msPerConnect: ms / connected };
+    });
+    const total = rows.reduce((t, r) => t + r.msPerConnect, 0);
+    console.log(
+      `${connected} connected (${run.failed} failed) in ${run.seconds.toFixed(1)} s: ${(connected / run.seconds).toFixed(1)} connects/s, to \`connected\` p50 ${percentile(run.ms, 50).toFixed(0)} ms p99 ${percentile(run.ms, 99).toFixed(0)} ms (load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    console.log('CPU ms per connect, until the cluster is idle again (its idle CPU taken off):');
+    for (const r of rows) console.log(`  ${r.name.padEnd(16)} ${r.msPerConnect.toFixed(3)}`);
+    console.log(`  ${'total'.padEnd(16)} ${total.toFixed(3)}`);
+    for (const s of run.sockets) s.close();
+  } finally {
+    await cluster.stop();
+  }
 }
+
+await withTemplateDatabase('bench_connect', main);
 process.exit(0);

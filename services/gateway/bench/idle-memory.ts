@@ -58,9 +58,9 @@ async function startServer(kind: ServerKind): Promise<{ port: number; sockets: (
   } else {
     const config = BaseConfigSchema.parse({ JWT_SECRET: SECRET, LOG_LEVEL: 'info', HANDSHAKE_LIMIT_PER_IP: '1000000' });
     const bus = new MemoryBus({ timeoutMs: config.BUS_TIMEOUT_MS });
-    const drop = async () => undefined;
+    const drop = async () => ({});
     await handleStandIns(bus, {
-      messaging: { 'session:open': async () => ({ rooms: [] }), 'session:close': drop },
+      messaging: { 'session:open': async () => ({ rooms: [] }) },
       presence: { 'session:open': drop, 'session:close': drop, 'gateway:heartbeat': drop, 'presence:activity': drop },
       'call-signaling': { 'session:open': drop, 'session:close': drop },
       notification: { 'session:open': drop, 'session:close': drop },

@@ -95,11 +95,11 @@ export async function removeMember(db: Db, roomId: string, userId: string): Prom
 }
 
 export async function roomIdsOfUser(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.roomMember.findMany({
-    where: { userId },
-    select: { roomId: true },
-    orderBy: { joinedAt: 'asc' },
-  });
+  // Raw: every connect asks (session:open, and presence's rooms:ofUser when the user comes
+  // online), and a Prisma findMany compiles its query in WebAssembly on every call — about three
+  // times the CPU of this statement (services/gateway/bench/connect-cpu.ts).
+  const rows = await db.$queryRaw<{ roomId: string }[]>`
+    SELECT "roomId" FROM "RoomMember" WHERE "userId" = ${userId} ORDER BY "joinedAt" ASC, "roomId" ASC`;
   return rows.map((r) => r.roomId);
 }
 
@@ -111,8 +111,8 @@ export async function roomsWithEmergencyContact(db: Db, phone: string): Promise<
 /** Archived rooms come back on the next join, send or session; nothing was removed. */
 export async function reviveRooms(db: Db, roomIds: string[]): Promise<void> {
   if (roomIds.length === 0) return;
-  await db.room.updateMany({
-    where: { id: { in: roomIds }, archivedAt: { not: null } },
-    data: { archivedAt: null, lastActivityAt: new Date() },
-  });
+  // Raw for the same reason as roomIdsOfUser: every connect of a user with rooms runs it.
+  await db.$executeRaw`
+    UPDATE "Room" SET "archivedAt" = NULL, "lastActivityAt" = ${new Date()}
+    WHERE "id" = ANY(${roomIds}::text[]) AND "archivedAt" IS NOT NULL`;
 }
