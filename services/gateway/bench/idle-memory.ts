@@ -1,6 +1,6 @@
 // Memory a gateway holds per idle socket, against a plain Socket.IO server measured the same way.
 //
-//   npm run -s build && npx tsx services/gateway/bench/idle-memory.ts [--n=3000] [--server=switchboard|plain|both] [--snapshot=/tmp/dir]
+//   npm run -s build && npx tsx services/gateway/bench/idle-memory.ts [--n=3000] [--server=switchboard|plain|both] [--snapshot=/tmp/dir] [--node-args='--max-semi-space-size=4']
 //
 // Without `--conditions=@switchboard/source` the packages resolve to their compiled dist, as in the
 // cluster (under tsx every function gets a `name` property from esbuild's keepNames, ≈ 0.4 KiB a socket
@@ -10,6 +10,8 @@
 // authenticated WebSocket clients. The gateway is the real one (startGateway) with a pino logger at
 // `info` into /dev/null, as in production, over a MemoryBus whose stand-ins answer `session:open`
 // with no rooms and drop the followers' sends (a benchmark of the gateway, not of the services).
+// It also prints the server process's CPU per connect over the burst (gateway work only: no nginx,
+// no Redis adapter or bus).
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -36,6 +38,8 @@ interface Sample {
   rssKb: number;
   externalKb: number;
   sockets: number;
+  /** utime+stime of the server process so far. */
+  cpuMs: number;
 }
 type ToChild = { type: 'measure'; snapshot?: string } | { type: 'exit' };
 type ToParent = { type: 'ready'; port: number } | { type: 'sample'; sample: Sample };
@@ -99,11 +103,13 @@ async function serverMain(kind: ServerKind): Promise<void> {
     }
     if (message.snapshot) v8.writeHeapSnapshot(message.snapshot);
     const usage = process.memoryUsage();
+    const cpu = process.cpuUsage();
     const sample: Sample = {
       heapUsedKb: Math.round(usage.heapUsed / 1024),
       rssKb: Math.round(usage.rss / 1024),
       externalKb: Math.round((usage.external + usage.arrayBuffers) / 1024),
       sockets: sockets(),
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
     process.send?.({ type: 'sample', sample } satisfies ToParent);
   });
@@ -112,7 +118,7 @@ async function serverMain(kind: ServerKind): Promise<void> {
 
 async function measure(kind: ServerKind, n: number, snapshotDir: string | undefined) {
   const child = fork(import.meta.filename, [`--role=server`, `--server=${kind}`], {
-    execArgv: [...process.execArgv, '--expose-gc'],
+    execArgv: [...process.execArgv, '--expose-gc', ...(args.get('node-args')?.split(' ').filter(Boolean) ?? [])],
   });
   const next = () => new Promise<ToParent>((resolve) => child.once('message', (m: ToParent) => resolve(m)));
   const ready = await next();
@@ -143,6 +149,8 @@ async function measure(kind: ServerKind, n: number, snapshotDir: string | undefi
     sockets: after.sockets,
     heapKbPerSocket: per('heapUsedKb'),
     rssKbPerSocket: per('rssKb'),
+    // The collections of the first sample are in `before`; those of the second add ≈ the same.
+    cpuMsPerConnect: per('cpuMs'),
     externalKbPerSocket: per('externalKb'),
     before,
     after,
@@ -184,7 +192,7 @@ if (args.get('role') === 'server') {
   for (const kind of kinds) {
     const r = await measure(kind, n, snapshotDir);
     console.log(
-      `${r.kind}: ${r.sockets} sockets; per socket heap ${r.heapKbPerSocket} KiB, RSS ${r.rssKbPerSocket} KiB, external ${r.externalKbPerSocket} KiB (heap ${r.before.heapUsedKb} → ${r.after.heapUsedKb} KiB, RSS ${r.before.rssKb} → ${r.after.rssKb} KiB)`,
+      `${r.kind}: ${r.sockets} sockets; per socket heap ${r.heapKbPerSocket} KiB, RSS ${r.rssKbPerSocket} KiB, external ${r.externalKbPerSocket} KiB; server CPU ${r.cpuMsPerConnect} ms per connect (heap ${r.before.heapUsedKb} → ${r.after.heapUsedKb} KiB, RSS ${r.before.rssKb} → ${r.after.rssKb} KiB)`,
     );
   }
   process.exit(0);
