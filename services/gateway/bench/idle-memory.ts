@@ -1,6 +1,6 @@
 // Memory a gateway holds per idle socket, against a plain Socket.IO server measured the same way.
 //
-//   npm run -s build && npx tsx services/gateway/bench/idle-memory.ts [--n=3000] [--server=switchboard|plain|both] [--snapshot=/tmp/dir] [--node-args='--max-semi-space-size=4']
+//   npm run -s build && npx tsx services/gateway/bench/idle-memory.ts [--n=3000] [--server=switchboard|plain|both] [--snapshot=/tmp/dir] [--node-options='--max-semi-space-size=4'] [--profile=/tmp/dir]
 //
 // Without `--conditions=@switchboard/source` the packages resolve to their compiled dist, as in the
 // cluster (under tsx every function gets a `name` property from esbuild's keepNames, ≈ 0.4 KiB a socket
@@ -15,6 +15,7 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import inspector from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -95,8 +96,21 @@ async function serverMain(kind: ServerKind): Promise<void> {
   const { port, sockets } = await startServer(kind);
   const gc = globalThis.gc;
   if (!gc) throw new Error('run the server with --expose-gc');
+  // --profile=DIR: a CPU profile of the connect burst (between the two samples), DIR/<kind>.cpuprofile.
+  const profileDir = process.env.IDLE_MEMORY_PROFILE;
+  const session = profileDir ? new inspector.Session() : undefined;
+  session?.connect();
+  let profiling = false;
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session?.post(method, (err, result) => (err ? reject(err) : resolve(result))),
+    );
   process.on('message', async (message: ToChild) => {
     if (message.type === 'exit') process.exit(0);
+    if (session && profiling) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      fs.writeFileSync(path.join(profileDir!, `${kind}.cpuprofile`), JSON.stringify(profile));
+    }
     for (let i = 0; i < 4; i += 1) {
       gc();
       await new Promise((r) => setTimeout(r, 50));
@@ -111,6 +125,11 @@ async function serverMain(kind: ServerKind): Promise<void> {
       sockets: sockets(),
       cpuMs: (cpu.user + cpu.system) / 1000,
     };
+    if (session && !profiling) {
+      profiling = true;
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    }
     process.send?.({ type: 'sample', sample } satisfies ToParent);
   });
   process.send?.({ type: 'ready', port } satisfies ToParent);
@@ -118,7 +137,13 @@ async function serverMain(kind: ServerKind): Promise<void> {
 
 async function measure(kind: ServerKind, n: number, snapshotDir: string | undefined) {
   const child = fork(import.meta.filename, [`--role=server`, `--server=${kind}`], {
-    execArgv: [...process.execArgv, '--expose-gc', ...(args.get('node-args')?.split(' ').filter(Boolean) ?? [])],
+    execArgv: [...process.execArgv, '--expose-gc'],
+    // NODE_OPTIONS, not execArgv: V8 flags after tsx's loader flags are refused.
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${args.get('node-options') ?? ''}`.trim(),
+      IDLE_MEMORY_PROFILE: args.get('profile') ?? '',
+    },
   });
   const next = () => new Promise<ToParent>((resolve) => child.once('message', (m: ToParent) => resolve(m)));
   const ready = await next();
