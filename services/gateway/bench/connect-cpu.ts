@@ -117,6 +117,7 @@ async function main(): Promise<void> {
       [...named.keys()].map((n) => [n, ((before.get(n) ?? 0) - (idleStart.get(n) ?? 0)) / IDLE_SAMPLE_MS]),
     );
     const idleTotalPerSecond = [...idlePerMs.values()].reduce((a, b) => a + b, 0) * 1000;
+    const rssBefore = new Map(cluster.gateways.map((g) => [g.name, rssMb(g.pid)]));
     const startedAt = performance.now();
     const run = await burst(cluster.url, cluster.jwtSecret, 'run', N);
     // The followers' session:open is fire-and-forget and may still be queued: wait until the
@@ -147,6 +148,11 @@ async function main(): Promise<void> {
     console.log('CPU ms per connect, until the cluster is idle again (its idle CPU taken off):');
     for (const r of rows) console.log(`  ${r.name.padEnd(16)} ${r.msPerConnect.toFixed(3)}`);
     console.log(`  ${'total'.padEnd(16)} ${total.toFixed(3)}`);
+    const growth = cluster.gateways.map(
+      (g) =>
+        `${g.name}=${rssMb(g.pid)} MB (+${(((rssMb(g.pid) - (rssBefore.get(g.name) ?? 0)) * 1024) / (connected / cluster.gateways.length)).toFixed(1)} KiB per socket)`,
+    );
+    console.log(`gateways' RSS with ${connected} idle sockets: ${growth.join(' ')}`);
     for (const s of run.sockets) s.close();
   } finally {
     await cluster.stop();
