@@ -1,8 +1,11 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { registerPool, statementKind } from './sql.ts';
 
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
+export { sql, statementKind } from './sql.ts';
 
 export type Db = PrismaClient;
 
@@ -14,20 +17,19 @@ export interface DbOptions {
 
 /** Prisma on the pg driver adapter (the only engine that runs offline here; docs/architecture.md). */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  // Our own pool, handed to the adapter, so `sql` can run hot statements on it without Prisma.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const { onQuery } = options;
-  if (!onQuery) return new PrismaClient({ adapter });
+  if (!onQuery) {
+    const plain = new PrismaClient({ adapter });
+    registerPool(plain, pool);
+    return plain;
+  }
   const db = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   db.$on('query', (event) => onQuery(statementKind(event.query), event.duration / 1000));
+  registerPool(db as unknown as Db, pool, onQuery);
   return db as unknown as Db; // the log option only changes the type of `$on`
-}
-
-/** `select`, `insert`, `update`, `delete`, `begin`, `commit`… — a label with few values. */
-export function statementKind(sql: string): string {
-  const word = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toLowerCase() ?? 'other';
-  return ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'with'].includes(word)
-    ? word
-    : 'other';
 }
 
 /** Readiness probe. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import { RedisBus } from '@switchboard/bus';
-import { createDb, type Db, pingDb } from '@switchboard/db';
+import type { Db } from '@switchboard/db';
 import {
   answerClientErrorsAsJson,
   BaseConfigSchema,
@@ -105,6 +105,9 @@ async function startProcess(module: ProcessModule, config: ClusterConfig, log: L
   if (module.kind !== 'edge') {
     const databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) throw new Error('DATABASE_URL is required'); // the schema refused this already
+    // Imported here, not at the top: the edge (gateways) never opens Postgres, and Prisma's client
+    // with its WebAssembly query compiler is the largest part of an idle process's memory.
+    const { createDb, pingDb } = await import('@switchboard/db');
     const pool = await life.add(
       'postgres',
       () =>

@@ -35,11 +35,33 @@ export function splitArgs(args: unknown[]): { payload: unknown; ack: AckCallback
   return { payload: args.length > 1 ? args[0] : undefined, ack };
 }
 
+/**
+ * The fields a socket's log lines carry. Given at each (rare) line rather than bound in a pino
+ * child per socket, which every idle socket would hold for its whole life (measured ≈ 0.6 KiB:
+ * services/gateway/bench/idle-memory.ts).
+ */
+export function who(socket: GatewaySocket): { socketId: string; userId: string } {
+  // The principal is read at each use, never kept: `auth:refresh` replaces it (same user id).
+  return { socketId: socket.id, userId: socket.data.principal.userId };
+}
+
+/**
+ * Once the middlewares have run, nothing reads the HTTP upgrade request again: `handshake` keeps
+ * the headers, address and query it was built from. Engine.io would otherwise hold the request
+ * (its raw headers, stream state) for the socket's life — Socket.IO's "Memory usage" advice. The
+ * token is dropped from `handshake.auth` too: it was verified, `socket.data` holds what it said,
+ * and a long-lived copy of a credential helps nobody.
+ */
+function releaseUpgradeRequest(socket: GatewaySocket): void {
+  (socket.conn as { request: unknown }).request = null;
+  const auth: unknown = socket.handshake.auth;
+  if (auth && typeof auth === 'object' && 'token' in auth) delete (auth as { token?: unknown }).token;
+}
+
 /** Wire one authenticated socket: session, one dispatcher for every client event, cleanup. */
 export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): void {
-  const { bus, metrics, gatewayId, forward, typing, activity, gatewayRequests, wheel } = deps;
-  // The principal is read at each use, never kept: `auth:refresh` replaces it (same user id).
-  const log = deps.log.child({ socketId: socket.id, userId: socket.data.principal.userId });
+  const { bus, log, metrics, gatewayId, forward, typing, activity, gatewayRequests, wheel } = deps;
+  releaseUpgradeRequest(socket);
   metrics.connections.inc();
   activity.opened(socket.id);
   wheel.track(socket.id, socket.data.expiresAt);
@@ -62,7 +84,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
       if (activity.due(socket.id)) {
         const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
         bus.send('presence', 'presence:activity', {}, ctx).catch((error: unknown) => {
-          log.warn({ err: error }, 'activity not sent');
+          log.warn({ err: error, ...who(socket) }, 'activity not sent');
         });
       }
       if (isRequestName(event)) return void forward(socket, event, payload, ack);
@@ -70,13 +92,13 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
       if (isClientSignalName(event)) {
         return void typing
           .signal(socket, event, payload)
-          .catch((error: unknown) => log.warn({ err: error }, 'typing failed'));
+          .catch((error: unknown) => log.warn({ err: error, ...who(socket) }, 'typing failed'));
       }
-      log.debug({ event: event.slice(0, 64) }, 'unknown client event');
+      log.debug({ event: event.slice(0, 64), ...who(socket) }, 'unknown client event');
       // The ack contract says a request is always answered, even one we do not know.
       ack?.({ success: false, code: 'INVALID_PAYLOAD', error: UNKNOWN_EVENT });
     } catch (error) {
-      log.error({ err: error }, 'client event failed');
+      log.error({ err: error, ...who(socket) }, 'client event failed');
     }
   });
 
@@ -86,10 +108,10 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
     activity.closed(socket.id);
     wheel.untrack(socket.id);
     closeSession(socket, { bus, log, gatewayId });
-    log.debug({ reason }, 'disconnected');
+    log.debug({ reason, ...who(socket) }, 'disconnected');
   });
 
   openSession(socket, { bus, log, gatewayId, timeoutMs: deps.timeoutMs }).catch((error: unknown) => {
-    log.error({ err: error }, 'session open failed');
+    log.error({ err: error, ...who(socket) }, 'session open failed');
   });
 }

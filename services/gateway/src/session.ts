@@ -31,7 +31,10 @@ export async function openSession(
   try {
     ({ rooms, unread } = await bus.request('messaging', 'session:open', payload, ctx, { timeoutMs }));
   } catch (error) {
-    log.warn({ err: error }, 'session open failed: connected without rooms');
+    log.warn(
+      { err: error, socketId: socket.id, userId: principal.userId },
+      'session open failed: connected without rooms',
+    );
   }
   // The client may have left while we waited; joining now would leak adapter entries.
   if (!socket.connected) return;
@@ -69,7 +72,7 @@ function tellServices(
 ): void {
   for (const service of SESSION_FOLLOWERS) {
     bus.send(service, command, payload, ctx).catch((error: unknown) => {
-      log.warn({ err: error, service }, `${command} not sent`);
+      log.warn({ err: error, service, socketId: payload.socketId, userId: ctx.userId }, `${command} not sent`);
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { CallModel, Db, Prisma } from '@switchboard/db';
+import { type CallModel, type Db, type Prisma, sql } from '@switchboard/db';
 import { CALL_STATES, type CallState } from '@switchboard/protocol';
 
 /** A `Call` row with its state typed (the column is text; this service writes only CALL_STATES). */
@@ -83,15 +83,34 @@ export async function transitionCall(
   return findCall(tx, callId);
 }
 
+/*
+ * Every connect and disconnect asks whether the socket's user (or the socket) holds a live call,
+ * and almost never does. One EXISTS on the pool (packages/db/src/sql.ts) answers that at a
+ * fraction of the CPU of a Prisma findMany, which compiles its query in WebAssembly every time
+ * (the largest part of this service's CPU in a connect burst: services/gateway/bench/connect-cpu.ts);
+ * the full query runs only when there is a call to load.
+ */
+async function anyLive(db: Db, column: 'user' | 'socket', id: string): Promise<boolean> {
+  const [a, b] = column === 'user' ? ['"callerId"', '"calleeId"'] : ['"callerSocketId"', '"calleeSocketId"'];
+  const rows = await sql<{ live: boolean }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM "Call" WHERE "state" = ANY($1::text[]) AND (${a} = $2 OR ${b} = $2)) AS live`,
+    [LIVE_STATES, id],
+  );
+  return rows[0]?.live === true;
+}
+
 /** Ringing or accepted calls a socket carries (as the caller's initiating or the callee's answering socket). */
-export async function liveCallsOfSocket(db: DbClient, socketId: string): Promise<CallRow[]> {
+export async function liveCallsOfSocket(db: Db, socketId: string): Promise<CallRow[]> {
+  if (!(await anyLive(db, 'socket', socketId))) return [];
   const rows = await db.call.findMany({
     where: { state: { in: LIVE_STATES }, OR: [{ callerSocketId: socketId }, { calleeSocketId: socketId }] },
   });
   return rows.map(asRow);
 }
 
-export async function liveCallsOfUser(db: DbClient, userId: string): Promise<CallRow[]> {
+export async function liveCallsOfUser(db: Db, userId: string): Promise<CallRow[]> {
+  if (!(await anyLive(db, 'user', userId))) return [];
   const rows = await db.call.findMany({
     where: { state: { in: LIVE_STATES }, OR: [{ callerId: userId }, { calleeId: userId }] },
   });

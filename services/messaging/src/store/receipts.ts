@@ -1,4 +1,4 @@
-import type { Db } from '@switchboard/db';
+import { type Db, sql } from '@switchboard/db';
 
 export type CursorKind = 'delivered' | 'read';
 
@@ -36,12 +36,16 @@ export async function advanceCursor(
 export async function unreadCounts(db: Db, userId: string, roomIds: string[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = Object.fromEntries(roomIds.map((id) => [id, 0]));
   if (roomIds.length === 0) return counts;
-  const rows = await db.$queryRaw<{ roomId: string; count: number }[]>`
-    SELECT m."roomId", count(*)::int AS count
-    FROM "RoomMember" rm JOIN "Message" m ON m."roomId" = rm."roomId" AND m.seq > rm."readSeq"
-    WHERE rm."userId" = ${userId} AND rm."roomId" = ANY(${roomIds}::text[])
-      AND m."senderId" <> ${userId} AND (m."targetUserId" IS NULL OR m."targetUserId" = ${userId})
-    GROUP BY m."roomId"`;
+  // On the pool, not through Prisma: every connect of a user with rooms runs it (packages/db/src/sql.ts).
+  const rows = await sql<{ roomId: string; count: number }>(
+    db,
+    `SELECT m."roomId", count(*)::int AS count
+     FROM "RoomMember" rm JOIN "Message" m ON m."roomId" = rm."roomId" AND m.seq > rm."readSeq"
+     WHERE rm."userId" = $1 AND rm."roomId" = ANY($2::text[])
+       AND m."senderId" <> $1 AND (m."targetUserId" IS NULL OR m."targetUserId" = $1)
+     GROUP BY m."roomId"`,
+    [userId, roomIds],
+  );
   for (const row of rows) counts[row.roomId] = row.count;
   return counts;
 }

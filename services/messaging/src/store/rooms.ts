@@ -1,4 +1,4 @@
-import type { Db } from '@switchboard/db';
+import { type Db, sql } from '@switchboard/db';
 import type { MemberRole, Room, RoomType } from '@switchboard/protocol';
 import type { WebhookOutbox } from '@switchboard/webhooks';
 
@@ -95,11 +95,14 @@ export async function removeMember(db: Db, roomId: string, userId: string): Prom
 }
 
 export async function roomIdsOfUser(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.roomMember.findMany({
-    where: { userId },
-    select: { roomId: true },
-    orderBy: { joinedAt: 'asc' },
-  });
+  // On the pool, not through Prisma: every connect asks (session:open, and presence's
+  // rooms:ofUser when the user comes online); a Prisma findMany compiles its query in WebAssembly
+  // on every call (packages/db/src/sql.ts, services/gateway/bench/connect-cpu.ts).
+  const rows = await sql<{ roomId: string }>(
+    db,
+    `SELECT "roomId" FROM "RoomMember" WHERE "userId" = $1 ORDER BY "joinedAt" ASC, "roomId" ASC`,
+    [userId],
+  );
   return rows.map((r) => r.roomId);
 }
 
@@ -111,8 +114,12 @@ export async function roomsWithEmergencyContact(db: Db, phone: string): Promise<
 /** Archived rooms come back on the next join, send or session; nothing was removed. */
 export async function reviveRooms(db: Db, roomIds: string[]): Promise<void> {
   if (roomIds.length === 0) return;
-  await db.room.updateMany({
-    where: { id: { in: roomIds }, archivedAt: { not: null } },
-    data: { archivedAt: null, lastActivityAt: new Date() },
-  });
+  // On the pool for the same reason as roomIdsOfUser: every connect of a user with rooms runs it.
+  // Prisma keeps DateTime as UTC in `timestamp` columns: the same here, whatever the session's zone.
+  await sql(
+    db,
+    `UPDATE "Room" SET "archivedAt" = NULL, "lastActivityAt" = ($2::timestamptz AT TIME ZONE 'UTC')
+     WHERE "id" = ANY($1::text[]) AND "archivedAt" IS NOT NULL`,
+    [roomIds, new Date().toISOString()],
+  );
 }

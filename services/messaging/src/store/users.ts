@@ -1,4 +1,4 @@
-import type { Db } from '@switchboard/db';
+import { type Db, sql } from '@switchboard/db';
 import type { Principal } from '@switchboard/protocol';
 
 /**
@@ -6,11 +6,15 @@ import type { Principal } from '@switchboard/protocol';
  * phones are what emergency contacts match on. One statement, safe under concurrent sessions.
  */
 export async function upsertUser(db: Db, principal: Principal): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "User" ("id", "name", "role", "phone", "updatedAt")
-    VALUES (${principal.userId}, ${principal.name}, ${principal.role}, ${principal.phone ?? null}, now())
-    ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "role" = EXCLUDED."role",
-      "phone" = EXCLUDED."phone", "updatedAt" = now()`;
+  // On the pool, not through Prisma: every connect runs it (packages/db/src/sql.ts).
+  await sql(
+    db,
+    `INSERT INTO "User" ("id", "name", "role", "phone", "updatedAt")
+     VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "role" = EXCLUDED."role",
+       "phone" = EXCLUDED."phone", "updatedAt" = now()`,
+    [principal.userId, principal.name, principal.role, principal.phone ?? null],
+  );
 }
 
 /** Display names by user id; users never seen in a token fall back to their id. */

@@ -1,4 +1,10 @@
-import type { AlertModel as AlertRow, AlertAuditModel as AuditRow, Db, Prisma } from '@switchboard/db';
+import {
+  type AlertModel as AlertRow,
+  type AlertAuditModel as AuditRow,
+  type Db,
+  type Prisma,
+  sql,
+} from '@switchboard/db';
 import type {
   Alert,
   AlertAuditEntry,
@@ -105,6 +111,26 @@ export function visibleAlerts(db: DbClient, principal: Principal, state?: AlertS
 }
 
 /** Unresolved alerts a connecting socket's user must hear about (contacts and alerted audiences). */
+/**
+ * Whether any unresolved alert has this user in its audience (the same audience as
+ * `openAlertsFor`). Every connect asks, and almost never finds one: an EXISTS on the pool
+ * (packages/db/src/sql.ts) costs a fraction of the CPU of the Prisma query, which then runs only
+ * when there is something to load.
+ */
+export async function hasOpenAlertsFor(db: Db, principal: Principal): Promise<boolean> {
+  const rows = await sql<{ open: boolean }>(
+    db,
+    `SELECT EXISTS (
+       SELECT 1 FROM "Alert"
+       WHERE "openKey" IS NOT NULL AND "userId" <> $1
+         AND ($1 = ANY("audienceUserIds") OR $2 = ANY("reachedRoles")
+           OR ($3::text IS NOT NULL AND $3::text = ANY("contactPhones")))
+     ) AS open`,
+    [principal.userId, principal.role, principal.phone ?? null],
+  );
+  return rows[0]?.open === true;
+}
+
 export function openAlertsFor(db: DbClient, principal: Principal): Promise<AlertRow[]> {
   const audience: Prisma.AlertWhereInput[] = [
     { audienceUserIds: { has: principal.userId } },

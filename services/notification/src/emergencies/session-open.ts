@@ -1,5 +1,5 @@
 import { type RequestContext, socketRooms } from '@switchboard/protocol';
-import { openAlertsFor, toAlert } from './alert-store.ts';
+import { hasOpenAlertsFor, openAlertsFor, toAlert } from './alert-store.ts';
 import type { EmergencyDeps } from './deps.ts';
 
 /**
@@ -10,6 +10,7 @@ import type { EmergencyDeps } from './deps.ts';
  */
 export async function alertsOnSessionOpen(deps: EmergencyDeps, ctx: RequestContext): Promise<number> {
   if (!ctx.socketId) return 0;
+  if (!(await hasOpenAlertsFor(deps.db, ctx))) return 0;
   const open = await openAlertsFor(deps.db, ctx);
   for (const row of open) {
     deps.broadcaster.in(ctx.socketId).socketsJoin(socketRooms.alert(row.userId));

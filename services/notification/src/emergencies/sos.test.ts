@@ -199,6 +199,18 @@ describe('emergency SOS, acknowledge and resolve (real Postgres, bus, broadcaste
     assert.equal(await h.emergencies.alertsOnSessionOpen(late), 0, 'a resolved alert is not announced');
   });
 
+  test('on session open, a member of an activated room and a role the alert reached get it; the owner and strangers do not', async () => {
+    h.rooms.set('bea', [{ roomId: 'bea-home', memberIds: ['bea', 'max'], contacts: [] }]);
+    const { alertId } = await h.ask<SosResult>('emergency:sos', { type: 'MEDICAL' }, 'bea');
+    assert.equal(await h.emergencies.alertsOnSessionOpen(h.ctx('max', { socketId: 's-max' })), 1, 'room member');
+    assert.equal(await h.emergencies.alertsOnSessionOpen(h.ctx('bea', { socketId: 's-bea' })), 0, 'the owner');
+    const guard = h.ctx('gil', { role: 'guard', socketId: 's-gil' });
+    assert.equal(await h.emergencies.alertsOnSessionOpen(guard), 0, 'a role not reached yet');
+    await h.db.alert.update({ where: { id: alertId }, data: { reachedRoles: ['guard'] } });
+    assert.equal(await h.emergencies.alertsOnSessionOpen(guard), 1, 'a role the alert escalated to');
+    await h.ask('emergency:resolve', { alertId }, 'bea');
+  });
+
   test('a geofence marked raisesAlert (presence) raises a SECURITY SOS as its user, through the same one-alert rule', async () => {
     h.rooms.set('guard', [{ roomId: 'site', memberIds: ['guard'], contacts: [{ phone: '+15558888' }] }]);
     const fence = {

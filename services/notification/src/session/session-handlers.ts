@@ -1,8 +1,7 @@
 import type { RequestContext, SessionPayload } from '@switchboard/protocol';
 import { socketRooms } from '@switchboard/protocol';
 import type { NotificationDeps, NotificationHandlers } from '../deps.ts';
-import { unreadCount } from '../inbox/unread.ts';
-import { topicsOf } from '../topics/topic-store.ts';
+import { openSessionState } from './session-state.ts';
 
 /** More work for a new socket (e.g. open emergency alerts it must see), composed in index.ts. */
 export type SessionHook = (payload: SessionPayload, ctx: RequestContext) => Promise<void>;
@@ -18,12 +17,7 @@ export function sessionHandlers(
 ): Pick<NotificationHandlers, 'session:open' | 'session:close'> {
   return {
     'session:open': async (payload, ctx) => {
-      await deps.db.notificationUser.upsert({
-        where: { id: ctx.userId },
-        create: { id: ctx.userId, role: ctx.role },
-        update: { role: ctx.role, lastSeenAt: new Date() },
-      });
-      const [topics, count] = await Promise.all([topicsOf(deps.db, ctx.userId), unreadCount(deps.db, ctx.userId)]);
+      const { topics, unreadCount: count } = await openSessionState(deps.db, ctx);
       if (topics.length > 0) deps.broadcaster.in(payload.socketId).socketsJoin(topics.map(socketRooms.topic));
       deps.broadcaster.to(payload.socketId).emit('notification:unread', { unreadCount: count });
       for (const hook of hooks) await hook(payload, ctx);
