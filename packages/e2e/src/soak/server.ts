@@ -1,18 +1,37 @@
 // The embedded server (`npm start`'s compiled entry) as the soak drives it: its own process, so
-// its RSS and event-loop delay are its own, on a database of the soak's own.
+// its memory and event-loop delay are its own, on a database of the soak's own. It runs with the
+// inspector on a loopback port of its own choosing, which the soak uses to force a full GC and
+// read the heap: what a leak grows is the heap left after a full collection, not RSS, which V8
+// does not give back once it has grown into it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import { REPO_ROOT } from '@switchboard/db';
+import { type CdpClient, connectCdp, evaluatedValue, inspectorUrl, parseHeapUsage } from './cdp.ts';
+import { type MemorySample, PROCESS_MEMORY_EXPRESSION, parseProcessMemory } from './memory.ts';
+
+export interface LoopSample {
+  loopDelayP99Ms: number;
+  loopDelayMeanMs: number;
+  /** Open client sockets by the server's own gauge. */
+  connections: number;
+}
 
 export interface SoakServer {
   url: string;
   pid: number;
   output(): string;
-  /** RSS (MiB) from /proc, and the server's own event-loop delay from its /metrics (ms). */
-  sample(): Promise<{ rssMiB: number; loopDelayP99Ms: number; loopDelayMeanMs: number }>;
+  /** The server's own event-loop delay since the last call (ms) and its open sockets, from its /metrics. */
+  loop(): Promise<LoopSample>;
+  /** Full GC through the inspector, then the heap, RSS, external memory and live handles. */
+  memory(): Promise<MemorySample>;
+  /** CPU time the server has used so far (user + system, s). */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
+
+// USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
+const CLOCK_TICKS = 100;
 
 /** One scrape (prom-client resets its event-loop histogram on each, so a sample covers the time since the last). */
 async function scrape(url: string): Promise<(name: string) => number> {
@@ -27,6 +46,17 @@ async function scrape(url: string): Promise<(name: string) => number> {
     );
 }
 
+async function measure(cdp: CdpClient): Promise<MemorySample> {
+  // Twice: the first collection runs finalizers and weak callbacks that free more for the second.
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = parseHeapUsage(await cdp.send('Runtime.getHeapUsage'));
+  const process = parseProcessMemory(
+    evaluatedValue(await cdp.send('Runtime.evaluate', { expression: PROCESS_MEMORY_EXPRESSION, returnByValue: true })),
+  );
+  return { heapUsedBytes: heap.usedSize, heapTotalBytes: heap.totalSize, ...process };
+}
+
 export async function startSoakServer(
   port: number,
   databaseUrl: string,
@@ -39,8 +69,8 @@ export async function startSoakServer(
     LOG_LEVEL: 'warn',
     ...env,
   };
-  for (const name of ['REDIS_URL', 'NODE_ENV']) delete childEnv[name];
-  const child: ChildProcess = spawn(process.execPath, ['packages/cli/dist/embedded.js'], {
+  for (const name of ['REDIS_URL', 'NODE_ENV', 'NODE_OPTIONS']) delete childEnv[name];
+  const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', 'packages/cli/dist/embedded.js'], {
     cwd: REPO_ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,23 +83,32 @@ export async function startSoakServer(
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`embedded server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const wsUrl = inspectorUrl(output);
+  if (!wsUrl) throw new Error(`embedded server printed no inspector URL:\n${output}`);
+  const cdp = await connectCdp(wsUrl);
   const url = `http://localhost:${port}`;
   return {
     url,
     pid: child.pid!,
     output: () => output,
-    async sample() {
-      const status = await fs.readFile(`/proc/${child.pid}/status`, 'utf8');
-      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    async loop() {
       const metric = await scrape(url);
       const ms = (name: string) => Math.round(metric(name) * 1e4) / 10;
       return {
-        rssMiB: Math.round((rssKb / 1024) * 10) / 10,
         loopDelayP99Ms: ms('nodejs_eventloop_lag_p99_seconds'),
         loopDelayMeanMs: ms('nodejs_eventloop_lag_mean_seconds'),
+        connections: metric('switchboard_connections'),
       };
     },
+    memory: () => measure(cdp),
+    async cpuSeconds() {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name, in clock ticks.
+      const stat = await fs.readFile(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
     async stop() {
+      await cdp.close().catch(() => undefined);
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
