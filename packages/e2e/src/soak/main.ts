@@ -36,6 +36,8 @@ const token = (prefix: string) => (n: number) =>
   signToken(SECRET, `${prefix}-${n % 500}`, { name: `${prefix} ${n % 500}` });
 const rest = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+const note = (pass: string, done: number, what: string) =>
+  process.stderr.write(`${new Date().toISOString()} ${pass}: ${done} ${what}, load ${os.loadavg()[0]!.toFixed(1)}\n`);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 await withTemplateDatabase('soak', async () => {
@@ -45,6 +47,7 @@ await withTemplateDatabase('soak', async () => {
     RATE_LIMIT_WRITE: '100000000',
     HANDSHAKE_LIMIT_PER_IP: '100000000',
   });
+  process.stderr.write(`server pid ${server.pid}, its output in ${server.logPath}\n`);
   const checkpoints: Checkpoint[] = [];
   const checkpoint = async (name: string, work: () => Promise<{ failed: number } | undefined>): Promise<Checkpoint> => {
     const serverCpu = await server.cpuSeconds();
@@ -70,10 +73,10 @@ await withTemplateDatabase('soak', async () => {
   };
   const pass = async (n: number, passCycles: number, passMessages: number): Promise<Pass> => {
     const cycled = await checkpoint(`pass ${n}: ${passCycles} connect/disconnect cycles`, () =>
-      connectCycles(server.url, token('cycle'), passCycles, concurrency),
+      connectCycles(server.url, token('cycle'), passCycles, concurrency, (done) => note(`pass ${n}`, done, 'cycles')),
     );
     const sent = await checkpoint(`pass ${n}: ${passMessages} messages`, () =>
-      sendMessages(server.url, token('sender'), passMessages),
+      sendMessages(server.url, token('sender'), passMessages, 8, 100, (done) => note(`pass ${n}`, done, 'messages')),
     );
     const rested = await checkpoint(`pass ${n}: 10 s rest`, async () => {
       await rest(10_000);
@@ -91,12 +94,15 @@ await withTemplateDatabase('soak', async () => {
     const half = (n: number) => Math.floor(n / 2);
     const first = await pass(1, half(cycles), half(messages));
     const second = await pass(2, cycles - half(cycles), messages - half(messages));
-    const leakWarnings = (server.output().match(/MaxListenersExceededWarning/g) ?? []).length;
+    const lines = server.lineCounts();
+    const leakWarnings = lines.maxListenersExceeded;
     const failed = checkpoints.reduce((n, c) => n + (c.failed ?? 0), 0);
     const verdict = judge(first, second, leakWarnings, thresholdBytes);
-    process.stdout.write(`${JSON.stringify({ cycles, messages, concurrency, checkpoints, verdict }, null, 2)}\n`);
     process.stdout.write(
-      `\n${checkpointTable(checkpoints)}\n\nlistener-leak warnings: ${leakWarnings}; failed cycles and sends: ${failed}\n`,
+      `${JSON.stringify({ cycles, messages, concurrency, checkpoints, lines, verdict }, null, 2)}\n`,
+    );
+    process.stdout.write(
+      `\n${checkpointTable(checkpoints)}\n\nlistener-leak warnings: ${leakWarnings}; failed cycles and sends: ${failed}; server log warnings ${lines.logWarnings}, errors ${lines.logErrors} (${server.logPath})\n`,
     );
     process.stdout.write(`${verdictText(verdict)}\n`);
     // Failures are not growth, but a soak whose work failed did not do the work it reports.

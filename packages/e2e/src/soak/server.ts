@@ -5,7 +5,10 @@
 // does not give back once it has grown into it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { REPO_ROOT } from '@switchboard/db';
 import { type CdpClient, connectCdp, evaluatedValue, inspectorUrl, parseHeapUsage } from './cdp.ts';
 import { type MemorySample, PROCESS_MEMORY_EXPRESSION, parseProcessMemory } from './memory.ts';
@@ -17,10 +20,19 @@ export interface LoopSample {
   connections: number;
 }
 
+export interface LineCounts {
+  maxListenersExceeded: number;
+  logWarnings: number;
+  logErrors: number;
+}
+
 export interface SoakServer {
   url: string;
   pid: number;
-  output(): string;
+  /** Where the server's stdout and stderr go (they are not kept in memory: warnings grow them under load). */
+  logPath: string;
+  /** Lines the server has printed so far: listener-leak warnings, and its pino warnings and errors. */
+  lineCounts(): LineCounts;
   /** The server's own event-loop delay since the last call (ms) and its open sockets, from its /metrics. */
   loop(): Promise<LoopSample>;
   /** Full GC through the inspector, then the heap, RSS, external memory and live handles. */
@@ -75,14 +87,32 @@ export async function startSoakServer(
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const logPath = path.join(os.tmpdir(), `soak-server-${child.pid}.log`);
+  const log = createWriteStream(logPath);
+  // Start-up output is kept to find the inspector URL and the listening line; then only counted.
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => void (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => void (output += c.toString()));
+  let started = false;
+  const counts: LineCounts = { maxListenersExceeded: 0, logWarnings: 0, logErrors: 0 };
+  let partial = '';
+  const take = (c: Buffer) => {
+    log.write(c);
+    if (!started) output += c.toString();
+    const lines = (partial + c.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes('MaxListenersExceededWarning')) counts.maxListenersExceeded += 1;
+      if (line.startsWith('{"level":40')) counts.logWarnings += 1;
+      else if (/^\{"level":[56]0/.test(line)) counts.logErrors += 1;
+    }
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
   const deadline = Date.now() + 120_000;
   while (!output.includes(`listening on http://localhost:${port}`)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`embedded server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  started = true;
   const wsUrl = inspectorUrl(output);
   if (!wsUrl) throw new Error(`embedded server printed no inspector URL:\n${output}`);
   const cdp = await connectCdp(wsUrl);
@@ -90,7 +120,8 @@ export async function startSoakServer(
   return {
     url,
     pid: child.pid!,
-    output: () => output,
+    logPath,
+    lineCounts: () => ({ ...counts }),
     async loop() {
       const metric = await scrape(url);
       const ms = (name: string) => Math.round(metric(name) * 1e4) / 10;
@@ -109,12 +140,14 @@ export async function startSoakServer(
     },
     async stop() {
       await cdp.close().catch(() => undefined);
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await new Promise((r) => log.end(r));
     },
   };
 }
