@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MemorySample } from './memory.ts';
+import { checkpointTable, verdictText } from './report.ts';
 import { judge, type Pass } from './verdict.ts';
 
 const MiB = 1024 * 1024;
@@ -49,5 +50,37 @@ describe('soak verdict', () => {
 
   test('passes with different checkpoints cannot be compared', () => {
     assert.throws(() => judge(first, { checkpoints: { rest: sample(31) } }, 0), /no checkpoint connect\/disconnect/);
+  });
+});
+
+describe('soak report', () => {
+  test('the verdict line names the outcome, the threshold and the signed deltas', () => {
+    const ok = verdictText(judge(first, pass(sample(56), sample(32), sample(31.5)), 0, 4 * MiB));
+    assert.match(ok, /rest: heap \+0\.5 MiB/);
+    assert.match(ok, /verdict: no growth beyond noise \(threshold 4 MiB\)/);
+    const grown = verdictText(judge(first, pass(sample(50), sample(32), sample(40)), 0, 4 * MiB));
+    assert.match(grown, /connect\/disconnect: heap -6 MiB/);
+    assert.match(grown, /verdict: GROWTH: post-GC heap after rest grew/);
+  });
+
+  test('the table has one row per checkpoint, handles by kind in a stable order', () => {
+    const table = checkpointTable([
+      {
+        name: 'pass 1: 10 s rest',
+        failed: undefined,
+        seconds: 10,
+        serverCpuSeconds: 0.3,
+        driverCpuSeconds: 0,
+        load1: 12.345,
+        loop: { loopDelayP99Ms: 13.6, loopDelayMeanMs: 10.3, connections: 0 },
+        memory: { ...sample(31), resources: { Timeout: 2, PipeWrap: 2 } },
+      },
+    ]);
+    const rows = table.split('\n');
+    assert.equal(rows.length, 3);
+    assert.equal(
+      rows[2],
+      '| pass 1: 10 s rest | — | 10 | 0.3 / 0 | 12.3 | 31 | 131 | 5 / 1 | 0 | PipeWrap 2, Timeout 2 | 13.6 / 10.3 |',
+    );
   });
 });
