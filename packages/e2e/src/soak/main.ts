@@ -4,7 +4,7 @@
 // can be told from what the first grew into. After the warm-up and after each phase of each pass
 // the server is collected (full GC through its inspector) and measured; the verdict compares pass
 // 2's checkpoints with pass 1's. Figures go in docs/performance.md ("Soak"). Exits 1 on growth
-// beyond the threshold or on any MaxListenersExceededWarning.
+// beyond the threshold, on any MaxListenersExceededWarning, or on any failed cycle or send.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { findFreeClusterPort } from '@switchboard/cli';
