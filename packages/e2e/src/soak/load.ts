@@ -2,20 +2,40 @@
 // disconnect cycles, and pipelined sends from a few sockets, each in a room of its own.
 import { io, type Socket } from 'socket.io-client';
 
-export function connect(url: string, token: string): Promise<Socket> {
+/**
+ * Resolves on the server's `connected` event, not on the transport's `connect`: the server sends
+ * it once the session is open (rooms from messaging joined), so a cycle is a whole session and at
+ * most `concurrency` sessions are being opened at once. Leaving at `connect` outran the server
+ * (see docs/performance.md, "Soak"): its session work queued without bound.
+ */
+export function connect(url: string, token: string, timeoutMs = 30_000): Promise<Socket> {
   const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
+    const fail = (error: Error) => {
+      clearTimeout(timer);
       socket.close();
       reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error('no connected event')), timeoutMs);
+    socket.once('connected', () => {
+      clearTimeout(timer);
+      resolve(socket);
     });
+    socket.once('connect_error', fail);
+    socket.once('disconnect', () => fail(new Error('disconnected before connected')));
   });
 }
 
 /** `cycles` connect-then-disconnect rounds, `concurrency` at a time; failures counted, not thrown. */
-export async function connectCycles(url: string, token: (n: number) => string, cycles: number, concurrency = 20) {
+export async function connectCycles(
+  url: string,
+  token: (n: number) => string,
+  cycles: number,
+  concurrency = 20,
+  progress?: (done: number) => void,
+) {
   let next = 0;
+  let done = 0;
   let failed = 0;
   const worker = async () => {
     while (next < cycles) {
@@ -26,6 +46,8 @@ export async function connectCycles(url: string, token: (n: number) => string, c
       } catch {
         failed += 1;
       }
+      done += 1;
+      if (done % 5000 === 0) progress?.(done);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -44,6 +66,7 @@ export async function sendMessages(
   total: number,
   senders = 8,
   window = 100,
+  progress?: (done: number) => void,
 ) {
   const sockets = await Promise.all(Array.from({ length: senders }, (_, i) => connect(url, token(i))));
   const rooms = await Promise.all(
@@ -56,6 +79,7 @@ export async function sendMessages(
     }),
   );
   let next = 0;
+  let done = 0;
   let failed = 0;
   const lane = async (socket: Socket, roomId: string) => {
     while (next < total) {
@@ -65,6 +89,8 @@ export async function sendMessages(
         .emitWithAck('message:send', { roomId, content: `soak ${next}` })
         .catch(() => ({ success: false }))) as Ack;
       if (!ack.success) failed += 1;
+      done += 1;
+      if (done % 100_000 === 0) progress?.(done);
     }
   };
   await Promise.all(sockets.flatMap((s, i) => Array.from({ length: window }, () => lane(s, rooms[i]!))));
