@@ -69,6 +69,8 @@ export const ENV_DOCS: Record<string, string> = {
     'Socket.IO handshakes a gateway accepts per client address per 10 s (default 1000); past it `connect_error` "Too many connection attempts from this address, try again later".',
   MAX_CONNECTIONS:
     'Sockets one gateway accepts; past it a handshake gets `connect_error` "Server at capacity, try again later" (default: its open-file limit minus 256, so it never runs out of descriptors silently).',
+  MAX_OPENING_SESSIONS:
+    'Sessions one gateway may be setting up at once (accepted handshakes still waiting for their rooms from messaging, default 500); past it new handshakes are refused at the HTTP level ("Server busy opening sessions, try again"), which socket.io-client retries with its backoff, so a connect storm the services cannot keep up with waits at the clients instead of in memory.',
   TRUST_PROXY:
     'Proxies whose `X-Forwarded-For` a gateway believes when it finds the client address for the handshake limit: comma-separated IPs, CIDRs or `loopback`, `linklocal`, `uniquelocal` (default `loopback`: nginx of `npm run cluster`).',
   MAX_OUTGOING_BUFFER_BYTES:
@@ -159,6 +161,7 @@ export const BaseConfigSchema = z.object({
     .default('300000:supervisor,900000:admin'),
   HANDSHAKE_LIMIT_PER_IP: int(1000),
   MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  MAX_OPENING_SESSIONS: int(500),
   TRUST_PROXY: z
     .string()
     .regex(/^[A-Za-z0-9.:/, ]+$/, 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal')

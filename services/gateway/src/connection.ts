@@ -8,6 +8,7 @@ import { boundOutgoingBuffer } from './outgoing-buffer.ts';
 import { UNKNOWN_EVENT } from './refusals.ts';
 import type { AckCallback, RequestForwarder } from './requests.ts';
 import { closeSession, openSession } from './session.ts';
+import type { SessionAdmission } from './session-admission.ts';
 import type { ExpiryWheel } from './token-expiry.ts';
 import type { GatewaySocket } from './types.ts';
 import type { Typing } from './typing.ts';
@@ -18,6 +19,7 @@ export interface ConnectionDeps {
   metrics: Metrics;
   gatewayId: string;
   timeoutMs: number;
+  admission: SessionAdmission;
   forward: RequestForwarder;
   typing: Typing;
   activity: ActivityThrottle;
@@ -111,7 +113,9 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
     log.debug({ reason, ...who(socket) }, 'disconnected');
   });
 
-  openSession(socket, { bus, log, gatewayId, timeoutMs: deps.timeoutMs }).catch((error: unknown) => {
-    log.error({ err: error, ...who(socket) }, 'session open failed');
-  });
+  openSession(socket, { bus, log, gatewayId, timeoutMs: deps.timeoutMs, admission: deps.admission }).catch(
+    (error: unknown) => {
+      log.error({ err: error, ...who(socket) }, 'session open failed');
+    },
+  );
 }

@@ -14,6 +14,7 @@ import { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { createRequestForwarder } from './requests.ts';
 import { serverOptions } from './server-options.ts';
+import { SessionAdmission } from './session-admission.ts';
 import { drainSockets } from './shutdown.ts';
 import { ExpiryWheel } from './token-expiry.ts';
 import type { GatewayServer } from './types.ts';
@@ -55,7 +56,26 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const log = deps.log.child({ gatewayId });
   let accepting = true;
 
-  const io: GatewayServer = new Server(httpServer, serverOptions({ config, adapter, isAccepting: () => accepting }));
+  const admission = new SessionAdmission(config.MAX_OPENING_SESSIONS);
+  let lastBusyWarnAt = 0;
+  const isBusy = () => {
+    if (!admission.full) return false;
+    metrics.guards.inc({ guard: 'opening_sessions' });
+    // At most one line a second: a connect storm must not flood the log it is being refused in.
+    const now = Date.now();
+    if (now - lastBusyWarnAt > 1000) {
+      lastBusyWarnAt = now;
+      log.warn(
+        { opening: admission.size, limit: admission.limit },
+        'handshake refused: sessions opening (MAX_OPENING_SESSIONS)',
+      );
+    }
+    return true;
+  };
+  const io: GatewayServer = new Server(
+    httpServer,
+    serverOptions({ config, adapter, isAccepting: () => accepting, isBusy }),
+  );
   const limit = maxConnections(config.MAX_CONNECTIONS, openFileLimit());
   io.use(capacityLimiter({ io, limit, log, metrics }));
   io.use(handshakeLimiter({ limit: config.HANDSHAKE_LIMIT_PER_IP, trustProxy: config.TRUST_PROXY, log, metrics }));
@@ -82,6 +102,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       metrics,
       gatewayId,
       timeoutMs: config.BUS_TIMEOUT_MS,
+      admission,
       forward,
       typing,
       activity,

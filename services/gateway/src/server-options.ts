@@ -1,6 +1,7 @@
 import type { BaseEnv } from '@switchboard/runtime';
 import type { ServerOptions } from 'socket.io';
 import { corsOption, originAllowed, parseOriginPolicy } from './cors.ts';
+import { BUSY_OPENING_SESSIONS, ORIGIN_REFUSED, SHUTTING_DOWN } from './refusals.ts';
 
 export const PING_INTERVAL_MS = 25_000;
 export const PING_TIMEOUT_MS = 20_000;
@@ -10,6 +11,8 @@ export interface OptionsInput {
   adapter?: ServerOptions['adapter'];
   /** False while draining: new handshakes are refused at the HTTP level so clients retry elsewhere. */
   isAccepting: () => boolean;
+  /** True while MAX_OPENING_SESSIONS sessions are being set up: new handshakes wait (retried by clients). */
+  isBusy?: () => boolean;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface OptionsInput {
  * rather than in a middleware: a middleware refusal is a `connect_error` clients do not retry,
  * an HTTP refusal makes socket.io-client back off and reconnect, through nginx, to a live replica.
  */
-export function serverOptions({ config, adapter, isAccepting }: OptionsInput): Partial<ServerOptions> {
+export function serverOptions({ config, adapter, isAccepting, isBusy }: OptionsInput): Partial<ServerOptions> {
   const policy = parseOriginPolicy(config.CORS_ORIGINS);
   const cors = corsOption(policy);
   return {
@@ -32,8 +35,9 @@ export function serverOptions({ config, adapter, isAccepting }: OptionsInput): P
     ...(cors ? { cors } : {}),
     ...(adapter ? { adapter } : {}),
     allowRequest: (req, callback) => {
-      if (!isAccepting()) return callback('Server is shutting down', false);
-      if (!originAllowed(policy, req)) return callback('Origin not allowed', false);
+      if (!isAccepting()) return callback(SHUTTING_DOWN, false);
+      if (!originAllowed(policy, req)) return callback(ORIGIN_REFUSED, false);
+      if (isBusy?.()) return callback(BUSY_OPENING_SESSIONS, false);
       callback(null, true);
     },
   };

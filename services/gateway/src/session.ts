@@ -2,6 +2,7 @@ import type { Bus } from '@switchboard/bus';
 import { type RequestContext, type SessionPayload, socketRooms } from '@switchboard/protocol';
 import { type Logger, requestContext } from '@switchboard/runtime';
 import { expiryText, identityRooms } from './identity-rooms.ts';
+import type { SessionAdmission } from './session-admission.ts';
 import type { GatewaySocket } from './types.ts';
 
 export interface SessionDeps {
@@ -9,6 +10,8 @@ export interface SessionDeps {
   log: Logger;
   gatewayId: string;
   timeoutMs: number;
+  /** Counts this session while messaging sets it up (MAX_OPENING_SESSIONS). */
+  admission?: SessionAdmission;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface SessionDeps {
  */
 export async function openSession(
   socket: GatewaySocket,
-  { bus, log, gatewayId, timeoutMs }: SessionDeps,
+  { bus, log, gatewayId, timeoutMs, admission }: SessionDeps,
 ): Promise<void> {
   const { principal } = socket.data;
   await socket.join(identityRooms(principal));
@@ -29,7 +32,8 @@ export async function openSession(
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
   try {
-    ({ rooms, unread } = await bus.request('messaging', 'session:open', payload, ctx, { timeoutMs }));
+    const opening = bus.request('messaging', 'session:open', payload, ctx, { timeoutMs });
+    ({ rooms, unread } = await (admission ? admission.track(opening) : opening));
   } catch (error) {
     log.warn(
       { err: error, socketId: socket.id, userId: principal.userId },
