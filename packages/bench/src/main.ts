@@ -29,10 +29,10 @@ import { clusterRunnerExists, startSwitchboard } from './systems/switchboard.ts'
 const say = (line: string) => process.stdout.write(`bench | ${line}\n`);
 
 const options = parseOptions(process.argv.slice(2));
-const nonce = crypto.randomBytes(3).toString('hex');
+const runNonce = crypto.randomBytes(3).toString('hex');
 const jwtSecret = `bench-${crypto.randomBytes(12).toString('hex')}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefixOf = (system: SystemName) => `bench:${nonce}:${system}:`;
+const prefixOf = (system: SystemName) => `bench:${runNonce}:${system}:`;
 
 const results: BenchResults = {
   machine: describeMachine(),
@@ -47,6 +47,7 @@ process.once('SIGINT', () => {
   void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
 });
 
+if (options.baseline) say(`switchboard-baseline: the cluster of ${options.baseline}`);
 say(
   `mode ${options.mode}, systems ${options.systems.join(', ')}, load average ${results.machine.loadAverageAtStart.join(' ')}`,
 );
@@ -59,14 +60,20 @@ async function start(system: SystemName): Promise<RunningSystem> {
   if (system === 'socketio-redis-naive') return startSocketioRedisNaive(shared);
   if (system === 'socketio-redis-plain') return startSocketioRedisPlain(shared);
   if (system === 'centrifugo') return startCentrifugo(shared);
-  if (!clusterRunnerExists())
-    throw new Error('packages/cli/dist/cluster.js does not exist: run `npm run build` (npm run bench does)');
-  return startSwitchboard(shared);
+  const root = system === 'switchboard-baseline' ? options.baseline! : REPO_ROOT;
+  if (!clusterRunnerExists(root))
+    throw new Error(
+      `${path.join(root, 'packages/cli/dist/cluster.js')} does not exist: run \`npm run build\` there (npm run bench builds only this checkout)`,
+    );
+  return startSwitchboard(shared, { name: system, root });
 }
 
 /** The chosen scenarios, in a fixed order, against one running system. */
 async function runScenarios(system: RunningSystem): Promise<void> {
   const name = system.name;
+  // Both Switchboard clusters share the database: users and rooms of their own, or the second
+  // run's sessions would open with the first one's rooms.
+  const nonce = name === 'switchboard-baseline' ? `${runNonce}b` : runNonce;
   const wants = (scenario: ScenarioName) => options.scenarios.includes(scenario);
   const fanoutLine = (f: FanoutOptions) =>
     `${f.rooms} rooms × ${f.roomSize}, ${f.senders === 'one' ? 'one sender per room, ' : ''}${f.rate} msg/s for ${f.durationSec} s`;
@@ -152,7 +159,8 @@ if (options.chart) {
 }
 
 process.stdout.write(`\n${markdownTable(results.scenarios)}\n`);
-for (const baseline of ['centrifugo', 'socketio-redis-plain', 'socketio-single'] as const) {
+// switchboard-baseline first: this checkout against the other, from the same run.
+for (const baseline of ['switchboard-baseline', 'centrifugo', 'socketio-redis-plain', 'socketio-single'] as const) {
   if (!results.scenarios.some((r) => r.system === baseline)) continue;
   process.stdout.write(`\nRatios vs ${baseline}:\n\n${ratioTable(results.scenarios, baseline)}\n`);
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ConnectOptions } from './load/connect-scenario.ts';
 import type { FanoutOptions } from './load/fanout-scenario.ts';
 import { SYSTEM_NAMES, type SystemName } from './load/system.ts';
@@ -18,6 +19,8 @@ export interface BenchOptions {
   /** Where latest.json goes (relative to the repo root). */
   out: string;
   chart: boolean;
+  /** `--baseline=<dir>`: another checkout (built) whose cluster runs as `switchboard-baseline`. */
+  baseline?: string;
 }
 
 const SIZES = {
@@ -46,14 +49,15 @@ const SIZES = {
 } satisfies Record<BenchOptions['mode'], Sizes>;
 
 export const USAGE = `usage: npm run bench -- [--quick] [--systems=${SYSTEM_NAMES.join(',')}] [--scenarios=${SCENARIO_NAMES.join(',')}]
-       [--out=bench/results/latest.json] [--no-chart]
+       [--out=bench/results/latest.json] [--no-chart] [--baseline=DIR]  (DIR: another checkout, built: adds switchboard-baseline)
        [--connections=N] [--rooms=N] [--room-size=N] [--rate=MSGS_PER_SEC] [--duration=SEC] [--senders=all|one]  (the fanout scenario)
        [--idle-connections=N]  (the idle-10k scenario)`;
 
 /** Parse `npm run bench -- …` arguments; throws with the usage line on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions {
   let mode: BenchOptions['mode'] = 'full';
-  let systems: SystemName[] = [...SYSTEM_NAMES];
+  let systems: SystemName[] | undefined;
+  let baseline: string | undefined;
   let scenarios: ScenarioName[] = [...SCENARIO_NAMES];
   let senders: FanoutOptions['senders'] | undefined;
   let out = 'bench/results/latest.json';
@@ -63,6 +67,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (arg === '--quick') mode = 'quick';
     else if (arg === '--no-chart') chart = false;
     else if (arg.startsWith('--out=')) out = arg.slice('--out='.length);
+    else if (arg.startsWith('--baseline=')) baseline = directoryOf(arg);
     else if (OVERRIDES.some((o) => arg.startsWith(`--${o.flag}=`))) overrides.push(arg);
     else if (arg.startsWith('--systems=')) systems = pickNames(arg, SYSTEM_NAMES, 'system');
     else if (arg.startsWith('--scenarios=')) scenarios = pickNames(arg, SCENARIO_NAMES, 'scenario');
@@ -77,13 +82,34 @@ export function parseOptions(argv: string[]): BenchOptions {
     idle: { ...SIZES[mode].idle },
   };
   if (senders) sizes.fanout.senders = senders;
+  const chosen = withBaseline(systems, baseline);
   for (const arg of overrides) {
     const [flag, raw] = arg.slice(2).split('=') as [string, string];
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${arg}: expected a positive number\n${USAGE}`);
     OVERRIDES.find((o) => o.flag === flag)!.apply(sizes, value);
   }
-  return { mode, systems, scenarios, out, chart, ...sizes };
+  return { mode, systems: chosen, scenarios, out, chart, ...sizes, ...(baseline ? { baseline } : {}) };
+}
+
+/**
+ * `switchboard-baseline` runs only against a checkout named with `--baseline=<dir>`: without
+ * `--systems` it joins right after `switchboard`; named in `--systems` without a directory it is refused.
+ */
+function withBaseline(systems: SystemName[] | undefined, baseline: string | undefined): SystemName[] {
+  if (systems) {
+    if (systems.includes('switchboard-baseline') && !baseline)
+      throw new Error(`switchboard-baseline needs --baseline=<dir of another checkout>\n${USAGE}`);
+    return systems;
+  }
+  return SYSTEM_NAMES.filter((s) => s !== 'switchboard-baseline' || baseline !== undefined);
+}
+
+/** `--baseline=<dir>`, absolute; an empty value is refused (it would mean this checkout). */
+function directoryOf(arg: string): string {
+  const dir = arg.slice(arg.indexOf('=') + 1);
+  if (!dir) throw new Error(`--baseline: expected a directory\n${USAGE}`);
+  return path.resolve(dir);
 }
 
 /** `--flag=a,b` as names of a known list; anything unknown is refused with the usage line. */

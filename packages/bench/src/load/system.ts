@@ -3,6 +3,8 @@ import type { Driver } from './driver.ts';
 
 export const SYSTEM_NAMES = [
   'switchboard',
+  // The compiled cluster of another checkout (`--baseline=<dir>`): before/after in one run.
+  'switchboard-baseline',
   'centrifugo',
   'socketio-redis-plain',
   'socketio-single',
