@@ -12,6 +12,7 @@ import { runFanout } from './load/fanout-scenario.ts';
 import type { RunningSystem, SystemName } from './load/system.ts';
 import { parseOptions } from './options.ts';
 import { renderChart } from './report/chart.ts';
+import { type HopTraceTable, hopTraceMarkdown } from './report/hop-trace.ts';
 import {
   type BenchResults,
   describeMachine,
@@ -79,6 +80,8 @@ async function runScenarios(system: RunningSystem): Promise<void> {
     `${f.rooms} rooms × ${f.roomSize}, ${f.senders === 'one' ? 'one sender per room, ' : ''}${f.rate} msg/s for ${f.durationSec} s`;
   const record = (row: ScenarioResult) => {
     results.scenarios.push(row);
+    const trace = row.details?.hopTrace as HopTraceTable | undefined;
+    if (trace) process.stdout.write(`\n${name} ${row.name}, one message hop by hop:\n\n${hopTraceMarkdown(trace)}\n\n`);
     say(
       `${name}: ${row.name}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, lost ${row.lost}, load average ${os
         .loadavg()

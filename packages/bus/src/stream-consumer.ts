@@ -307,6 +307,8 @@ export class StreamConsumer {
       return;
     }
     const { entry } = decoded;
+    const hops = entry.trace ? this.o.metrics?.hops : undefined;
+    if (entry.trace) hops?.mark(entry.trace, 'bus entry read');
     const doneKey = keys.done(service, entry.id);
     const command = Object.hasOwn(table.handlers, entry.command) ? entry.command : 'unknown';
     const taken = await takeDoneKey(redis, doneKey, this.runningMarker, this.o.claimIdleMs);
@@ -318,9 +320,11 @@ export class StreamConsumer {
       return;
     }
     flight.runningKey = doneKey;
+    if (entry.trace) hops?.mark(entry.trace, 'bus handler starts (done key taken)');
     const reply = await runCommand(table, entry.command, entry.payload, entry.ctx, this.log);
     flight.runningKey = undefined;
     const replyJson = serializeReply(reply);
+    if (entry.trace) hops?.mark(entry.trace, 'bus reply sent (stored, published, acked)');
     await this.answer(stream, entry.replyTo, entry.id, replyJson, raw.streamId, doneKey);
     this.o.metrics?.busHandled.inc({ command, outcome: reply.ok ? 'ok' : reply.code });
   }

@@ -3,6 +3,7 @@ import type { Bus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { BaseEnv, Logger, Metrics, TokenVerifier } from '@switchboard/runtime';
 import { Server, type ServerOptions } from 'socket.io';
+import { traceBroadcasts } from './broadcast-trace.ts';
 import { capacityLimiter, maxConnections, openFileLimit } from './capacity-limit.ts';
 import { handleConnection } from './connection.ts';
 import { startExpiryEnforcer } from './expiry-enforcer.ts';
@@ -56,6 +57,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let accepting = true;
 
   const io: GatewayServer = new Server(httpServer, serverOptions({ config, adapter, isAccepting: () => accepting }));
+  traceBroadcasts(io, metrics.hops);
   const limit = maxConnections(config.MAX_CONNECTIONS, openFileLimit());
   io.use(capacityLimiter({ io, limit, log, metrics }));
   io.use(handshakeLimiter({ limit: config.HANDSHAKE_LIMIT_PER_IP, trustProxy: config.TRUST_PROXY, log, metrics }));

@@ -1,3 +1,4 @@
+import type { HopMark } from '@switchboard/runtime';
 import type { ProcessScrape } from '../report/hops.ts';
 import type { Driver } from './driver.ts';
 
@@ -26,5 +27,7 @@ export interface RunningSystem {
   serverPids(): number[];
   /** Every process's /metrics (Switchboard only: the peers export none), for the hop breakdown. */
   scrapeMetrics?(): Promise<ProcessScrape[]>;
+  /** Switchboard: 1 in N messages traced hop by hop (HOP_TRACE_EVERY), and every process's marks. */
+  hopTrace?: { every: number; scrape(): Promise<{ process: string; marks: HopMark[] }[]> };
   stop(): Promise<void>;
 }

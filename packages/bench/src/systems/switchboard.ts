@@ -14,6 +14,12 @@ import { rssKb, spawnAndWait, waitForHttp } from './processes.ts';
  * children run from that checkout's dist/ too, and it finds its own nginx config and migrations.
  */
 const clusterEntry = (root: string) => path.join(root, 'packages', 'cli', 'dist', 'cluster.js');
+/**
+ * 1 in N messages traced through every hop (HOP_TRACE_EVERY). Sampling costs a hash per message
+ * per hop, nothing per socket; 1 in 20 gives ~50 traces in fanout-500 and ring room for the burst.
+ */
+const HOP_TRACE_EVERY = Number(process.env.HOP_TRACE_EVERY ?? 20);
+
 /** The line `npm run cluster` prints once nginx and every process answer. */
 const READY_TEXT = 'Switchboard cluster ready';
 
@@ -21,6 +27,8 @@ const READY_TEXT = 'Switchboard cluster ready';
 const ClusterState = z.object({
   processes: z.array(z.object({ name: z.string(), kind: z.string(), pid: z.number(), port: z.number() })),
 });
+
+const HopMarks = z.object({ marks: z.array(z.object({ key: z.string(), hop: z.string(), at: z.number() })) });
 
 export function clusterRunnerExists(root = REPO_ROOT): boolean {
   return fs.existsSync(clusterEntry(root));
@@ -61,6 +69,7 @@ export async function startSwitchboard(
       CLUSTER_STATE_DIR: stateDir,
       // Logging every request would measure pino, not the system.
       LOG_LEVEL: 'warn',
+      HOP_TRACE_EVERY: String(HOP_TRACE_EVERY),
       // Set-up only: creating the 500-member room on a loaded shared machine took longer than the
       // default 5 s deadline. Sends answer in milliseconds; a longer deadline changes none of them.
       BUS_TIMEOUT_MS: process.env.BUS_TIMEOUT_MS ?? '30000',
@@ -105,6 +114,22 @@ export async function startSwitchboard(
               return { name: p.name, text: await res.text() };
             }),
         ),
+      hopTrace: {
+        every: HOP_TRACE_EVERY,
+        // A checkout without the trace (e.g. the baseline) answers 404: no marks, no table.
+        scrape: () =>
+          Promise.all(
+            state.processes
+              .filter((p) => p.kind === 'gateway' || p.kind === 'service')
+              .map(async (p) => {
+                const res = await fetch(`http://127.0.0.1:${p.port}/debug/hops`, {
+                  signal: AbortSignal.timeout(10_000),
+                });
+                const body = res.ok ? HopMarks.parse(await res.json()) : { marks: [] };
+                return { process: p.name, marks: body.marks };
+              }),
+          ),
+      },
       stop,
     };
   } catch (error) {
