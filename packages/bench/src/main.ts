@@ -134,6 +134,8 @@ try {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       say(`${name}: scenario failed: ${reason}`);
+      const tail = current.logTail?.();
+      if (tail) say(`${name}: its last lines:\n${tail}`);
       results.skipped.push({ system: name, reason: reason.slice(0, 2000) });
     } finally {
       await current.stop();

@@ -29,5 +29,7 @@ export interface RunningSystem {
   scrapeMetrics?(): Promise<ProcessScrape[]>;
   /** Switchboard: 1 in N messages traced hop by hop (HOP_TRACE_EVERY), and every process's marks. */
   hopTrace?: { every: number; scrape(): Promise<{ process: string; marks: HopMark[] }[]> };
+  /** The last lines the system printed (Switchboard: the cluster's), shown when a scenario fails. */
+  logTail?(): string;
   stop(): Promise<void>;
 }

@@ -114,6 +114,7 @@ export async function startSwitchboard(
               return { name: p.name, text: await res.text() };
             }),
         ),
+      logTail: () => cluster.tail(),
       hopTrace: {
         every: HOP_TRACE_EVERY,
         // A checkout without the trace (e.g. the baseline) answers 404: no marks, no table.
