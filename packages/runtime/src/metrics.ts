@@ -18,11 +18,11 @@ export function createMetrics(service: string, options: { hopTraceEvery?: number
     hops: createHopTrace(options.hopTraceEvery ?? 0),
     /**
      * Per-socket deliveries at a gateway, counted in a plain Map and added to
-     * `switchboard_events_out_total` when it is scraped: a broadcast to N sockets then costs N
-     * map updates, not N prom-client label lookups (docs/performance.md, "Profile").
+     * `switchboard_events_out_total` when it is scraped: a broadcast to N local sockets is one
+     * update of N (the gateway's local-broadcast.ts), a direct emit one of 1 (docs/performance.md).
      */
-    countOutgoing(event: string): void {
-      outgoingTallies.set(event, (outgoingTallies.get(event) ?? 0) + 1);
+    countOutgoing(event: string, sockets = 1): void {
+      outgoingTallies.set(event, (outgoingTallies.get(event) ?? 0) + sockets);
     },
     connections: new client.Gauge({
       name: 'switchboard_connections',

@@ -3,7 +3,6 @@ import type { Bus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { BaseEnv, Logger, Metrics, TokenVerifier } from '@switchboard/runtime';
 import { Server, type ServerOptions } from 'socket.io';
-import { traceBroadcasts } from './broadcast-trace.ts';
 import { capacityLimiter, maxConnections, openFileLimit } from './capacity-limit.ts';
 import { handleConnection } from './connection.ts';
 import { startExpiryEnforcer } from './expiry-enforcer.ts';
@@ -12,6 +11,7 @@ import { authMiddleware } from './handshake-auth.ts';
 import { handshakeLimiter } from './handshake-limit.ts';
 import { createActivityThrottle, heartbeatIntervalMs, startHeartbeat } from './heartbeat.ts';
 import { InFlight } from './in-flight.ts';
+import { takeOverBroadcasts } from './local-broadcast.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { createRequestForwarder } from './requests.ts';
 import { serverOptions } from './server-options.ts';
@@ -57,7 +57,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let accepting = true;
 
   const io: GatewayServer = new Server(httpServer, serverOptions({ config, adapter, isAccepting: () => accepting }));
-  traceBroadcasts(io, metrics.hops);
+  takeOverBroadcasts(io, metrics);
   const limit = maxConnections(config.MAX_CONNECTIONS, openFileLimit());
   io.use(capacityLimiter({ io, limit, log, metrics }));
   io.use(handshakeLimiter({ limit: config.HANDSHAKE_LIMIT_PER_IP, trustProxy: config.TRUST_PROXY, log, metrics }));
