@@ -330,9 +330,12 @@ export class StreamConsumer {
   }
 
   /**
-   * Store the reply (when `doneKey` is given), publish it, then ack — one pipelined round trip on
-   * the hot path. Redis runs a connection's commands in order, so a redelivery never finds the
-   * entry acked without its reply stored.
+   * Store the reply (when `doneKey` is given), publish it, then ack: three commands issued
+   * together on the shared connection, which auto-pipelines what is issued in one tick — so the
+   * answers of a whole group commit (its handlers all resume in the same tick) leave in one write,
+   * not one write each as an explicit pipeline per answer did (docs/performance.md, perffan).
+   * Redis runs a connection's commands in order, so a redelivery never finds the entry acked
+   * without its reply stored.
    */
   private async answer(
     stream: string,
@@ -342,12 +345,12 @@ export class StreamConsumer {
     streamId: string,
     doneKey?: string,
   ): Promise<void> {
-    const pipeline = this.o.redis.pipeline();
-    if (doneKey) pipeline.set(doneKey, replyJson, 'PX', this.o.doneTtlMs);
-    if (replyTo) pipeline.publish(replyTo, encodeReplyMessage(id, replyJson));
-    pipeline.xack(stream, this.group, streamId);
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    const { redis } = this.o;
+    await Promise.all([
+      doneKey ? redis.set(doneKey, replyJson, 'PX', this.o.doneTtlMs) : undefined,
+      replyTo ? redis.publish(replyTo, encodeReplyMessage(id, replyJson)) : undefined,
+      redis.xack(stream, this.group, streamId),
+    ]);
   }
+
 }
