@@ -352,5 +352,4 @@ export class StreamConsumer {
       redis.xack(stream, this.group, streamId),
     ]);
   }
-
 }
