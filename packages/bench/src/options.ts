@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ConnectOptions } from './load/connect-scenario.ts';
 import type { FanoutOptions } from './load/fanout-scenario.ts';
 import { SYSTEM_NAMES, type SystemName } from './load/system.ts';
-import { SCENARIO_NAMES, type ScenarioName } from './report/results.ts';
+import { DEFAULT_SCENARIOS, SCENARIO_NAMES, type ScenarioName } from './report/results.ts';
 
 export interface BenchOptions {
   mode: 'quick' | 'full';
@@ -16,11 +16,20 @@ export interface BenchOptions {
   fanout500: FanoutOptions;
   /** Many idle authenticated sockets: capacity and memory per connection. */
   idle: ConnectOptions;
+  /** Small rooms at rising rates until p99 passes `p99LimitMs` (issue 14: persisted msg/s held). */
+  sweep: SweepOptions;
   /** Where latest.json goes (relative to the repo root). */
   out: string;
   chart: boolean;
   /** `--baseline=<dir>`: another checkout (built) whose cluster runs as `switchboard-baseline`. */
   baseline?: string;
+}
+
+export interface SweepOptions extends FanoutOptions {
+  /** Tried in order; the sweep stops at the first that is not held. */
+  rates: number[];
+  /** A rate is held when p99 stays at or under this, nothing is lost and every send is acked. */
+  p99LimitMs: number;
 }
 
 const SIZES = {
@@ -30,6 +39,17 @@ const SIZES = {
     burst: { rooms: 100, roomSize: 3, rate: 600, durationSec: 6, drainMs: 15_000, concurrency: 50, senders: 'all' },
     fanout500: { rooms: 1, roomSize: 200, rate: 50, durationSec: 5, drainMs: 15_000, concurrency: 50, senders: 'one' },
     idle: { connections: 2000, concurrency: 100, settleMs: 2000 },
+    sweep: {
+      rooms: 100,
+      roomSize: 3,
+      rate: 300,
+      rates: [300, 600, 1200],
+      p99LimitMs: 100,
+      durationSec: 5,
+      drainMs: 15_000,
+      concurrency: 50,
+      senders: 'all',
+    },
   },
   full: {
     connect: { connections: 1500, concurrency: 100, settleMs: 3000 },
@@ -45,6 +65,17 @@ const SIZES = {
       senders: 'one',
     },
     idle: { connections: 10_000, concurrency: 200, settleMs: 5000 },
+    sweep: {
+      rooms: 300,
+      roomSize: 3,
+      rate: 1000,
+      rates: [1000, 1500, 2000, 3000, 4000, 6000, 8000],
+      p99LimitMs: 100,
+      durationSec: 10,
+      drainMs: 20_000,
+      concurrency: 100,
+      senders: 'all',
+    },
   },
 } satisfies Record<BenchOptions['mode'], Sizes>;
 
@@ -58,7 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   let mode: BenchOptions['mode'] = 'full';
   let systems: SystemName[] | undefined;
   let baseline: string | undefined;
-  let scenarios: ScenarioName[] = [...SCENARIO_NAMES];
+  let scenarios: ScenarioName[] = [...DEFAULT_SCENARIOS];
   let senders: FanoutOptions['senders'] | undefined;
   let out = 'bench/results/latest.json';
   let chart = true;
@@ -80,6 +111,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     burst: { ...SIZES[mode].burst },
     fanout500: { ...SIZES[mode].fanout500 },
     idle: { ...SIZES[mode].idle },
+    sweep: { ...SIZES[mode].sweep, rates: [...SIZES[mode].sweep.rates] },
   };
   if (senders) sizes.fanout.senders = senders;
   const chosen = withBaseline(systems, baseline);
@@ -123,7 +155,7 @@ function pickNames<T extends string>(arg: string, known: readonly T[], what: str
   return names as T[];
 }
 
-type Sizes = Pick<BenchOptions, 'connect' | 'fanout' | 'burst' | 'fanout500' | 'idle'>;
+type Sizes = Pick<BenchOptions, 'connect' | 'fanout' | 'burst' | 'fanout500' | 'idle' | 'sweep'>;
 
 /** Knobs for exploring beyond the two presets; rooms/room-size/rate/duration set the `fanout` scenario. */
 const OVERRIDES: { flag: string; apply: (sizes: Sizes, value: number) => void }[] = [

@@ -24,7 +24,7 @@ export interface FanoutOptions {
   senders: 'all' | 'one';
 }
 
-export type FanoutName = 'fanout' | 'fanout-burst' | 'fanout-500';
+export type FanoutName = 'fanout' | 'fanout-burst' | 'fanout-500' | 'sweep';
 
 /** What each message carries so the receiver can time it and count it once. */
 const Probe = z.object({ id: z.string(), t: z.number(), room: z.number(), from: z.number() });

@@ -108,6 +108,19 @@ describe('bench reporting', () => {
     assert.throws(() => parseOptions(['--baseline=']), /expected a directory/);
   });
 
+  test('options: the sweep runs only when asked for, 300 × 3 at rising rates against a 100 ms p99', () => {
+    assert.ok(!parseOptions([]).scenarios.includes('sweep'), 'not in the default run');
+    const { scenarios, sweep } = parseOptions(['--scenarios=sweep']);
+    assert.deepEqual(scenarios, ['sweep']);
+    assert.deepEqual([sweep.rooms, sweep.roomSize, sweep.p99LimitMs, sweep.senders], [300, 3, 100, 'all']);
+    assert.deepEqual(
+      sweep.rates,
+      [...sweep.rates].sort((a, b) => a - b),
+      'ascending',
+    );
+    assert.ok(sweep.rates.at(-1)! >= 6000, 'reaches issue 14 target of 6,000 msg/s');
+  });
+
   test('the ratio table against switchboard-baseline gives after / before per scenario', () => {
     const rows = [row('switchboard-baseline', 10), row('switchboard', 5), row('centrifugo', 4)];
     const table = ratioTable(rows, 'switchboard-baseline');
