@@ -69,7 +69,7 @@ const SIZES = {
       rooms: 300,
       roomSize: 3,
       rate: 1000,
-      rates: [1000, 1500, 2000, 3000, 4000, 6000, 8000],
+      rates: [250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000],
       p99LimitMs: 100,
       durationSec: 10,
       drainMs: 20_000,
