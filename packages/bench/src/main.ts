@@ -111,7 +111,8 @@ async function runScenarios(system: RunningSystem): Promise<void> {
     for (const rate of options.sweep.rates) {
       const step = { ...options.sweep, rate };
       say(`${name}: sweep (${fanoutLine(step)}; held while p99 ≤ ${step.p99LimitMs} ms, nothing lost)`);
-      const row = await runFanout(system, step, nonce, 'sweep');
+      // Users and message ids of its own per step: a reused clientMessageId would be answered as a retry, not delivered.
+      const row = await runFanout(system, step, `${nonce}r${rate}`, 'sweep');
       const ok = row.p99Ms <= step.p99LimitMs && row.lost === 0 && row.details?.sendFailures === 0;
       if (ok) held = rate;
       record({ ...row, details: { ...row.details, held: ok } });
