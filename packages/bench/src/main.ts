@@ -12,6 +12,7 @@ import { runFanout } from './load/fanout-scenario.ts';
 import type { RunningSystem, SystemName } from './load/system.ts';
 import { parseOptions } from './options.ts';
 import { renderChart } from './report/chart.ts';
+import { type HopTraceTable, hopTraceMarkdown } from './report/hop-trace.ts';
 import {
   type BenchResults,
   describeMachine,
@@ -29,10 +30,10 @@ import { clusterRunnerExists, startSwitchboard } from './systems/switchboard.ts'
 const say = (line: string) => process.stdout.write(`bench | ${line}\n`);
 
 const options = parseOptions(process.argv.slice(2));
-const nonce = crypto.randomBytes(3).toString('hex');
+const runNonce = crypto.randomBytes(3).toString('hex');
 const jwtSecret = `bench-${crypto.randomBytes(12).toString('hex')}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefixOf = (system: SystemName) => `bench:${nonce}:${system}:`;
+const prefixOf = (system: SystemName) => `bench:${runNonce}:${system}:`;
 
 const results: BenchResults = {
   machine: describeMachine(),
@@ -47,6 +48,7 @@ process.once('SIGINT', () => {
   void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
 });
 
+if (options.baseline) say(`switchboard-baseline: the cluster of ${options.baseline}`);
 say(
   `mode ${options.mode}, systems ${options.systems.join(', ')}, load average ${results.machine.loadAverageAtStart.join(' ')}`,
 );
@@ -59,19 +61,27 @@ async function start(system: SystemName): Promise<RunningSystem> {
   if (system === 'socketio-redis-naive') return startSocketioRedisNaive(shared);
   if (system === 'socketio-redis-plain') return startSocketioRedisPlain(shared);
   if (system === 'centrifugo') return startCentrifugo(shared);
-  if (!clusterRunnerExists())
-    throw new Error('packages/cli/dist/cluster.js does not exist: run `npm run build` (npm run bench does)');
-  return startSwitchboard(shared);
+  const root = system === 'switchboard-baseline' ? options.baseline! : REPO_ROOT;
+  if (!clusterRunnerExists(root))
+    throw new Error(
+      `${path.join(root, 'packages/cli/dist/cluster.js')} does not exist: run \`npm run build\` there (npm run bench builds only this checkout)`,
+    );
+  return startSwitchboard(shared, { name: system, root });
 }
 
 /** The chosen scenarios, in a fixed order, against one running system. */
 async function runScenarios(system: RunningSystem): Promise<void> {
   const name = system.name;
+  // Both Switchboard clusters share the database: users and rooms of their own, or the second
+  // run's sessions would open with the first one's rooms.
+  const nonce = name === 'switchboard-baseline' ? `${runNonce}b` : runNonce;
   const wants = (scenario: ScenarioName) => options.scenarios.includes(scenario);
   const fanoutLine = (f: FanoutOptions) =>
     `${f.rooms} rooms × ${f.roomSize}, ${f.senders === 'one' ? 'one sender per room, ' : ''}${f.rate} msg/s for ${f.durationSec} s`;
   const record = (row: ScenarioResult) => {
     results.scenarios.push(row);
+    const trace = row.details?.hopTrace as HopTraceTable | undefined;
+    if (trace) process.stdout.write(`\n${name} ${row.name}, one message hop by hop:\n\n${hopTraceMarkdown(trace)}\n\n`);
     say(
       `${name}: ${row.name}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, lost ${row.lost}, load average ${os
         .loadavg()
@@ -94,6 +104,21 @@ async function runScenarios(system: RunningSystem): Promise<void> {
   if (wants('fanout-500')) {
     say(`${name}: fanout-500 (${fanoutLine(options.fanout500)})`);
     record(await runFanout(system, options.fanout500, nonce, 'fanout-500'));
+  }
+  if (wants('sweep')) {
+    // Rising rates on fresh rooms each, until one is not held: issue 14's "persisted msg/s before p99 passes 100 ms".
+    let held: number | null = null;
+    for (const rate of options.sweep.rates) {
+      const step = { ...options.sweep, rate };
+      say(`${name}: sweep (${fanoutLine(step)}; held while p99 ≤ ${step.p99LimitMs} ms, nothing lost)`);
+      // Users and message ids of its own per step: a reused clientMessageId would be answered as a retry, not delivered.
+      const row = await runFanout(system, step, `${nonce}r${rate}`, 'sweep');
+      const ok = row.p99Ms <= step.p99LimitMs && row.lost === 0 && row.details?.sendFailures === 0;
+      if (ok) held = rate;
+      record({ ...row, details: { ...row.details, held: ok } });
+      if (!ok) break;
+    }
+    say(`${name}: sweep: highest rate held ${held ?? `none (not even ${options.sweep.rates[0]} msg/s)`}`);
   }
   if (wants('idle-10k')) {
     say(`${name}: idle-10k (${options.idle.connections} idle sockets)`);
@@ -124,6 +149,8 @@ try {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       say(`${name}: scenario failed: ${reason}`);
+      const tail = current.logTail?.();
+      if (tail) say(`${name}: its last lines:\n${tail}`);
       results.skipped.push({ system: name, reason: reason.slice(0, 2000) });
     } finally {
       await current.stop();
@@ -152,7 +179,8 @@ if (options.chart) {
 }
 
 process.stdout.write(`\n${markdownTable(results.scenarios)}\n`);
-for (const baseline of ['centrifugo', 'socketio-redis-plain', 'socketio-single'] as const) {
+// switchboard-baseline first: this checkout against the other, from the same run.
+for (const baseline of ['switchboard-baseline', 'centrifugo', 'socketio-redis-plain', 'socketio-single'] as const) {
   if (!results.scenarios.some((r) => r.system === baseline)) continue;
   process.stdout.write(`\nRatios vs ${baseline}:\n\n${ratioTable(results.scenarios, baseline)}\n`);
 }

@@ -10,7 +10,7 @@ import { type Client, type InProcessSwitchboard, sampleValue, startInProcess } f
 const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
 /** Alice creates a room with Bob, sends `count` messages, Bob receives them. */
-async function converse(alice: Client, bob: Client, count: number): Promise<void> {
+async function converse(alice: Client, bob: Client, count: number, idOf?: (i: number) => string): Promise<void> {
   const created = await alice
     .timeout(5000)
     .emitWithAck('room:create', { type: 'group', name: 'metrics', memberIds: ['bob'] });
@@ -19,9 +19,11 @@ async function converse(alice: Client, bob: Client, count: number): Promise<void
   const received: Message[] = [];
   bob.on('message:new', (m) => received.push(m));
   for (let i = 0; i < count; i++) {
-    const sent = await alice
-      .timeout(5000)
-      .emitWithAck('message:send', { roomId: created.room.id, content: `hello ${i}` });
+    const sent = await alice.timeout(5000).emitWithAck('message:send', {
+      roomId: created.room.id,
+      content: `hello ${i}`,
+      ...(idOf ? { clientMessageId: idOf(i) } : {}),
+    });
     assert.equal(sent.success, true, JSON.stringify(sent));
   }
   await waitFor(() => received.length === count, { what: `${count} messages at bob` });
@@ -97,5 +99,52 @@ describe('metrics move under load (RedisBus, cluster wiring)', () => {
     const messaging = await scrape(app.messagingUrl);
     assert.ok(sampleValue(messaging, 'switchboard_bus_handled_total', { command: 'message:send', outcome: 'ok' }) >= 2);
     assert.equal(sampleValue(messaging, 'switchboard_messages_persisted_total'), 2);
+  });
+});
+
+describe('the hop trace follows a sampled message through every process (RedisBus, HOP_TRACE_EVERY=1)', () => {
+  const prefix = testPrefix('bench-hops');
+  const redis = testRedis();
+  let app: InProcessSwitchboard;
+  before(async () => {
+    app = await startInProcess({ prefix }, { hopTraceEvery: 1 });
+  });
+  after(async () => {
+    await app.close();
+    await flushPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  test('each hop is marked once per message, in path order, at /debug/hops of the process it ran in', async () => {
+    const alice = await app.connect('alice');
+    const bob = await app.connect('bob');
+    await converse(alice, bob, 2, (i) => `trace-${i}`);
+    const marksOf = async (url: string) =>
+      ((await (await fetch(`${url}/debug/hops`)).json()) as { marks: { key: string; hop: string; at: number }[] })
+        .marks;
+    await waitFor(async () => (await marksOf(app.gatewayUrl)).filter((m) => m.key === 'trace-1').length === 7, {
+      what: 'the gateway marks of trace-1',
+    });
+    const all = [...(await marksOf(app.gatewayUrl)), ...(await marksOf(app.messagingUrl))];
+    const path = all
+      .filter((m) => m.key === 'trace-1')
+      .sort((a, b) => a.at - b.at)
+      .map((m) => m.hop);
+    assert.deepEqual(new Set(path).size, path.length, `each hop once: ${path.join(', ')}`);
+    for (const [earlier, later] of [
+      ['request received', 'bus XADD done'],
+      ['bus XADD sent', 'bus entry read'],
+      ['bus entry read', 'bus handler starts (done key taken)'],
+      ['bus handler starts (done key taken)', 'commit starts'],
+      ['commit starts', 'commit ends'],
+      ['commit ends', 'message:new emitted'],
+      ['message:new emitted', 'broadcast starts'],
+      ['broadcast starts', 'written to every local socket'],
+      ['bus reply sent (stored, published, acked)', 'bus reply received'],
+      ['bus reply received', 'ack sent'],
+    ] as const) {
+      assert.ok(path.includes(earlier) && path.includes(later), `${earlier} and ${later} in ${path.join(', ')}`);
+      assert.ok(path.indexOf(earlier) < path.indexOf(later), `${earlier} before ${later}: ${path.join(', ')}`);
+    }
   });
 });

@@ -26,6 +26,8 @@ export type ServiceHandlers<S extends ServiceOf<R>, R extends CommandRegistry = 
 export interface RequestOptions {
   /** Deadline for the reply; past it the caller gets `UNAVAILABLE`. */
   timeoutMs?: number;
+  /** A sampled message's trace key (HOP_TRACE_EVERY): the entry carries it, each hop marks it. */
+  traceKey?: string;
 }
 
 /**

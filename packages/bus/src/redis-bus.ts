@@ -92,19 +92,25 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const deadline = Date.now() + timeoutMs;
     const id = crypto.randomUUID();
+    const trace = options.traceKey;
+    const hops = this.o.metrics?.hops;
     // The deadline runs from here, even if Redis is down and the subscription or XADD is queued.
     const waiting = this.replies.expect(id, timeoutMs, () => unavailable(service));
     this.replies
       .ready() // subscribed before the command exists, so even an instant reply is heard
       .then(() => {
         if (!this.replies.isWaiting(id)) return; // already timed out: do not send a command nobody awaits
-        return this.append(service, { id, command, payload, ctx, replyTo: this.replies.channel, deadline });
+        const entry = { id, command, payload, ctx, replyTo: this.replies.channel, deadline };
+        if (!trace) return this.append(service, entry);
+        hops?.mark(trace, 'bus XADD sent');
+        return this.append(service, { ...entry, trace }).then(() => hops?.mark(trace, 'bus XADD done'));
       })
       .catch((error: unknown) => {
         this.log.warn({ err: errorMessage(error), service, command }, 'bus request not sent');
         this.replies.settle(id, unavailable(service));
       });
     const reply = await waiting;
+    if (trace) hops?.mark(trace, 'bus reply received');
     this.o.metrics?.busLatency.observe({ service, command }, (performance.now() - started) / 1000);
     return replyToResult<CommandResult<R, S, C>>(reply);
   }

@@ -307,6 +307,8 @@ export class StreamConsumer {
       return;
     }
     const { entry } = decoded;
+    const hops = entry.trace ? this.o.metrics?.hops : undefined;
+    if (entry.trace) hops?.mark(entry.trace, 'bus entry read');
     const doneKey = keys.done(service, entry.id);
     const command = Object.hasOwn(table.handlers, entry.command) ? entry.command : 'unknown';
     const taken = await takeDoneKey(redis, doneKey, this.runningMarker, this.o.claimIdleMs);
@@ -318,17 +320,22 @@ export class StreamConsumer {
       return;
     }
     flight.runningKey = doneKey;
+    if (entry.trace) hops?.mark(entry.trace, 'bus handler starts (done key taken)');
     const reply = await runCommand(table, entry.command, entry.payload, entry.ctx, this.log);
     flight.runningKey = undefined;
     const replyJson = serializeReply(reply);
+    if (entry.trace) hops?.mark(entry.trace, 'bus reply sent (stored, published, acked)');
     await this.answer(stream, entry.replyTo, entry.id, replyJson, raw.streamId, doneKey);
     this.o.metrics?.busHandled.inc({ command, outcome: reply.ok ? 'ok' : reply.code });
   }
 
   /**
-   * Store the reply (when `doneKey` is given), publish it, then ack — one pipelined round trip on
-   * the hot path. Redis runs a connection's commands in order, so a redelivery never finds the
-   * entry acked without its reply stored.
+   * Store the reply (when `doneKey` is given), publish it, then ack: three commands issued
+   * together on the shared connection, which auto-pipelines what is issued in one tick — so the
+   * answers of a whole group commit (its handlers all resume in the same tick) leave in one write,
+   * not one write each as an explicit pipeline per answer did (docs/performance.md, perffan).
+   * Redis runs a connection's commands in order, so a redelivery never finds the entry acked
+   * without its reply stored.
    */
   private async answer(
     stream: string,
@@ -338,12 +345,11 @@ export class StreamConsumer {
     streamId: string,
     doneKey?: string,
   ): Promise<void> {
-    const pipeline = this.o.redis.pipeline();
-    if (doneKey) pipeline.set(doneKey, replyJson, 'PX', this.o.doneTtlMs);
-    if (replyTo) pipeline.publish(replyTo, encodeReplyMessage(id, replyJson));
-    pipeline.xack(stream, this.group, streamId);
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    const { redis } = this.o;
+    await Promise.all([
+      doneKey ? redis.set(doneKey, replyJson, 'PX', this.o.doneTtlMs) : undefined,
+      replyTo ? redis.publish(replyTo, encodeReplyMessage(id, replyJson)) : undefined,
+      redis.xack(stream, this.group, streamId),
+    ]);
   }
 }

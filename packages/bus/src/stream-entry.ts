@@ -13,6 +13,8 @@ export interface CommandEntry {
   replyTo?: string;
   /** Epoch ms after which the requester has stopped waiting (informational: still processed). */
   deadline: number;
+  /** Only on a sampled message (HOP_TRACE_EVERY): its trace key, so the consumer marks its hops. */
+  trace?: string;
 }
 
 const RequestContextSchema = z.looseObject({
@@ -32,6 +34,7 @@ const EntryFieldsSchema = z.object({
   ctx: z.string(),
   replyTo: z.string().min(1).optional(),
   deadline: z.coerce.number().int().nonnegative(),
+  trace: z.string().min(1).optional(),
 });
 
 const BusReplySchema = z.union([
@@ -56,6 +59,7 @@ export function encodeEntry(entry: CommandEntry): string[] {
     String(entry.deadline),
   ];
   if (entry.replyTo) fields.push('replyTo', entry.replyTo);
+  if (entry.trace) fields.push('trace', entry.trace);
   return fields;
 }
 
@@ -73,8 +77,19 @@ export function decodeEntry(fields: readonly string[] | null): DecodedEntry {
     const ctx = RequestContextSchema.safeParse(JSON.parse(parsed.data.ctx));
     if (!ctx.success) return { ok: false, reason: 'ctx is not a request context' };
     const payload: unknown = JSON.parse(parsed.data.payload);
-    const { id, command, replyTo, deadline } = parsed.data;
-    return { ok: true, entry: { id, command, payload, ctx: ctx.data, deadline, ...(replyTo ? { replyTo } : {}) } };
+    const { id, command, replyTo, deadline, trace } = parsed.data;
+    return {
+      ok: true,
+      entry: {
+        id,
+        command,
+        payload,
+        ctx: ctx.data,
+        deadline,
+        ...(replyTo ? { replyTo } : {}),
+        ...(trace ? { trace } : {}),
+      },
+    };
   } catch {
     return { ok: false, reason: 'payload or ctx is not JSON' };
   }

@@ -168,10 +168,10 @@ describe('nginx configs', () => {
       const internal = locations(conf).filter((l) => /metrics|readyz/.test(l));
       assert.deepEqual(
         internal,
-        ['~ ^/(metrics|readyz)$ -> return'],
+        ['~ ^/(metrics|readyz|debug/hops)$ -> return'],
         'internal endpoints are not public: only a 404 names them',
       );
-      assert.match(conf, /location ~ \^\/\(metrics\|readyz\)\$ \{\s*return 404 /);
+      assert.match(conf, /location ~ \^\/\(metrics\|readyz\|debug\/hops\)\$ \{\s*return 404 /);
     }
   });
 

@@ -71,7 +71,7 @@ export async function runServiceProcess(module: ProcessModule): Promise<void> {
 async function startProcess(module: ProcessModule, config: ClusterConfig, log: Logger, life: Lifecycle): Promise<void> {
   const instanceId =
     (module.kind === 'edge' ? module.instanceId?.(config) : undefined) ?? `${os.hostname()}-${process.pid}`;
-  const metrics = createMetrics(module.name);
+  const metrics = createMetrics(module.name, { hopTraceEvery: config.HOP_TRACE_EVERY });
   const quit = (redis: { quit(): Promise<unknown> }) => redis.quit().catch(() => undefined);
   const redis = await life.add('redis', () => createRedis(config.REDIS_URL, log, `${module.name}:main`), {
     stop: quit,

@@ -27,6 +27,8 @@ export const ENV_DOCS: Record<string, string> = {
   BUS_TIMEOUT_MS: 'Deadline of a request forwarded over the bus before `UNAVAILABLE` (default 5000).',
   BUS_PARTITIONS:
     "Streams each service's bus commands are split over by partition key (room id for messaging), each processed in order by one replica at a time (default 8). Must be the same in every process; change it only with the bus drained.",
+  HOP_TRACE_EVERY:
+    'Trace 1 message in N (chosen by a hash of its `clientMessageId`, the same in every process) hop by hop, times kept in a bounded ring at `GET /debug/hops` (default 0: off; `npm run bench` sets it).',
   BUS_LEASE_MS:
     "How long a dead replica's bus partitions stay with it before another replica takes them over, finishing its pending commands first (default 5000).",
   SHUTDOWN_GRACE_MS: 'How long a gateway spends closing sockets in waves on shutdown (default 3000).',
@@ -129,6 +131,7 @@ export const BaseConfigSchema = z.object({
   BUS_TIMEOUT_MS: int(5000),
   BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   BUS_LEASE_MS: int(5000),
+  HOP_TRACE_EVERY: z.coerce.number().int().min(0).default(0),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(3000),
   GATEWAY_ID: z.string().max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

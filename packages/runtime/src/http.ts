@@ -57,6 +57,11 @@ export function createHttpApp({
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+  // Only while HOP_TRACE_EVERY samples: message keys and times, for the benchmark (hop-trace.ts).
+  app.get('/debug/hops', (_req, res) => {
+    if (!metrics.hops.enabled) return void res.status(404).json({ error: REFUSALS.noSuchEndpoint });
+    res.json({ marks: metrics.hops.marks() });
+  });
   // Route-level errors are added by `finishHttpApp` after the service mounts its routes.
   return app;
 }

@@ -4,6 +4,7 @@ export * from './broadcaster.ts';
 export * from './config.ts';
 export * from './connection-failure.ts';
 export * from './dev-token.ts';
+export * from './hop-trace.ts';
 export * from './http.ts';
 export * from './ice-servers.ts';
 export * from './logger.ts';

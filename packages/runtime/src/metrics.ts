@@ -1,11 +1,12 @@
 import client from 'prom-client';
+import { createHopTrace } from './hop-trace.ts';
 
 /**
  * One registry per process (not prom-client's global), so tests and the embedded mode can run
  * several services side by side. Metric names are shared by all services; the `service` label
  * tells them apart.
  */
-export function createMetrics(service: string) {
+export function createMetrics(service: string, options: { hopTraceEvery?: number } = {}) {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });
@@ -13,13 +14,15 @@ export function createMetrics(service: string) {
   const outgoingTallies = new Map<string, number>();
   return {
     registry,
+    /** HOP_TRACE_EVERY: sampled per-message hop times, served at `GET /debug/hops` (hop-trace.ts). */
+    hops: createHopTrace(options.hopTraceEvery ?? 0),
     /**
      * Per-socket deliveries at a gateway, counted in a plain Map and added to
-     * `switchboard_events_out_total` when it is scraped: a broadcast to N sockets then costs N
-     * map updates, not N prom-client label lookups (docs/performance.md, "Profile").
+     * `switchboard_events_out_total` when it is scraped: a broadcast to N local sockets is one
+     * update of N (the gateway's local-broadcast.ts), a direct emit one of 1 (docs/performance.md).
      */
-    countOutgoing(event: string): void {
-      outgoingTallies.set(event, (outgoingTallies.get(event) ?? 0) + 1);
+    countOutgoing(event: string, sockets = 1): void {
+      outgoingTallies.set(event, (outgoingTallies.get(event) ?? 0) + sockets);
     },
     connections: new client.Gauge({
       name: 'switchboard_connections',

@@ -68,7 +68,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
   activity.opened(socket.id);
   wheel.track(socket.id, socket.data.expiresAt);
   boundOutgoingBuffer(socket, { maxBytes: deps.maxOutgoingBytes, log, metrics });
-  // Per socket delivered, broadcasts from services included (the adapter notifies these listeners too).
+  // Direct emits to this socket; broadcasts are counted once each, per local recipient, by local-broadcast.ts.
   socket.onAnyOutgoing((event: string) => metrics.countOutgoing(event));
 
   // Registered before any await, so no event sent right after `connect` is missed.

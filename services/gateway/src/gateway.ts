@@ -11,6 +11,7 @@ import { authMiddleware } from './handshake-auth.ts';
 import { handshakeLimiter } from './handshake-limit.ts';
 import { createActivityThrottle, heartbeatIntervalMs, startHeartbeat } from './heartbeat.ts';
 import { InFlight } from './in-flight.ts';
+import { takeOverBroadcasts } from './local-broadcast.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { createRequestForwarder } from './requests.ts';
 import { serverOptions } from './server-options.ts';
@@ -76,6 +77,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     httpServer,
     serverOptions({ config, adapter, isAccepting: () => accepting, isBusy }),
   );
+  takeOverBroadcasts(io, metrics);
   const limit = maxConnections(config.MAX_CONNECTIONS, openFileLimit());
   io.use(capacityLimiter({ io, limit, log, metrics }));
   io.use(handshakeLimiter({ limit: config.HANDSHAKE_LIMIT_PER_IP, trustProxy: config.TRUST_PROXY, log, metrics }));

@@ -9,6 +9,7 @@ import {
   type Metrics,
   requestContext,
   toAckFailure,
+  wallClockMs,
 } from '@switchboard/runtime';
 import type { InFlight } from './in-flight.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -79,8 +80,10 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
     ack: AckCallback | undefined,
   ): Promise<void> {
     const started = performance.now();
+    let traceKey: string | undefined;
     const answer = (response: Record<string, unknown> | AckFailure) => {
       metrics.ackLatency.observe({ event: name }, (performance.now() - started) / 1000);
+      if (traceKey) metrics.hops.mark(traceKey, 'ack sent');
       if (response.success === false) metrics.errors.inc({ code: (response as AckFailure).code });
       if (!ack) return;
       try {
@@ -93,6 +96,8 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
       const spec = REQUESTS[name];
       const parsed = parsePayload(spec.schema, payload);
       if (!parsed.ok) return answer({ success: false, code: 'INVALID_PAYLOAD', error: parsed.error });
+      traceKey = sampledKey(metrics, parsed.data);
+      if (traceKey) metrics.hops.mark(traceKey, 'request received', wallClockMs(started));
       const { principal } = socket.data;
       if (!(await allowed(principal.userId, spec.bucket))) {
         return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
@@ -100,7 +105,7 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
       const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
       // The deadline runs from the request's arrival: time spent in the limiter counts.
       const left = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
-      const work = forwardRequest(bus, name, parsed.data, ctx, { timeoutMs: left });
+      const work = forwardRequest(bus, name, parsed.data, ctx, { timeoutMs: left, ...(traceKey ? { traceKey } : {}) });
       const result = await inFlight.track(socket.id, withGuard(work, left + DEADLINE_GUARD_MS, spec.service));
       answer(successAck(result));
     } catch (error) {
@@ -109,4 +114,11 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
     }
   };
 }
+/** A request whose `clientMessageId` HOP_TRACE_EVERY samples (message:send): its trace key. */
+function sampledKey(metrics: Metrics, payload: unknown): string | undefined {
+  if (!metrics.hops.enabled || !payload || typeof payload !== 'object') return undefined;
+  const key = (payload as { clientMessageId?: unknown }).clientMessageId;
+  return typeof key === 'string' && metrics.hops.sampled(key) ? key : undefined;
+}
+
 export type RequestForwarder = ReturnType<typeof createRequestForwarder>;

@@ -21,6 +21,7 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
     log,
     committer,
     outbox: createWebhookOutbox(deps.config),
+    hops: deps.metrics.hops,
   };
   const archiver = new RoomArchiver(messaging, { archiveAfterMs: deps.config.ROOM_ARCHIVE_AFTER_MS });
 

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { isSampled } from '@switchboard/runtime';
 import { z } from 'zod';
+import { type ClientTimes, hopTraceTable } from '../report/hop-trace.ts';
 import { hopBreakdown } from '../report/hops.ts';
 import type { ScenarioResult } from '../report/results.ts';
 import { closeAll, pooled } from './clients.ts';
@@ -22,7 +24,7 @@ export interface FanoutOptions {
   senders: 'all' | 'one';
 }
 
-export type FanoutName = 'fanout' | 'fanout-burst' | 'fanout-500';
+export type FanoutName = 'fanout' | 'fanout-burst' | 'fanout-500' | 'sweep';
 
 /** What each message carries so the receiver can time it and count it once. */
 const Probe = z.object({ id: z.string(), t: z.number(), room: z.number(), from: z.number() });
@@ -75,6 +77,9 @@ export async function runFanout(
   let lastDeliveryAt = 0;
   let sendPhaseEnd = Number.POSITIVE_INFINITY;
   let deliveredInSendPhase = 0;
+  // The messages the servers sample (HOP_TRACE_EVERY), keyed by clientMessageId: what the client saw of each.
+  const traced = new Map<string, ClientTimes>();
+  const wall = (perfNow: number) => performance.timeOrigin + perfNow;
   for (const member of members) {
     driver.onMessage(member.socket, (message) => {
       const parsed = Probe.safeParse(safeJson(message.content));
@@ -86,6 +91,11 @@ export async function runFanout(
       latencies.push(now - parsed.data.t);
       lastDeliveryAt = now;
       if (now <= sendPhaseEnd) deliveredInSendPhase++;
+      const times = traced.get(parsed.data.id);
+      if (times) {
+        times.firstDeliveryAt ??= wall(now);
+        times.lastDeliveryAt = wall(now);
+      }
     });
   }
 
@@ -114,9 +124,16 @@ export async function runFanout(
           const id = `${name}-${nonce}-${n}`;
           const sentAt = performance.now();
           const content = JSON.stringify({ id, t: sentAt, room, from });
+          const times: ClientTimes | undefined =
+            system.hopTrace && isSampled(id, system.hopTrace.every) ? { sentAt: wall(sentAt) } : undefined;
+          if (times) traced.set(id, times);
           const task = driver
             .send(sender.socket, roomIds[room]!, content, id)
-            .then(() => void acks.push(performance.now() - sentAt))
+            .then(() => {
+              const ackedAt = performance.now();
+              acks.push(ackedAt - sentAt);
+              if (times) times.ackAt = wall(ackedAt);
+            })
             .catch((error: Error) => {
               sendFailures++;
               sendErrors.set(error.message, (sendErrors.get(error.message) ?? 0) + 1);
@@ -139,6 +156,9 @@ export async function runFanout(
     await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 1000))]);
     const scrapeAfter = scrapeBefore ? await system.scrapeMetrics?.() : undefined;
     const breakdown = scrapeBefore && scrapeAfter ? hopBreakdown(scrapeBefore, scrapeAfter) : undefined;
+    const hopTrace = system.hopTrace
+      ? hopTraceTable(system.hopTrace.every, traced, await system.hopTrace.scrape())
+      : undefined;
 
     const delivered = seen.size;
     const windowSec = (Math.max(lastDeliveryAt, sendingEndedAt) - started) / 1000;
@@ -176,6 +196,7 @@ export async function runFanout(
         ackP50Ms: round(percentile(acks, 50)),
         ackP99Ms: round(percentile(acks, 99)),
         ...(breakdown ? { breakdown } : {}),
+        ...(hopTrace && hopTrace.traced > 0 ? { hopTrace } : {}),
         drainMs: round(Math.max(0, lastDeliveryAt - sendingEndedAt)),
       },
     };

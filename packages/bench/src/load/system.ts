@@ -1,8 +1,11 @@
+import type { HopMark } from '@switchboard/runtime';
 import type { ProcessScrape } from '../report/hops.ts';
 import type { Driver } from './driver.ts';
 
 export const SYSTEM_NAMES = [
   'switchboard',
+  // The compiled cluster of another checkout (`--baseline=<dir>`): before/after in one run.
+  'switchboard-baseline',
   'centrifugo',
   'socketio-redis-plain',
   'socketio-single',
@@ -24,5 +27,9 @@ export interface RunningSystem {
   serverPids(): number[];
   /** Every process's /metrics (Switchboard only: the peers export none), for the hop breakdown. */
   scrapeMetrics?(): Promise<ProcessScrape[]>;
+  /** Switchboard: 1 in N messages traced hop by hop (HOP_TRACE_EVERY), and every process's marks. */
+  hopTrace?: { every: number; scrape(): Promise<{ process: string; marks: HopMark[] }[]> };
+  /** The last lines the system printed (Switchboard: the cluster's), shown when a scenario fails. */
+  logTail?(): string;
   stop(): Promise<void>;
 }

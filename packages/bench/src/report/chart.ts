@@ -3,6 +3,7 @@ import type { ScenarioResult } from './results.ts';
 
 const COLORS: Record<string, string> = {
   switchboard: '#2563eb',
+  'switchboard-baseline': '#93c5fd',
   centrifugo: '#10b981',
   'socketio-redis-plain': '#8b5cf6',
   'socketio-single': '#9ca3af',
@@ -74,7 +75,7 @@ export function renderChart(rows: ScenarioResult[], caption: string): string {
     });
   });
   SYSTEM_NAMES.forEach((system, i) => {
-    const lx = 10 + i * 230;
+    const lx = 10 + i * 205;
     parts.push(`<rect x="${lx}" y="${top + panelH + 20}" width="12" height="12" fill="${COLORS[system]}"/>`);
     parts.push(`<text x="${lx + 18}" y="${top + panelH + 30}">${system}</text>`);
   });

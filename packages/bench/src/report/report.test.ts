@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { percentile } from '../load/latency.ts';
 import { SYSTEM_NAMES } from '../load/system.ts';
@@ -85,5 +86,46 @@ describe('bench reporting', () => {
       'centrifugo',
       'socketio-redis-plain',
     ]);
+  });
+
+  test('options: --baseline names another checkout run as switchboard-baseline, never without one', () => {
+    assert.ok(!parseOptions([]).systems.includes('switchboard-baseline'), 'not in the default run');
+    assert.equal(parseOptions([]).baseline, undefined);
+    const both = parseOptions([
+      '--systems=switchboard,switchboard-baseline,centrifugo',
+      '--baseline=/work/wt/baseline',
+    ]);
+    assert.deepEqual(both.systems, ['switchboard', 'switchboard-baseline', 'centrifugo']);
+    assert.equal(both.baseline, '/work/wt/baseline');
+    // Without --systems it joins the default list right after switchboard.
+    assert.deepEqual(parseOptions(['--baseline=/tmp/other']).systems.slice(0, 3), [
+      'switchboard',
+      'switchboard-baseline',
+      'centrifugo',
+    ]);
+    assert.equal(parseOptions(['--baseline=relative/dir']).baseline, path.resolve('relative/dir'));
+    assert.throws(() => parseOptions(['--systems=switchboard-baseline']), /needs --baseline/);
+    assert.throws(() => parseOptions(['--baseline=']), /expected a directory/);
+  });
+
+  test('options: the sweep runs only when asked for, 300 × 3 at rising rates against a 100 ms p99', () => {
+    assert.ok(!parseOptions([]).scenarios.includes('sweep'), 'not in the default run');
+    const { scenarios, sweep } = parseOptions(['--scenarios=sweep']);
+    assert.deepEqual(scenarios, ['sweep']);
+    assert.deepEqual([sweep.rooms, sweep.roomSize, sweep.p99LimitMs, sweep.senders], [300, 3, 100, 'all']);
+    assert.deepEqual(
+      sweep.rates,
+      [...sweep.rates].sort((a, b) => a - b),
+      'ascending',
+    );
+    assert.ok(sweep.rates.at(-1)! >= 6000, 'reaches issue 14 target of 6,000 msg/s');
+  });
+
+  test('the ratio table against switchboard-baseline gives after / before per scenario', () => {
+    const rows = [row('switchboard-baseline', 10), row('switchboard', 5), row('centrifugo', 4)];
+    const table = ratioTable(rows, 'switchboard-baseline');
+    assert.match(table, /\| fanout \| switchboard \| 1\.00 \| 0\.50 \| 0\.50 \| 1\.00 \| – \| 0\.50 \|/);
+    assert.match(table, /\| fanout \| centrifugo \| 1\.00 \| 0\.40 \|/);
+    assert.match(markdownTable(rows), /\| fanout \| switchboard-baseline \| 10 \| 100 \| 10 \| 20 \|/);
   });
 });

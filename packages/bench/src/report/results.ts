@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SystemName } from '../load/system.ts';
 
-export const SCENARIO_NAMES = ['connect', 'fanout', 'fanout-burst', 'fanout-500', 'idle-10k'] as const;
+export const SCENARIO_NAMES = ['connect', 'fanout', 'fanout-burst', 'fanout-500', 'idle-10k', 'sweep'] as const;
+/** `sweep` runs only when asked for (`--scenarios=sweep`): it is several fan-outs long. */
+export const DEFAULT_SCENARIOS = SCENARIO_NAMES.filter((s) => s !== 'sweep');
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** One row of `bench/results/latest.json`. Null where a figure does not apply to the scenario. */

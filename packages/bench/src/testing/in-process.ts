@@ -31,12 +31,15 @@ export interface InProcessSwitchboard {
 }
 
 /** `bus: 'memory'` is the embedded mode's bus; `{ prefix }` puts a RedisBus under that prefix. */
-export async function startInProcess(busKind: 'memory' | { prefix: string }): Promise<InProcessSwitchboard> {
+export async function startInProcess(
+  busKind: 'memory' | { prefix: string },
+  options: { hopTraceEvery?: number } = {},
+): Promise<InProcessSwitchboard> {
   const log = testLogger('bench-metrics');
   const config = BaseConfigSchema.parse({ JWT_SECRET: SECRET, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '0' });
   const verifier = createTokenVerifier({ secret: SECRET });
-  const gatewayMetrics = createMetrics('gateway');
-  const messagingMetrics = createMetrics('messaging');
+  const gatewayMetrics = createMetrics('gateway', options);
+  const messagingMetrics = createMetrics('messaging', options);
   const redisConnections: Redis[] = [];
   const makeBus = (name: string, metrics: Metrics): Bus => {
     if (busKind === 'memory') return sharedMemoryBus;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Db, Prisma } from '@switchboard/db';
 import type { Attachment, Message } from '@switchboard/protocol';
 import { ACCESS_DENIED, ROOM_NOT_FOUND, TARGET_NOT_MEMBER } from '../refusals.ts';
-import { toMessage } from '../store/messages.ts';
+import { type MessageRow, toMessage } from '../store/messages.ts';
 
 /** A message accepted by a handler and waiting for its seq. */
 export interface MessageDraft {
@@ -54,13 +54,10 @@ export async function writeBatch(db: Db, drafts: MessageDraft[]): Promise<DraftO
         .sort();
       if (keys.length > 0) {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS sorted`;
-        const existing = await tx.message.findMany({
-          where: {
-            OR: drafts
-              .filter((d, i) => d.clientMessageId && !outcomes[i])
-              .map((d) => ({ senderId: d.senderId, clientMessageId: d.clientMessageId })),
-          },
-        });
+        const existing = await storedRetries(
+          tx,
+          drafts.filter((d, i) => d.clientMessageId && !outcomes[i]),
+        );
         const byKey = new Map(
           existing.map((row) => [
             idempotencyKey({ senderId: row.senderId, clientMessageId: row.clientMessageId ?? undefined }),
@@ -139,6 +136,19 @@ async function insertRows(tx: Tx, rows: Prisma.MessageCreateManyInput[], created
       ${column((r) => r.senderId)}::text[], ${column((r) => r.content)}::text[], ${column((r) => r.targetUserId ?? null)}::text[],
       ${column((r) => r.clientMessageId ?? null)}::text[], ${column((r) => JSON.stringify(r.attachments ?? []))}::text[]
     ) AS v(id, room, seq, sender, content, target, cmid, attachments)`;
+}
+
+/**
+ * The messages already stored under these drafts' (sender, clientMessageId), through the unique
+ * index. Raw SQL for the reason `insertRows` gives: Prisma's findMany compiled this query for
+ * every batch (in its WebAssembly query compiler) and builds an OR of one clause per draft.
+ */
+async function storedRetries(tx: Tx, drafts: MessageDraft[]): Promise<MessageRow[]> {
+  if (drafts.length === 0) return [];
+  return tx.$queryRaw<MessageRow[]>`
+    SELECT m.id, m."roomId", m.seq, m."senderId", m.content, m."targetUserId", m."clientMessageId", m.attachments, m."createdAt"
+    FROM unnest(${drafts.map((d) => d.senderId)}::text[], ${drafts.map((d) => d.clientMessageId!)}::text[]) AS k(sender, cmid)
+    JOIN "Message" m ON m."senderId" = k.sender AND m."clientMessageId" = k.cmid`;
 }
 
 /** Room exists, sender is a member, a private target is a member: one query for the batch. */

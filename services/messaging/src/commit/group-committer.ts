@@ -95,13 +95,23 @@ export class GroupCommitter {
     });
   }
 
+  /** The batch's sampled messages (HOP_TRACE_EVERY): none, at no cost, when tracing is off. */
+  private traced(batch: Pending[]): string[] {
+    const hops = this.options.metrics?.hops;
+    if (!hops?.enabled) return [];
+    return batch.map((p) => p.draft.clientMessageId).filter((key) => hops.sampled(key));
+  }
+
   private async write(batch: Pending[]): Promise<void> {
     const started = process.hrtime.bigint();
+    const traced = this.traced(batch);
+    for (const key of traced) this.options.metrics?.hops.mark(key, 'commit starts');
     try {
       const outcomes = await writeBatch(
         this.options.db,
         batch.map((p) => p.draft),
       );
+      for (const key of traced) this.options.metrics?.hops.mark(key, 'commit ends');
       this.options.metrics?.dbLatency.observe(
         { operation: 'message_batch' },
         Number(process.hrtime.bigint() - started) / 1e9,

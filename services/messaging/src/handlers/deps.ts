@@ -1,6 +1,6 @@
 import type { Bus, ServiceHandlers } from '@switchboard/bus';
 import type { Db } from '@switchboard/db';
-import type { Broadcaster, Logger } from '@switchboard/runtime';
+import type { Broadcaster, HopTrace, Logger } from '@switchboard/runtime';
 import type { WebhookOutbox } from '@switchboard/webhooks';
 import type { GroupCommitter } from '../commit/group-committer.ts';
 
@@ -16,4 +16,6 @@ export interface MessagingDeps {
   committer: GroupCommitter;
   /** Webhook events (`room.created`), written in the transaction that caused them. */
   outbox?: WebhookOutbox;
+  /** HOP_TRACE_EVERY's sampled messages (absent in tests). */
+  hops?: HopTrace;
 }

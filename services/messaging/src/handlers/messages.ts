@@ -45,6 +45,8 @@ export async function sendMessage(
     const to = message.targetUserId
       ? [socketRooms.user(message.senderId), socketRooms.user(message.targetUserId)]
       : socketRooms.room(message.roomId);
+    // Marked as the publish starts: in embedded mode the emit itself delivers to every socket.
+    if (deps.hops?.sampled(message.clientMessageId)) deps.hops.mark(message.clientMessageId, 'message:new emitted');
     deps.broadcaster.to(to).emit('message:new', message);
   }
   return { message };
