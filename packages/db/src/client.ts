@@ -5,7 +5,7 @@ import { registerPool, statementKind } from './sql.ts';
 
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
-export { sql, statementKind } from './sql.ts';
+export { type SqlTx, sql, sqlTransaction, statementKind } from './sql.ts';
 
 export type Db = PrismaClient;
 
@@ -18,7 +18,12 @@ export interface DbOptions {
 /** Prisma on the pg driver adapter (the only engine that runs offline here; docs/architecture.md). */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   // Our own pool, handed to the adapter, so `sql` can run hot statements on it without Prisma.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  // A bounded wait for a free connection, like Prisma's own transactions had (maxWait).
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+  });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const { onQuery } = options;
   if (!onQuery) {

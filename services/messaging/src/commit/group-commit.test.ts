@@ -65,6 +65,18 @@ describe('group commit', () => {
     }
   });
 
+  test('the ack, the stored row and the answer to a retry agree: same id, seq, createdAt (UTC) and attachments', async () => {
+    const attachments = [{ name: 'a.png', type: 'image/png', size: 3, url: 'https://files.example/a.png' }];
+    const payload = { roomId: rooms[2], content: 'with a file', clientMessageId: 'agree-1', attachments };
+    const first = await h.ask<MessageSendResult>('message:send', payload, h.user('bob'));
+    const retry = await h.ask<MessageSendResult>('message:send', payload, h.user('bob'));
+    assert.deepEqual(retry.message, first.message, 'the retry is answered with the first message, field for field');
+    const row = await h.database.db.message.findUniqueOrThrow({ where: { id: first.message.id } });
+    assert.equal(row.createdAt.toISOString(), first.message.createdAt, 'stored as acked (Prisma reads it as UTC)');
+    assert.ok(Math.abs(row.createdAt.getTime() - Date.now()) < 60_000, 'a UTC timestamp of now, not shifted by a zone');
+    assert.deepEqual(row.attachments, attachments);
+  });
+
   test('two messaging instances on one database keep seqs gapless and clientMessageId idempotent', async () => {
     const other = await h.startAnother();
     const askOther = (command: string, payload: unknown, userId: string) =>
