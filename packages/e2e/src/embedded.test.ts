@@ -59,7 +59,7 @@ async function startEmbedded(dataDir: string, port: number, pgPort: number): Pro
 describe('npm start (embedded mode)', () => {
   let dataDir: string;
   let port: number;
-  const pgPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const pgPort = 20_000 + Math.floor(Math.random() * 12_000);
   const alice = signToken(DEV_JWT_SECRET, 'alice', { name: 'Alice' });
   const bob = signToken(DEV_JWT_SECRET, 'bob', { name: 'Bob' });
   let roomId = '';

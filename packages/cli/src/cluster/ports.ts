@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { CLUSTER_SERVICES, GATEWAY_PORT_OFFSET, type Replicas, servicePort } from './config.ts';
+import { CLUSTER_SERVICES, GATEWAY_PORT_OFFSET, MAX_PORT_OFFSET, type Replicas, servicePort } from './config.ts';
 
 /**
  * Every port a cluster on `port` listens on: nginx's, then those `planProcesses` derives from it
@@ -14,10 +14,18 @@ export function clusterPorts(port: number, gateways: number, replicas: Partial<R
   return [port, ...gatewayPorts, ...servicePorts];
 }
 
+/**
+ * Blocks are picked below Linux's default ephemeral range (32768–60999): a port probed free there
+ * can be taken as the local port of any outgoing connection (clients, pools, nginx upstreams)
+ * before the process that was meant to listen on it binds — seen as EADDRINUSE at start-up.
+ */
+const LOWEST_BASE = 10_000;
+const EPHEMERAL_FLOOR = 32_768;
+
 /** A PORT whose whole block is free, for tests and benchmarks that start clusters side by side. */
 export async function findFreeClusterPort(gateways = 2, replicas: Partial<Replicas> = {}): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + crypto.randomInt(0, 30_000);
+    const base = LOWEST_BASE + crypto.randomInt(0, EPHEMERAL_FLOOR - LOWEST_BASE - MAX_PORT_OFFSET);
     const free = await Promise.all(clusterPorts(base, gateways, replicas).map((port) => isPortFree(port, '0.0.0.0')));
     if (free.every(Boolean)) return base;
   }
