@@ -46,6 +46,8 @@ export async function runChaos({
   const redis = privateRedis(await freePort());
   await redis.start();
   const database = await createTestDatabase('chaos');
+  // A cluster that fails to start must not leave the private Redis running: its child process
+  // would keep this test's process alive until the suite's time cap.
   const cluster = await startCluster({
     gateways: 2,
     replicas: { messaging: 2 },
@@ -55,6 +57,10 @@ export async function runChaos({
       RATE_LIMIT_WRITE: '100000',
       PRESENCE_OFFLINE_AFTER_MS: '9000',
     },
+  }).catch(async (error: unknown) => {
+    await redis.kill();
+    await database.drop().catch(() => undefined);
+    throw error;
   });
   const counts: FaultCounts = { processKills: 0, postgresTerminations: 0, redisRestarts: 0, log: [] };
   const load = await startChatLoad(cluster.url, cluster.jwtSecret);
