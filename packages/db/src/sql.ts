@@ -69,17 +69,19 @@ export async function sqlTransaction<T>(db: PrismaClient, work: (tx: SqlTx) => P
     onQuery?.(statementKind(text), (performance.now() - started) / 1000);
     return result.rows as Row[];
   };
+  let failed: Error | undefined;
   try {
     await query('BEGIN');
     const result = await work({ query });
     await query('COMMIT');
-    client.off('error', onLost);
-    client.release(lost);
     return result;
   } catch (error) {
-    client.off('error', onLost);
-    client.release(error instanceof Error ? error : new Error(String(error)));
+    failed = error instanceof Error ? error : new Error(String(error));
     throw error;
+  } finally {
+    client.off('error', onLost);
+    // An error destroys the connection instead of returning it to the pool.
+    client.release(failed ?? lost);
   }
 }
 

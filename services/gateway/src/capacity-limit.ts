@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Logger, Metrics } from '@switchboard/runtime';
+import { onceASecond } from './once-a-second.ts';
 import type { GatewayServer, GatewaySocket } from './types.ts';
 
 /** The `connect_error` message of a handshake refused because the gateway is full (clients may match on it). */
@@ -46,7 +47,9 @@ export function capacityLimiter({
   log: Logger;
   metrics: Metrics;
 }) {
-  let lastWarnAt = 0;
+  const warn = onceASecond(() =>
+    log.warn({ limit, open: io.engine.clientsCount }, 'handshake refused: at capacity (MAX_CONNECTIONS)'),
+  );
   return (_socket: GatewaySocket, next: (err?: Error) => void): void => {
     // The engine counts this handshake's own connection too, hence `>`.
     if (io.engine.clientsCount <= limit) {
@@ -54,12 +57,7 @@ export function capacityLimiter({
       return;
     }
     metrics.guards.inc({ guard: 'capacity' });
-    // At most one line a second: a full gateway under a connect storm must not flood its log.
-    const now = Date.now();
-    if (now - lastWarnAt > 1000) {
-      lastWarnAt = now;
-      log.warn({ limit, open: io.engine.clientsCount }, 'handshake refused: at capacity (MAX_CONNECTIONS)');
-    }
+    warn();
     next(new Error(AT_CAPACITY));
   };
 }

@@ -12,6 +12,7 @@ import { handshakeLimiter } from './handshake-limit.ts';
 import { createActivityThrottle, heartbeatIntervalMs, startHeartbeat } from './heartbeat.ts';
 import { InFlight } from './in-flight.ts';
 import { takeOverBroadcasts } from './local-broadcast.ts';
+import { onceASecond } from './once-a-second.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { createRequestForwarder } from './requests.ts';
 import { serverOptions } from './server-options.ts';
@@ -58,19 +59,16 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let accepting = true;
 
   const admission = new SessionAdmission(config.MAX_OPENING_SESSIONS);
-  let lastBusyWarnAt = 0;
+  const warnBusy = onceASecond(() =>
+    log.warn(
+      { opening: admission.size, limit: admission.limit },
+      'handshake refused: sessions opening (MAX_OPENING_SESSIONS)',
+    ),
+  );
   const isBusy = () => {
     if (!admission.full) return false;
     metrics.guards.inc({ guard: 'opening_sessions' });
-    // At most one line a second: a connect storm must not flood the log it is being refused in.
-    const now = Date.now();
-    if (now - lastBusyWarnAt > 1000) {
-      lastBusyWarnAt = now;
-      log.warn(
-        { opening: admission.size, limit: admission.limit },
-        'handshake refused: sessions opening (MAX_OPENING_SESSIONS)',
-      );
-    }
+    warnBusy();
     return true;
   };
   const io: GatewayServer = new Server(
