@@ -5,7 +5,7 @@ import { registerPool, statementKind } from './sql.ts';
 
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
-export { type SqlTx, sql, sqlTransaction, statementKind } from './sql.ts';
+export { type SqlOptions, sql, statementKind } from './sql.ts';
 
 export type Db = PrismaClient;
 
