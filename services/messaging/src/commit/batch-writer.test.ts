@@ -216,8 +216,8 @@ describe('writeBatch (switchboard_commit_batch)', () => {
       const row = await database.db.message.findUniqueOrThrow({ where: { id: stored(first).message.id } });
       assert.equal(row.createdAt.toISOString(), acked, 'stored as acked (Prisma reads the column as UTC)');
       assert.ok(Math.abs(new Date(acked).getTime() - before) < 60_000, 'now, not shifted by the zone');
-      const [{ zone }] = await zoned.$queryRaw<{ zone: string }[]>`SELECT current_setting('TimeZone') AS zone`;
-      assert.equal(zone, 'America/New_York', 'the session really ran in another zone');
+      const zone = await zoned.$queryRaw<{ zone: string }[]>`SELECT current_setting('TimeZone') AS zone`;
+      assert.equal(zone[0]?.zone, 'America/New_York', 'the session really ran in another zone');
     } finally {
       await zoned.$disconnect();
     }
