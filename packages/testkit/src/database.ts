@@ -60,3 +60,12 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     },
   };
 }
+
+/** A fresh database migrated from nothing (`migrateDeploy`, no template): for benches, which run outside the test runner. */
+export async function createBenchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sb_bench_${label}_${crypto.randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = urlFor(name);
+  await migrateDeploy(url);
+  return { url, drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}) };
+}

@@ -7,8 +7,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDb, type Db, migrateDeploy, sql } from '@switchboard/db';
-import { TEST_PG_ADMIN_URL } from '@switchboard/testkit';
+import { createDb, type Db, sql } from '@switchboard/db';
+import { createBenchDatabase } from '@switchboard/testkit';
 import pg from 'pg';
 import { type MessageDraft, writeBatch } from '../src/commit/batch-writer.ts';
 
@@ -156,16 +156,10 @@ const percentile = (sorted: number[], p: number) =>
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 async function main(): Promise<void> {
-  const name = `sb_bench_commit_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(TEST_PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  await migrateDeploy(url.toString());
+  const database = await createBenchDatabase('commit');
   // One connection per path, so each has one backend whose CPU we read.
-  const db: Db = createDb(url.toString(), { poolSize: 1 });
-  const basePool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  const db: Db = createDb(database.url, { poolSize: 1 });
+  const basePool = new pg.Pool({ connectionString: database.url, max: 1 });
   const baseClient = await basePool.connect();
   try {
     const rooms = Array.from({ length: ROOMS }, (_, i) => `room-${i}`);
@@ -254,8 +248,7 @@ async function main(): Promise<void> {
     baseClient.release();
     await basePool.end();
     await db.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
