@@ -101,8 +101,9 @@ describe('writeBatch (switchboard_commit_batch)', () => {
 
   test('a retry racing its original on another connection waits and resolves to the same message', async () => {
     const roomId = await newRoom();
-    const draft = { roomId, senderId: 'alice', content: 'once', clientMessageId: 'race-1' };
+    const draft = { roomId, senderId: 'alice', content: 'once', clientMessageId: 'race "1" é\\ ✓' };
     // Hold the key's advisory lock so both calls are inside the function, waiting, before either stores.
+    // Locked from the TypeScript key: the function builds the same text (quotes, backslash, non-ASCII too).
     const holder = new pg.Client({ connectionString: database.url });
     await holder.connect();
     try {
