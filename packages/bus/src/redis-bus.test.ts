@@ -280,20 +280,21 @@ describe('RedisBus count guard', () => {
     assert.ok(ttl > 0 && ttl <= guard.windowMs, `the counter expires with its window (pttl ${ttl})`);
   });
 
-  test('a guarded request goes by SHA: one EVALSHA adds it, one takes its done key', async () => {
+  test('a guarded request is two script calls: one counts and adds it, one takes its done key', async () => {
     const service = 'guarded-sha';
     const connection = testRedis();
     connections.push(connection);
     const bus = makeBus({ redis: connection });
     await bus.handle(service, { 'ping:it': async () => 'pong' });
     const guard = { key: `${prefix}guard:sha`, limit: 100, windowMs: 10_000 };
-    await bus.request(service, 'ping:it', {}, testContext(), { guard }); // loads the scripts if nobody had
     const seen = recordCommands(connection, prefix);
     assert.equal(await bus.request(service, 'ping:it', {}, testContext(), { guard }), 'pong');
+    const sent = seen.map((name) => name.toLowerCase());
     assert.deepEqual(
-      seen.filter((name) => name.startsWith('eval')),
+      sent.filter((name) => name.startsWith('eval')),
       ['evalsha', 'evalsha'],
-      `script calls: ${seen.join(', ')}`,
+      `commands: ${sent.join(', ')}`,
     );
+    assert.ok(!sent.includes('xadd'), 'the add is inside the guard script');
   });
 });
