@@ -1,0 +1,106 @@
+// `npm run bench:idle [-- --baseline=<dir>] [--settle=20] [--samples=3]`: the idle memory of every
+// process of the compiled cluster (nginx, two gateways, the four services, a fresh database, no
+// client). With --baseline, another checkout's cluster (built there beforehand) runs beside this
+// one at the same time, so both are read on the same machine load. Each process is read
+// `samples` times, `settle` seconds apart, after `settle` seconds of idling: RSS with its
+// anonymous and file-backed parts (/proc/<pid>/status), V8 heap used/committed and external
+// memory (its /metrics). The figures are the last sample (RSS only falls at idle once the
+// start-up garbage is collected); the range of RSS over the samples is printed beside it.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '@switchboard/db';
+import type { RunningSystem } from '../load/system.ts';
+import { freshBenchDatabase } from '../systems/database.ts';
+import { deletePrefix } from '../systems/redis-keys.ts';
+import { type SwitchboardCheckout, startSwitchboard } from '../systems/switchboard.ts';
+import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
+
+const { values } = parseArgs({
+  options: {
+    baseline: { type: 'string' },
+    settle: { type: 'string', default: '20' },
+    samples: { type: 'string', default: '3' },
+  },
+});
+const settleMs = Number(values.settle) * 1000;
+const samples = Number(values.samples);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const nonce = crypto.randomBytes(3).toString('hex');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+const say = (line: string) => process.stdout.write(`idle | ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+function table(title: string, rows: { memory: ProcessMemory; low: number; high: number }[]): string {
+  const lines = [
+    `${title}`,
+    '',
+    '| process | RSS MiB (range) | anon | file | heap used / total | external |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const { memory: m, low, high } of rows) {
+    lines.push(
+      `| ${m.name} | ${f(m.rss)} (${f(low)}–${f(high)}) | ${f(m.anon)} | ${f(m.file)} | ${f(m.heapUsed)} / ${f(m.heapTotal)} | ${f(m.external)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function sample(system: RunningSystem) {
+  return Promise.all((system.processes?.() ?? []).map((p) => readProcessMemory(p)));
+}
+
+const database = await freshBenchDatabase();
+const jwtSecret = `idle-${crypto.randomBytes(12).toString('hex')}`;
+const prefixes: string[] = [];
+const systems: RunningSystem[] = [];
+let checkouts: SwitchboardCheckout[] = [];
+try {
+  say(`load average ${load()} at start`);
+  checkouts = [{ name: 'switchboard', root: REPO_ROOT }];
+  if (values.baseline) checkouts.push({ name: 'switchboard-baseline', root: values.baseline });
+  for (const checkout of checkouts) {
+    const prefix = `idle:${nonce}:${checkout.name}:`;
+    prefixes.push(prefix);
+    systems.push(await startSwitchboard({ jwtSecret, redisUrl, prefix, databaseUrl: database.url }, checkout));
+  }
+  await sleep(settleMs);
+  const reads: ProcessMemory[][][] = systems.map(() => []);
+  for (let i = 0; i < samples; i++) {
+    if (i > 0) await sleep(settleMs);
+    const round = await Promise.all(systems.map(sample));
+    for (const [s, r] of round.entries()) reads[s]!.push(r);
+  }
+  say(`load average ${load()} at the last sample`);
+  systems.forEach((system, s) => {
+    const last = reads[s]!.at(-1)!;
+    const rows = last.map((memory, p) => {
+      const rss = reads[s]!.map((r) => r[p]!.rss);
+      return { memory, low: Math.min(...rss), high: Math.max(...rss) };
+    });
+    process.stdout.write(`\n${table(`${system.name} (${checkouts[s]!.root})`, rows)}\n`);
+  });
+  if (systems.length === 2) {
+    const [after, before] = [reads[0]!.at(-1)!, reads[1]!.at(-1)!];
+    process.stdout.write(
+      '\n| process | RSS before → after MiB | ratio | heap used before → after | ratio |\n|---|---:|---:|---:|---:|\n',
+    );
+    for (const a of after) {
+      const b = before.find((m) => m.name === a.name);
+      if (!b) continue;
+      process.stdout.write(
+        `| ${a.name} | ${f(b.rss)} → ${f(a.rss)} | ${(a.rss / b.rss).toFixed(2)}× | ${f(b.heapUsed)} → ${f(a.heapUsed)} | ${(a.heapUsed / b.heapUsed).toFixed(2)}× |\n`,
+      );
+    }
+  }
+} finally {
+  for (const system of systems) await system.stop();
+  for (const prefix of prefixes) await deletePrefix(redisUrl, prefix).catch(() => 0);
+  await database.drop();
+}
+process.exit(0);
