@@ -6,8 +6,12 @@
 // anonymous and file-backed parts (/proc/<pid>/status), V8 heap used/committed and external
 // memory (its /metrics). The figures are the last sample (RSS only falls at idle once the
 // start-up garbage is collected); the range of RSS over the samples is printed beside it.
+// --snapshot=DIR: after the last sample every process writes a heap snapshot into DIR
+// (`--heapsnapshot-signal`; Heap.<date>.<pid>.….heapsnapshot, the pids printed at start).
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '@switchboard/db';
 import type { RunningSystem } from '../load/system.ts';
@@ -21,8 +25,15 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     settle: { type: 'string', default: '20' },
     samples: { type: 'string', default: '3' },
+    snapshot: { type: 'string' },
   },
 });
+const snapshotDir = values.snapshot ? path.resolve(values.snapshot) : undefined;
+if (snapshotDir) {
+  fs.mkdirSync(snapshotDir, { recursive: true });
+  // The cluster runner passes CLUSTER_NODE_ARGS to every Node child.
+  process.env.CLUSTER_NODE_ARGS = `${process.env.CLUSTER_NODE_ARGS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`;
+}
 const settleMs = Number(values.settle) * 1000;
 const samples = Number(values.samples);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,15 +51,28 @@ function table(title: string, rows: { memory: ProcessMemory; low: number; high: 
   const lines = [
     `${title}`,
     '',
-    '| process | RSS MiB (range) | anon | file | heap used / total | external |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| process | RSS MiB (range) | anon | file | PSS | heap used / total | external |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { memory: m, low, high } of rows) {
     lines.push(
-      `| ${m.name} | ${f(m.rss)} (${f(low)}–${f(high)}) | ${f(m.anon)} | ${f(m.file)} | ${f(m.heapUsed)} / ${f(m.heapTotal)} | ${f(m.external)} |`,
+      `| ${m.name} | ${f(m.rss)} (${f(low)}–${f(high)}) | ${f(m.anon)} | ${f(m.file)} | ${f(m.pss)} | ${f(m.heapUsed)} / ${f(m.heapTotal)} | ${f(m.external)} |`,
     );
   }
   return lines.join('\n');
+}
+
+/** Signal every process to write its snapshot, and wait until each file is complete. */
+async function writeSnapshots(dir: string, pids: number[]): Promise<void> {
+  const written = (pid: number) =>
+    fs.readdirSync(dir).some((f) => f.includes(`.${pid}.`) && f.endsWith('.heapsnapshot'));
+  for (const pid of pids) {
+    process.kill(pid, 'SIGUSR2');
+    // One at a time: each snapshot stops its process and takes a core for a few seconds.
+    for (let waited = 0; !written(pid) && waited < 60_000; waited += 500) await sleep(500);
+    await sleep(2000);
+  }
+  say(`heap snapshots of ${pids.join(', ')} in ${dir}`);
 }
 
 async function sample(system: RunningSystem) {
@@ -77,6 +101,12 @@ try {
     for (const [s, r] of round.entries()) reads[s]!.push(r);
   }
   say(`load average ${load()} at the last sample`);
+  if (snapshotDir) {
+    await writeSnapshots(
+      snapshotDir,
+      systems.flatMap((system) => (system.processes?.() ?? []).map((p) => p.pid)),
+    );
+  }
   systems.forEach((system, s) => {
     const last = reads[s]!.at(-1)!;
     const rows = last.map((memory, p) => {

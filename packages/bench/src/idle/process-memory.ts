@@ -7,6 +7,8 @@ export interface ProcessMemory {
   rss: number;
   anon: number;
   file: number;
+  /** Proportional set: shared pages (the node binary, mostly) divided among the processes mapping them, MiB. */
+  pss: number;
   /** V8 heap used and committed, and memory outside the heap (Buffers, WebAssembly), MiB. */
   heapUsed: number;
   heapTotal: number;
@@ -15,9 +17,9 @@ export interface ProcessMemory {
 
 const MIB = 1024 * 1024;
 
-function procStatusMib(pid: number, field: string): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+function procMib(pid: number, file: 'status' | 'smaps_rollup', field: string): number {
+  const text = fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
   return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
 }
 
@@ -33,9 +35,10 @@ export async function readProcessMemory(process: { name: string; pid: number; po
   const text = await res.text();
   return {
     name: process.name,
-    rss: procStatusMib(process.pid, 'VmRSS'),
-    anon: procStatusMib(process.pid, 'RssAnon'),
-    file: procStatusMib(process.pid, 'RssFile'),
+    rss: procMib(process.pid, 'status', 'VmRSS'),
+    anon: procMib(process.pid, 'status', 'RssAnon'),
+    file: procMib(process.pid, 'status', 'RssFile'),
+    pss: procMib(process.pid, 'smaps_rollup', 'Pss'),
     heapUsed: gauge(text, 'nodejs_heap_size_used_bytes') / MIB,
     heapTotal: gauge(text, 'nodejs_heap_size_total_bytes') / MIB,
     external: gauge(text, 'nodejs_external_memory_bytes') / MIB,
