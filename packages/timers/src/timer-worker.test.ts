@@ -3,8 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createDb } from '@switchboard/db';
-import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
+import { createTestDatabase, prismaWatchedDb, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
 import { cancelTimers, cancelTimersWithPrefix, scheduleTimer } from './timer-store.ts';
 import { type TimerHandler, TimerWorker } from './timer-worker.ts';
 
@@ -59,8 +58,7 @@ describe('durable timers', () => {
   });
 
   test('an idle worker polls on the pool: Prisma runs nothing until a timer is due', async () => {
-    const prismaQueries: string[] = [];
-    const db = createDb(database.url, { poolSize: 2, onPrismaQuery: (query) => prismaQueries.push(query) });
+    const { db, prismaStatements: prismaQueries } = prismaWatchedDb(database.url);
     let polls = 0;
     const fired: string[] = [];
     const w = new TimerWorker({
