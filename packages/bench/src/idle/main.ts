@@ -4,7 +4,8 @@
 // one at the same time, so both are read on the same machine load. Each process is read
 // `samples` times, `settle` seconds apart, after `settle` seconds of idling: RSS with its
 // anonymous and file-backed parts (/proc/<pid>/status), V8 heap used/committed and external
-// memory (its /metrics). The figures are the last sample (RSS only falls at idle once the
+// memory (its /metrics), and the CPU each spent idle between the first and the last reading
+// (utime+stime, ms per second; the readings' own /metrics scrapes included). The figures are the last sample (RSS only falls at idle once the
 // start-up garbage is collected); the range of RSS over the samples is printed beside it.
 // --snapshot=DIR: after the last sample every process writes a heap snapshot into DIR
 // (`--heapsnapshot-signal`; Heap.<date>.<pid>.….heapsnapshot, the pids printed at start).
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '@switchboard/db';
+import { cpuMsBetween, cpuTicks } from '../load/cpu.ts';
 import type { RunningSystem } from '../load/system.ts';
 import { freshBenchDatabase } from '../systems/database.ts';
 import { deletePrefix } from '../systems/redis-keys.ts';
@@ -47,16 +49,23 @@ const say = (line: string) => process.stdout.write(`idle | ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
-function table(title: string, rows: { memory: ProcessMemory; low: number; high: number }[]): string {
+interface Row {
+  memory: ProcessMemory;
+  low: number;
+  high: number;
+  /** CPU the process spent idle, ms per second, between the first and the last reading. */
+  cpu: number;
+}
+function table(title: string, rows: Row[]): string {
   const lines = [
     `${title}`,
     '',
-    '| process | RSS MiB (range) | anon | file | PSS | heap used / total | external |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| process | RSS MiB (range) | anon | file | PSS | heap used / total | external | idle CPU ms/s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const { memory: m, low, high } of rows) {
+  for (const { memory: m, low, high, cpu } of rows) {
     lines.push(
-      `| ${m.name} | ${f(m.rss)} (${f(low)}–${f(high)}) | ${f(m.anon)} | ${f(m.file)} | ${f(m.pss)} | ${f(m.heapUsed)} / ${f(m.heapTotal)} | ${f(m.external)} |`,
+      `| ${m.name} | ${f(m.rss)} (${f(low)}–${f(high)}) | ${f(m.anon)} | ${f(m.file)} | ${f(m.pss)} | ${f(m.heapUsed)} / ${f(m.heapTotal)} | ${f(m.external)} | ${cpu.toFixed(2)} |`,
     );
   }
   return lines.join('\n');
@@ -94,12 +103,19 @@ try {
     systems.push(await startSwitchboard({ jwtSecret, redisUrl, prefix, databaseUrl: database.url }, checkout));
   }
   await sleep(settleMs);
+  const pidsOf = (system: RunningSystem) => (system.processes?.() ?? []).map((p) => p.pid);
+  const cpuStart = cpuTicks(systems.flatMap(pidsOf));
+  const startedAt = performance.now();
   const reads: ProcessMemory[][][] = systems.map(() => []);
   for (let i = 0; i < samples; i++) {
     if (i > 0) await sleep(settleMs);
     const round = await Promise.all(systems.map(sample));
     for (const [s, r] of round.entries()) reads[s]!.push(r);
   }
+  const cpuEnd = cpuTicks(systems.flatMap(pidsOf));
+  const idleSeconds = (performance.now() - startedAt) / 1000;
+  const idleCpu = (pid: number) =>
+    cpuMsBetween(new Map([[pid, cpuStart.get(pid) ?? 0]]), new Map([[pid, cpuEnd.get(pid) ?? 0]])) / idleSeconds;
   say(`load average ${load()} at the last sample`);
   if (snapshotDir) {
     await writeSnapshots(
@@ -107,24 +123,25 @@ try {
       systems.flatMap((system) => (system.processes?.() ?? []).map((p) => p.pid)),
     );
   }
-  systems.forEach((system, s) => {
-    const last = reads[s]!.at(-1)!;
-    const rows = last.map((memory, p) => {
+  const tables: Row[][] = systems.map((system, s) => {
+    const pids = pidsOf(system);
+    const rows = reads[s]!.at(-1)!.map((memory, p) => {
       const rss = reads[s]!.map((r) => r[p]!.rss);
-      return { memory, low: Math.min(...rss), high: Math.max(...rss) };
+      return { memory, low: Math.min(...rss), high: Math.max(...rss), cpu: idleCpu(pids[p]!) };
     });
     process.stdout.write(`\n${table(`${system.name} (${checkouts[s]!.root})`, rows)}\n`);
+    return rows;
   });
-  if (systems.length === 2) {
-    const [after, before] = [reads[0]!.at(-1)!, reads[1]!.at(-1)!];
+  if (tables.length === 2) {
+    const [after, before] = [tables[0]!, tables[1]!];
     process.stdout.write(
-      '\n| process | RSS before → after MiB | ratio | heap used before → after | ratio |\n|---|---:|---:|---:|---:|\n',
+      '\n| process | RSS before → after MiB | ratio | heap used before → after | idle CPU ms/s before → after |\n|---|---:|---:|---:|---:|\n',
     );
-    for (const a of after) {
-      const b = before.find((m) => m.name === a.name);
+    for (const { memory: a, cpu } of after) {
+      const b = before.find((r) => r.memory.name === a.name);
       if (!b) continue;
       process.stdout.write(
-        `| ${a.name} | ${f(b.rss)} → ${f(a.rss)} | ${(a.rss / b.rss).toFixed(2)}× | ${f(b.heapUsed)} → ${f(a.heapUsed)} | ${(a.heapUsed / b.heapUsed).toFixed(2)}× |\n`,
+        `| ${a.name} | ${f(b.memory.rss)} → ${f(a.rss)} | ${(a.rss / b.memory.rss).toFixed(2)}× | ${f(b.memory.heapUsed)} → ${f(a.heapUsed)} | ${b.cpu.toFixed(2)} → ${cpu.toFixed(2)} |\n`,
       );
     }
   }
