@@ -47,3 +47,18 @@ test('$disconnect closes the pool even when Prisma itself never ran a statement'
   // An open pool would keep its idle connection (and the process) alive after shutdown.
   await assert.rejects(sql(db, 'SELECT 1'), /end/);
 });
+
+test('an idle connection the server drops (a Postgres restart) is discarded, not an uncaught error', async () => {
+  const db = createDb(ADMIN_URL, { poolSize: 1 });
+  const admin = createDb(ADMIN_URL, { poolSize: 1 });
+  try {
+    const [row] = await sql<{ pid: number }>(db, 'SELECT pg_backend_pid() AS pid');
+    await sql(admin, 'SELECT pg_terminate_backend($1)', [row!.pid]);
+    // The idle client hears the termination: without a listener the process would crash here.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pingDb(db);
+  } finally {
+    await admin.$disconnect();
+    await db.$disconnect();
+  }
+});

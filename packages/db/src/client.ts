@@ -26,6 +26,11 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 10_000,
   });
+  // pg-pool emits `error` when the server drops an idle connection (a Postgres restart, a
+  // terminated backend), and an unheard `error` crashes the process. Prisma's adapter listens
+  // only once Prisma first connects, which an idle service (its statements all through `sql`)
+  // never does. The pool has already discarded that client; the next statement opens another.
+  pool.on('error', () => undefined);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const { onQuery, onPrismaQuery } = options;
   if (!onQuery && !onPrismaQuery) {
