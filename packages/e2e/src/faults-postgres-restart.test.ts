@@ -4,8 +4,9 @@
 // and once `fast` — each time left down for a while, so connections are refused meanwhile.
 // Every request is answered within the deadline with success or UNAVAILABLE (never a hang, never
 // INTERNAL: the gateways' own counters show it), every service's pool reconnects by itself, no
-// process restarts (idle too, before any Prisma statement), and the SDK's retries with the same clientMessageId end with every message
-// stored exactly once, seqs gapless, delivered to the other member once each, in order.
+// process restarts (idle too, before any Prisma statement), and the SDK's retries with the same
+// clientMessageId end with every message stored exactly once, seqs gapless, delivered to the
+// other member once each, in order.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SwitchboardClient } from '@switchboard/client';
