@@ -1,3 +1,4 @@
+import { eachSession } from '@switchboard/bus';
 import type { RequestContext, SessionPayload } from '@switchboard/protocol';
 import { socketRooms } from '@switchboard/protocol';
 import type { NotificationDeps, NotificationHandlers } from '../deps.ts';
@@ -14,16 +15,19 @@ export type SessionHook = (payload: SessionPayload, ctx: RequestContext) => Prom
 export function sessionHandlers(
   deps: NotificationDeps,
   hooks: SessionHook[] = [],
-): Pick<NotificationHandlers, 'session:open' | 'session:close'> {
+): Pick<NotificationHandlers, 'session:open' | 'session:close' | 'sessions:open' | 'sessions:close'> {
+  const open = async (payload: SessionPayload, ctx: RequestContext) => {
+    const { topics, unreadCount: count } = await openSessionState(deps.db, ctx);
+    if (topics.length > 0) deps.broadcaster.in(payload.socketId).socketsJoin(topics.map(socketRooms.topic));
+    deps.broadcaster.to(payload.socketId).emit('notification:unread', { unreadCount: count });
+    for (const hook of hooks) await hook(payload, ctx);
+    return {};
+  };
   return {
-    'session:open': async (payload, ctx) => {
-      const { topics, unreadCount: count } = await openSessionState(deps.db, ctx);
-      if (topics.length > 0) deps.broadcaster.in(payload.socketId).socketsJoin(topics.map(socketRooms.topic));
-      deps.broadcaster.to(payload.socketId).emit('notification:unread', { unreadCount: count });
-      for (const hook of hooks) await hook(payload, ctx);
-      return {};
-    },
+    'session:open': open,
+    'sessions:open': eachSession(open, deps.log),
     // Nothing to undo: the socket's rooms left with it. Registered so the gateway's send is answered.
     'session:close': async () => ({}),
+    'sessions:close': async () => ({}),
   };
 }

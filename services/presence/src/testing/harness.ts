@@ -67,6 +67,10 @@ export async function startHarness({ label, store, env = {}, database, notificat
         if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
         return { roomIds: rooms.get(userId) ?? [] };
       },
+      'rooms:ofUsers': async ({ userIds }) => {
+        if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
+        return { roomIds: Object.fromEntries(userIds.map((id) => [id, rooms.get(id) ?? []])) };
+      },
       'users:sharingRoom': async ({ userId, candidates }) => {
         if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
         const mine = new Set(rooms.get(userId) ?? []);
