@@ -39,10 +39,10 @@ export function createPresencePublisher({
   sharingRoom,
   log,
 }: PresencePublisherDeps): PublishPresence {
-  async function publishOne(presence: Presence, rooms: string[] | undefined): Promise<void> {
+  async function publishOne(presence: Presence, roomsOf: Promise<Map<string, string[]> | null>): Promise<void> {
     const { userId } = presence;
     const subscribers = await store.subscribersOf(userId);
-    const sharing = await sharingRoom(userId, subscribers);
+    const [rooms, sharing] = await Promise.all([roomsOf.then((r) => r?.get(userId)), sharingRoom(userId, subscribers)]);
     const toSubscriber = (id: string) =>
       id === userId || sharing?.has(id) ? socketRooms.user(id) : socketRooms.admin(id);
     const targets = [...subscribers.map(toSubscriber), ...(rooms ?? []).map(socketRooms.room)];
@@ -53,10 +53,11 @@ export function createPresencePublisher({
   return async (changes) => {
     for (let i = 0; i < changes.length; i += CONCURRENCY) {
       const batch = changes.slice(i, i + CONCURRENCY);
-      const roomsOf = await roomsOfUsers([...new Set(batch.map((c) => c.userId))]);
+      // Asked while the subscribers are read: one round trip for the slice, none added to a change's.
+      const roomsOf = roomsOfUsers([...new Set(batch.map((c) => c.userId))]);
       // Clients get the presence only: the previous status is for transition webhooks.
       const results = await Promise.allSettled(
-        batch.map(({ previousStatus: _, ...presence }) => publishOne(presence, roomsOf?.get(presence.userId))),
+        batch.map(({ previousStatus: _, ...presence }) => publishOne(presence, roomsOf)),
       );
       for (const result of results) {
         if (result.status === 'rejected') log.error({ err: result.reason }, 'presence publish failed');
