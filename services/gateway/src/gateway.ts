@@ -60,7 +60,13 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let accepting = true;
 
   const admission = new SessionAdmission(config.MAX_OPENING_SESSIONS);
-  const sessions = new SessionBatcher({ bus, log, gatewayId, timeoutMs: config.BUS_TIMEOUT_MS });
+  const sessions = new SessionBatcher({
+    bus,
+    log,
+    gatewayId,
+    timeoutMs: config.BUS_TIMEOUT_MS,
+    windowMs: config.SESSION_WINDOW_MS,
+  });
   const warnBusy = onceASecond(() =>
     log.warn(
       { opening: admission.size, limit: admission.limit },
