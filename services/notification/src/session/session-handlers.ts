@@ -2,7 +2,7 @@ import { eachSession } from '@switchboard/bus';
 import type { RequestContext, SessionPayload } from '@switchboard/protocol';
 import { socketRooms } from '@switchboard/protocol';
 import type { NotificationDeps, NotificationHandlers } from '../deps.ts';
-import { openSessionState } from './session-state.ts';
+import { openSessionState, openSessionStates, type SessionState } from './session-state.ts';
 
 /** More work for a new socket (e.g. open emergency alerts it must see), composed in index.ts. */
 export type SessionHook = (payload: SessionPayload, ctx: RequestContext) => Promise<void>;
@@ -16,16 +16,22 @@ export function sessionHandlers(
   deps: NotificationDeps,
   hooks: SessionHook[] = [],
 ): Pick<NotificationHandlers, 'session:open' | 'session:close' | 'sessions:open' | 'sessions:close'> {
-  const open = async (payload: SessionPayload, ctx: RequestContext) => {
-    const { topics, unreadCount: count } = await openSessionState(deps.db, ctx);
+  const welcome = async (payload: SessionPayload, ctx: RequestContext, { topics, unreadCount }: SessionState) => {
     if (topics.length > 0) deps.broadcaster.in(payload.socketId).socketsJoin(topics.map(socketRooms.topic));
-    deps.broadcaster.to(payload.socketId).emit('notification:unread', { unreadCount: count });
+    deps.broadcaster.to(payload.socketId).emit('notification:unread', { unreadCount });
     for (const hook of hooks) await hook(payload, ctx);
     return {};
   };
   return {
-    'session:open': open,
-    'sessions:open': eachSession(open, deps.log),
+    'session:open': async (payload, ctx) => welcome(payload, ctx, await openSessionState(deps.db, ctx)),
+    // A gateway's batch: the users' state in one statement, then each socket welcomed in order.
+    'sessions:open': async (payload, batch) => {
+      const states = await openSessionStates(deps.db, payload.sessions);
+      return eachSession(
+        (single, ctx) => welcome(single, ctx, states.get(ctx.userId) ?? { topics: [], unreadCount: 0 }),
+        deps.log,
+      )(payload, batch);
+    },
     // Nothing to undo: the socket's rooms left with it. Registered so the gateway's send is answered.
     'session:close': async () => ({}),
     'sessions:close': async () => ({}),
