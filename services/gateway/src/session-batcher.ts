@@ -33,8 +33,8 @@ interface PendingOpen {
  */
 const SESSION_FOLLOWERS = ['presence', 'call-signaling', 'notification'] as const;
 
-/** Under a storm dozens of sockets arrive in this time; a lone connect barely waits. */
-export const SESSION_WINDOW_MS = 2;
+/** The window when none is configured (SESSION_WINDOW_MS): a lone connect waits this much more. */
+export const SESSION_WINDOW_MS = 10;
 
 /**
  * Coalesces the sockets that open and close within one short window into one bus entry per
