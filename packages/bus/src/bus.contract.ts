@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { RequestContext } from '@switchboard/protocol';
-import { AppError } from '@switchboard/runtime';
+import { AppError, REFUSALS } from '@switchboard/runtime';
 import { waitFor } from '@switchboard/testkit';
 import type { Bus } from './bus.ts';
 import type { AnyCommands } from './testing/any-commands.ts';
@@ -169,6 +169,44 @@ export function busContract(name: string, makeBus: MakeBus): void {
       const ns = Array.from({ length: 60 }, (_, n) => n);
       await Promise.all(ns.map((n) => b.request(svc, 'step:it', { n }, testContext(`r-${n}`))));
       assert.deepEqual(started, ns);
+    });
+
+    test('a guarded command is accepted within its counter, then refused RATE_LIMITED and never run', async () => {
+      const b = await bus();
+      const svc = service('guarded');
+      let runs = 0;
+      await b.handle(svc, {
+        'count:it': async (payload) => {
+          runs += 1;
+          return payload;
+        },
+      });
+      const guard = { key: `bus-contract:guard:${svc}:${process.pid}:${Date.now()}`, limit: 3, windowMs: 10_000 };
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, (_, n) =>
+          b.request(svc, 'count:it', { n }, testContext(`g-${n}`), { guard }).then(
+            () => 'ok',
+            (error: AppError) => `${error.code}: ${error.message}`,
+          ),
+        ),
+      );
+      assert.deepEqual(outcomes, ['ok', 'ok', 'ok', ...Array(2).fill(`RATE_LIMITED: ${REFUSALS.rateLimited}`)]);
+      await assert.rejects(b.send(svc, 'count:it', { n: 6 }, testContext(), { guard }), { code: 'RATE_LIMITED' });
+      const other = { ...guard, key: `${guard.key}:other` };
+      assert.deepEqual(await b.request(svc, 'count:it', { n: 7 }, testContext(), { guard: other }), { n: 7 });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(runs, 4, 'refused commands never reach the handler');
+    });
+
+    test("a guard's counter expires a window after its first hit, restoring the budget", async () => {
+      const b = await bus();
+      const svc = service('guard-window');
+      await b.handle(svc, { 'ping:it': async () => 'pong' });
+      const guard = { key: `bus-contract:window:${svc}:${process.pid}:${Date.now()}`, limit: 1, windowMs: 300 };
+      assert.equal(await b.request(svc, 'ping:it', {}, testContext(), { guard }), 'pong');
+      await assert.rejects(b.request(svc, 'ping:it', {}, testContext(), { guard }), { code: 'RATE_LIMITED' });
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(await b.request(svc, 'ping:it', {}, testContext(), { guard }), 'pong');
     });
 
     test('close waits for running handlers, refuses new commands and leaves no timers', async () => {

@@ -23,7 +23,25 @@ export type ServiceHandlers<S extends ServiceOf<R>, R extends CommandRegistry = 
   [C in CommandOf<R, S>]: CommandHandler<R, S, C>;
 };
 
-export interface RequestOptions {
+/**
+ * A fixed-window counter a command must fit under to be accepted. The bus counts one hit on
+ * `key` (a counter's full name in the bus's store; it expires `windowMs` after its first hit)
+ * and adds the command only while the count is within `limit`, in the same atomic step as the
+ * add: one round trip, and a refused command adds nothing. Refused hits count too. A refused
+ * command is rejected with `RATE_LIMITED` (REFUSALS.rateLimited).
+ */
+export interface CountGuard {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+export interface SendOptions {
+  /** Accept the command only within this counter's limit (see `CountGuard`). */
+  guard?: CountGuard;
+}
+
+export interface RequestOptions extends SendOptions {
   /** Deadline for the reply; past it the caller gets `UNAVAILABLE`. */
   timeoutMs?: number;
   /** A sampled message's trace key (HOP_TRACE_EVERY): the entry carries it, each hop marks it. */
@@ -52,6 +70,7 @@ export interface Bus<R extends CommandRegistry = BusCommands> {
     command: C,
     payload: CommandInput<R, S, C>,
     ctx: RequestContext,
+    options?: SendOptions,
   ): Promise<void>;
   /** Consume a service's commands. One call per service per process. */
   handle<S extends ServiceOf<R>>(service: S, handlers: ServiceHandlers<S, R>): Promise<void>;

@@ -7,10 +7,11 @@ import type {
   RequestContext,
   ServiceOf,
 } from '@switchboard/protocol';
-import { AppError, createLogger, type Logger } from '@switchboard/runtime';
-import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
+import { AppError, createLogger, type Logger, REFUSALS } from '@switchboard/runtime';
+import type { Bus, BusReply, CountGuard, RequestOptions, SendOptions, ServiceHandlers } from './bus.ts';
 import { type HandlerTable, runCommand } from './command-runner.ts';
 import { handlerTable, registryOrDefault } from './handler-table.ts';
+import { MemoryCounters } from './memory-counters.ts';
 import { BUS_CLOSED } from './refusals.ts';
 import { replyToResult, unavailable } from './replies.ts';
 
@@ -40,6 +41,7 @@ export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R
   private readonly inFlight = new Set<Promise<void>>();
   /** Commands being handled, per service: still part of the depth until they finish. */
   private readonly running = new Map<string, number>();
+  private readonly counters = new MemoryCounters();
   private closed = false;
   /** Set by `drain`: queued and new commands wait (as in a stream) instead of running. */
   private draining = false;
@@ -65,6 +67,7 @@ export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R
   ): Promise<CommandResult<R, S, C>> {
     // Checked before the deadline timer exists: a refused request must not leave a timer behind.
     if (this.closed) throw new AppError('UNAVAILABLE', BUS_CLOSED);
+    this.admit(options.guard);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const reply = await new Promise<BusReply>((resolve) => {
       const timer = setTimeout(() => resolve(unavailable(service)), timeoutMs);
@@ -86,7 +89,10 @@ export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R
     command: C,
     payload: CommandInput<R, S, C>,
     ctx: RequestContext,
+    options: SendOptions = {},
   ): Promise<void> {
+    if (this.closed) throw new AppError('UNAVAILABLE', BUS_CLOSED);
+    this.admit(options.guard);
     this.enqueue(service, { command, payload, ctx });
   }
 
@@ -112,6 +118,11 @@ export class MemoryBus<R extends CommandRegistry = BusCommands> implements Bus<R
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+  }
+
+  /** A guard's hit counts even when it refuses, as in Redis; a refused command is never queued. */
+  private admit(guard: CountGuard | undefined): void {
+    if (guard && !this.counters.admit(guard)) throw new AppError('RATE_LIMITED', REFUSALS.rateLimited);
   }
 
   private enqueue(service: string, envelope: Envelope): void {

@@ -32,7 +32,7 @@ after(async () => {
   await killRedis();
 });
 
-test('after Redis crashes and restarts empty, the bus logs once and answers again', async () => {
+test('after Redis crashes and restarts empty (and after a SCRIPT FLUSH), the bus logs once and answers again', async () => {
   redisServer = privateRedis(await freePort());
   await redisServer.start();
   const url = redisServer.url;
@@ -67,6 +67,21 @@ test('after Redis crashes and restarts empty, the bus logs once and answers agai
     { timeoutMs: 15_000, what: 'bus answering again' },
   );
   assert.deepEqual(await bus.request('svc', 'ping:it', { n: 4 }, testContext()), { n: 4 });
+
+  // Scripts go by SHA: an empty script cache (the restart above, then a SCRIPT FLUSH) costs a
+  // NOSCRIPT and a resend with the text — never a failed request, never a hit counted twice.
+  const guard = { key: 'outage:guard', limit: 10, windowMs: 10_000 };
+  assert.deepEqual(await bus.request('svc', 'ping:it', { n: 5 }, testContext(), { guard }), { n: 5 });
+  await redis.script('FLUSH');
+  assert.deepEqual(await bus.request('svc', 'ping:it', { n: 6 }, testContext(), { guard }), { n: 6 });
+  assert.equal(await redis.get(guard.key), '2');
+
+  // On this Redis of our own the server's counts are ours: the scripts now go by SHA.
+  await redis.config('RESETSTAT');
+  for (let n = 7; n < 12; n++) await bus.request('svc', 'ping:it', { n }, testContext(), { guard });
+  const stats = await redis.info('commandstats');
+  const evalsha = Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  assert.ok(evalsha >= 10, `the guarded add and the done key by SHA: ${evalsha} EVALSHA for 5 requests`);
 
   if (process.env.TEST_LOG) console.error(lines.map((l) => JSON.stringify(l)).join('\n'));
   const readFailures = lines.filter((l) => l.msg === 'bus read failed').length;

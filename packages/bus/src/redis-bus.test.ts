@@ -5,6 +5,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   flushPrefix,
+  recordCommands,
   TEST_REDIS_URL,
   TSX_ARGS,
   testLogger,
@@ -249,5 +250,51 @@ describe('RedisBus delivery', () => {
     await Promise.all([theirs.close(), silent.close()]);
     await flushPrefix(admin, otherPrefix);
     await flushPrefix(admin, silentPrefix);
+  });
+});
+
+describe('RedisBus count guard', () => {
+  /** Entries in all of a service's partitions. */
+  const streamLength = async (service: string) => {
+    const lengths = await Promise.all(Array.from({ length: 8 }, (_, p) => admin.xlen(keys.stream(service, p))));
+    return lengths.reduce((a, b) => a + b, 0);
+  };
+
+  test('two buses sharing a counter add exactly its limit between them, and nothing past it', async () => {
+    const service = 'guarded-shared';
+    const [one, two] = [makeBus(), makeBus()];
+    const guard = { key: `${prefix}guard:shared`, limit: 7, windowMs: 10_000 };
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        (n % 2 ? two : one).send(service, 'note:it', { n }, testContext(`s-${n}`), { guard }).then(
+          () => 'added',
+          (error: { code?: string }) => error.code,
+        ),
+      ),
+    );
+    assert.equal(outcomes.filter((o) => o === 'added').length, 7);
+    assert.equal(outcomes.filter((o) => o === 'RATE_LIMITED').length, 13);
+    assert.equal(await streamLength(service), 7, 'a refused command is not in any stream');
+    assert.equal(await admin.get(guard.key), '20', 'every hit is counted, refused ones too');
+    const ttl = await admin.pttl(guard.key);
+    assert.ok(ttl > 0 && ttl <= guard.windowMs, `the counter expires with its window (pttl ${ttl})`);
+  });
+
+  test('a guarded request is two script calls: one counts and adds it, one takes its done key', async () => {
+    const service = 'guarded-sha';
+    const connection = testRedis();
+    connections.push(connection);
+    const bus = makeBus({ redis: connection });
+    await bus.handle(service, { 'ping:it': async () => 'pong' });
+    const guard = { key: `${prefix}guard:sha`, limit: 100, windowMs: 10_000 };
+    const seen = recordCommands(connection, prefix);
+    assert.equal(await bus.request(service, 'ping:it', {}, testContext(), { guard }), 'pong');
+    const sent = seen.map((name) => name.toLowerCase());
+    assert.deepEqual(
+      sent.filter((name) => name.startsWith('eval')),
+      ['evalsha', 'evalsha'],
+      `commands: ${sent.join(', ')}`,
+    );
+    assert.ok(!sent.includes('xadd'), 'the add is inside the guard script');
   });
 });

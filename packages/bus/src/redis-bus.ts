@@ -8,15 +8,16 @@ import type {
   RequestContext,
   ServiceOf,
 } from '@switchboard/protocol';
-import { AppError, errorMessage, type Logger, type Metrics } from '@switchboard/runtime';
+import { AppError, errorMessage, type Logger, type Metrics, REFUSALS } from '@switchboard/runtime';
 import type { Redis } from 'ioredis';
-import type { Bus, BusReply, RequestOptions, ServiceHandlers } from './bus.ts';
+import type { Bus, BusReply, CountGuard, RequestOptions, SendOptions, ServiceHandlers } from './bus.ts';
 import { handlerTable, registryOrDefault } from './handler-table.ts';
 import { partitionKeyOf, partitionOf } from './partitions.ts';
 import { type BusKeys, busKeys } from './redis-keys.ts';
 import { BUS_CLOSED, serviceUnreachable } from './refusals.ts';
-import { replyToResult, unavailable } from './replies.ts';
+import { overLimit, replyToResult, unavailable } from './replies.ts';
 import { ReplyChannel } from './reply-channel.ts';
+import { addEntry } from './stream-add.ts';
 import { groupDepth } from './stream-commands.ts';
 import { StreamConsumer } from './stream-consumer.ts';
 import { type CommandEntry, encodeEntry } from './stream-entry.ts';
@@ -92,7 +93,7 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const deadline = Date.now() + timeoutMs;
     const id = crypto.randomUUID();
-    const trace = options.traceKey;
+    const { traceKey: trace, guard } = options;
     const hops = this.o.metrics?.hops;
     // The deadline runs from here, even if Redis is down and the subscription or XADD is queued.
     const waiting = this.replies.expect(id, timeoutMs, () => unavailable(service));
@@ -101,9 +102,11 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
       .then(() => {
         if (!this.replies.isWaiting(id)) return; // already timed out: do not send a command nobody awaits
         const entry = { id, command, payload, ctx, replyTo: this.replies.channel, deadline };
-        if (!trace) return this.append(service, entry);
-        hops?.mark(trace, 'bus XADD sent');
-        return this.append(service, { ...entry, trace }).then(() => hops?.mark(trace, 'bus XADD done'));
+        if (trace) hops?.mark(trace, 'bus XADD sent');
+        return this.append(service, trace ? { ...entry, trace } : entry, guard).then((added) => {
+          if (!added) this.replies.settle(id, overLimit());
+          else if (trace) hops?.mark(trace, 'bus XADD done');
+        });
       })
       .catch((error: unknown) => {
         this.log.warn({ err: errorMessage(error), service, command }, 'bus request not sent');
@@ -120,15 +123,18 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
     command: C,
     payload: CommandInput<R, S, C>,
     ctx: RequestContext,
+    options: SendOptions = {},
   ): Promise<void> {
     this.assertOpen();
     const deadline = Date.now() + this.timeoutMs;
+    let added: boolean;
     try {
-      await this.append(service, { id: crypto.randomUUID(), command, payload, ctx, deadline });
+      added = await this.append(service, { id: crypto.randomUUID(), command, payload, ctx, deadline }, options.guard);
     } catch (error) {
       this.log.warn({ err: errorMessage(error), service, command }, 'bus send failed');
       throw new AppError('UNAVAILABLE', serviceUnreachable(service));
     }
+    if (!added) throw new AppError('RATE_LIMITED', REFUSALS.rateLimited);
   }
 
   async handle<S extends ServiceOf<R>>(service: S, handlers: ServiceHandlers<S, R>): Promise<void> {
@@ -188,12 +194,12 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
   }
 
   /** XADD to the partition of the command's key: commands with one key stay in one ordered stream. */
-  private async append(service: string, entry: CommandEntry): Promise<void> {
+  private async append(service: string, entry: CommandEntry, guard: CountGuard | undefined): Promise<boolean> {
     const maxLength = this.o.maxStreamLength ?? 100_000;
     const specs = Object.hasOwn(this.commands, service) ? this.commands[service] : undefined;
     const spec = specs && Object.hasOwn(specs, entry.command) ? specs[entry.command] : undefined;
     const partition = partitionOf(partitionKeyOf(spec?.partitionKey, entry.payload, entry.ctx), this.partitions);
     const stream = this.keys.stream(service, partition);
-    await this.o.redis.xadd(stream, 'MAXLEN', '~', maxLength, '*', ...encodeEntry(entry));
+    return addEntry(this.o.redis, stream, encodeEntry(entry), maxLength, guard);
   }
 }

@@ -1,10 +1,15 @@
 import { isErrorCode } from '@switchboard/protocol';
-import { AppError } from '@switchboard/runtime';
+import { AppError, REFUSALS } from '@switchboard/runtime';
 import type { BusReply } from './bus.ts';
 import { commandNotAvailable, serviceDidNotAnswer } from './refusals.ts';
 
 export function unavailable(service: string): BusReply {
   return { ok: false, code: 'UNAVAILABLE', error: serviceDidNotAnswer(service) };
+}
+
+/** A command its `CountGuard` refused: never added, so never run. */
+export function overLimit(): BusReply {
+  return { ok: false, code: 'RATE_LIMITED', error: REFUSALS.rateLimited };
 }
 
 /** A command its service has no handler for (e.g. a feature not built yet): honest, not faked. */

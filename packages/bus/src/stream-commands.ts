@@ -1,3 +1,4 @@
+import { redisScript } from '@switchboard/runtime';
 import type { Redis } from 'ioredis';
 
 /**
@@ -112,10 +113,10 @@ export async function touchEntries(
 // Take a command's done key to run it: free (or held by a consumer that lost the partition to us)
 // → ours, run it; a stored reply → answer with it; ours already → a duplicate still running.
 // One round trip, so handlers start in the order their entries were dispatched.
-const TAKE_DONE = `local v = redis.call('get', KEYS[1])
+const TAKE_DONE = redisScript(`local v = redis.call('get', KEYS[1])
 if v == false or (string.sub(v, 1, 8) == 'running:' and v ~= ARGV[1]) then
   redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return false end
-return v`;
+return v`);
 
 /** `run` when this consumer now holds the command; else the stored reply JSON or the running marker. */
 export async function takeDoneKey(
@@ -124,7 +125,7 @@ export async function takeDoneKey(
   runningMarker: string,
   ttlMs: number,
 ): Promise<{ run: true } | { run: false; stored: string }> {
-  const stored = await redis.call('EVAL', TAKE_DONE, 1, key, runningMarker, ttlMs);
+  const stored = await TAKE_DONE.run(redis, [key], [runningMarker, ttlMs]);
   return typeof stored === 'string' ? { run: false, stored } : { run: true };
 }
 

@@ -4,8 +4,9 @@
 // and once `fast` — each time left down for a while, so connections are refused meanwhile.
 // Every request is answered within the deadline with success or UNAVAILABLE (never a hang, never
 // INTERNAL: the gateways' own counters show it), every service's pool reconnects by itself, no
-// process restarts, and the SDK's retries with the same clientMessageId end with every message
-// stored exactly once, seqs gapless, delivered to the other member once each, in order.
+// process restarts (idle too, before any Prisma statement), and the SDK's retries with the same
+// clientMessageId end with every message stored exactly once, seqs gapless, delivered to the
+// other member once each, in order.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SwitchboardClient } from '@switchboard/client';
@@ -79,6 +80,27 @@ describe('the Postgres server restarted mid-burst', () => {
   /** How far a counter moved on all gateways together. */
   const movedOnGateways = (before: Sample[][], after: Sample[][], metric: string, labels: Record<string, string>) =>
     after.reduce((sum, samples, i) => sum + delta(before[i]!, samples, metric, labels), 0);
+
+  // First, on the cluster just started: its services have run only pool statements (readiness,
+  // timer and outbox polls), never a Prisma one, so only the pool's own listener hears the
+  // server drop their idle connections.
+  test('idle, the services report the server down on /readyz, and ride out its restart without restarting', async () => {
+    const readyz = async (p: ClusterProcess) =>
+      (await fetch(`http://127.0.0.1:${p.port}/readyz`).catch(() => undefined))?.status;
+    const services = cluster.processes.filter((p) => p.kind === 'service');
+    const pidsBefore = await processPids(cluster);
+    const restarting = server.restart({ mode: 'fast', downMs: 3000 });
+    await waitFor(async () => (await readyz(services[0]!)) === 503, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: `${services[0]!.name} /readyz 503 while Postgres is down`,
+    });
+    await restarting;
+    for (const p of services) {
+      await waitFor(async () => (await readyz(p)) === 200, { timeoutMs: 15_000, what: `${p.name} /readyz 200 again` });
+    }
+    assert.deepEqual(await processPids(cluster), pidsBefore, 'no process restarted');
+  });
 
   test('every request answered in time with success or UNAVAILABLE; every message stored and delivered once', async (t) => {
     const alice = await connect('alice');

@@ -10,6 +10,7 @@ export * from './ice-servers.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';
+export * from './redis-script.ts';
 export * from './refusals.ts';
 export * from './request-context.ts';
 export * from './static-site.ts';

@@ -4,6 +4,8 @@
  */
 export const REFUSALS = {
   internal: 'Internal server error',
+  /** A per-key budget (a rate limit, a bus `CountGuard`) is spent for this window. */
+  rateLimited: 'Too many requests, slow down',
   /** A lost database connection (or another backing server): worth a retry, unlike INTERNAL. */
   backingServerUnreachable: 'A backing server is unreachable; retry shortly',
   missingBearer: 'Missing bearer token',

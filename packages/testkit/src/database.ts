@@ -60,3 +60,23 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     },
   };
 }
+
+/** A fresh database migrated from nothing (`migrateDeploy`, no template): for benches, which run outside the test runner. */
+export async function createBenchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sb_bench_${label}_${crypto.randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = urlFor(name);
+  await migrateDeploy(url);
+  return { url, drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}) };
+}
+
+/**
+ * Another client on a test database that records each statement Prisma itself runs (`sql`'s are
+ * not recorded): for tests that an idle path stays off Prisma, whose first statement instantiates
+ * its WebAssembly query compiler (≈ 25 MB of a process's RSS). `$disconnect` it at the end.
+ */
+export function prismaWatchedDb(url: string): { db: Db; prismaStatements: string[] } {
+  const prismaStatements: string[] = [];
+  const db = createDb(url, { poolSize: 2, onPrismaQuery: (query) => prismaStatements.push(query) });
+  return { db, prismaStatements };
+}

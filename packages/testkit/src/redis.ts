@@ -21,3 +21,18 @@ export async function flushPrefix(redis: Redis, prefix: string): Promise<void> {
     if (keys.length) await redis.del(...keys);
   } while (cursor !== '0');
 }
+
+/**
+ * From now on, the names of the commands `connection` sends (auto-pipelined ones included) whose
+ * arguments mention `needle`: counts a code path's round trips without a server-wide MONITOR,
+ * which other suites on the shared Redis would pollute.
+ */
+export function recordCommands(connection: Redis, needle: string): string[] {
+  const seen: string[] = [];
+  const send = connection.sendCommand.bind(connection);
+  connection.sendCommand = (command, ...rest) => {
+    if (command.args.some((arg) => String(arg).includes(needle))) seen.push(command.name);
+    return send(command, ...rest);
+  };
+  return seen;
+}

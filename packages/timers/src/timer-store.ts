@@ -1,4 +1,4 @@
-import type { Db, Prisma } from '@switchboard/db';
+import { type Db, type Prisma, sql } from '@switchboard/db';
 
 /** A transaction or the client itself: timers are written in the caller's transaction. */
 export type DbClient = Db | Prisma.TransactionClient;
@@ -74,9 +74,14 @@ export async function claimDueTimer(
  * When the earliest timer of these kinds falls due (locked or not), or undefined when there is
  * none: lets a worker sleep until then instead of finding it at its next poll.
  */
-export async function nextDueAt(db: DbClient, kinds: string[]): Promise<Date | undefined> {
-  const rows = await db.$queryRaw<{ next: Date | null }[]>`
-    SELECT min("dueAt") AS "next" FROM "DurableTimer" WHERE "kind" = ANY(${kinds})`;
+export async function nextDueAt(db: Db, kinds: string[]): Promise<Date | undefined> {
+  // On the pool, not Prisma: this is every idle poll (docs/architecture.md, "Idle memory").
+  // Read as timestamptz (the stored value is UTC), so pg's parser makes the right Date.
+  const rows = await sql<{ next: Date | null }>(
+    db,
+    `SELECT (min("dueAt") AT TIME ZONE 'UTC') AS "next" FROM "DurableTimer" WHERE "kind" = ANY($1)`,
+    [kinds],
+  );
   return rows[0]?.next ?? undefined;
 }
 

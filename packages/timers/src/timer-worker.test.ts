@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
+import { createTestDatabase, prismaWatchedDb, type TestDatabase, testLogger, waitFor } from '@switchboard/testkit';
 import { cancelTimers, cancelTimersWithPrefix, scheduleTimer } from './timer-store.ts';
 import { type TimerHandler, TimerWorker } from './timer-worker.ts';
 
@@ -55,6 +55,36 @@ describe('durable timers', () => {
       ['future'],
       'the timer not yet due is still waiting',
     );
+  });
+
+  test('an idle worker polls on the pool: Prisma runs nothing until a timer is due', async () => {
+    const { db, prismaStatements: prismaQueries } = prismaWatchedDb(database.url);
+    let polls = 0;
+    const fired: string[] = [];
+    const w = new TimerWorker({
+      db,
+      log: testLogger('timers'),
+      handlers: { idle: async (timer) => void fired.push(timer.key) },
+      pollMs: 20,
+      // Each poll reads the clock once it knows the next due time: counts the polls.
+      now: () => {
+        polls++;
+        return new Date();
+      },
+    });
+    try {
+      await scheduleTimer(database.db, { kind: 'idle', key: 'later', dueAt: soon(60_000) });
+      w.start();
+      await waitFor(() => polls >= 10, { what: 'ten idle polls' });
+      assert.deepEqual(prismaQueries, [], 'an idle poll loads Prisma’s query compiler');
+      await scheduleTimer(database.db, { kind: 'idle', key: 'now', dueAt: soon(-1) });
+      await waitFor(() => fired.length === 1, { what: 'the due timer' });
+      assert.deepEqual(fired, ['now']);
+      assert.ok(prismaQueries.length > 0, 'a due timer is claimed in a Prisma transaction');
+    } finally {
+      await w.close();
+      await db.$disconnect();
+    }
   });
 
   test('a scheduled timer fires at its due time, not at the next poll', async () => {

@@ -90,7 +90,11 @@ export class TimerWorker {
   private async drain(): Promise<Date | undefined> {
     try {
       while (!this.stopped) {
-        if (!(await this.fireOne())) return await nextDueAt(this.o.db, this.kinds);
+        // The idle poll is this one statement on the pool; Prisma's claiming transaction runs only
+        // when a timer is due, so a service with no timer due never loads Prisma's query compiler.
+        const next = await nextDueAt(this.o.db, this.kinds);
+        if (next === undefined || next.getTime() > this.now().getTime()) return next;
+        if (!(await this.fireOne())) return next;
       }
     } catch (error) {
       // The database is unreachable: the next poll tries again.

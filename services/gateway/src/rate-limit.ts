@@ -1,3 +1,5 @@
+import type { CountGuard } from '@switchboard/bus';
+
 /** Requests per user are counted in fixed windows of this length (the RATE_LIMIT_* unit). */
 export const RATE_WINDOW_MS = 10_000;
 
@@ -8,6 +10,12 @@ export const RATE_WINDOW_MS = 10_000;
 export interface RateLimiter {
   /** Count one hit for `key`; true while the key is within `limit` hits in the current window. */
   hit(key: string, limit: number, windowMs?: number): Promise<boolean>;
+  /**
+   * The counter `hit` would count, as a bus `CountGuard`: a request forwarded with it is counted
+   * and added to the bus in one round trip, against the same budget `hit` uses. Only where the
+   * counters live in the bus's own store (Redis); absent in memory, where `hit` costs no trip.
+   */
+  guardFor?(key: string, limit: number, windowMs?: number): CountGuard;
 }
 
 interface Window {

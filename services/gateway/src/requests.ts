@@ -7,6 +7,7 @@ import {
   isAppError,
   type Logger,
   type Metrics,
+  REFUSALS,
   requestContext,
   toAckFailure,
   wallClockMs,
@@ -18,7 +19,7 @@ import type { GatewaySocket } from './types.ts';
 export type AckCallback = (response: unknown) => void;
 type Bucket = Exclude<(typeof REQUESTS)[RequestName]['bucket'], 'unlimited'>;
 
-export const RATE_LIMITED_MESSAGE = 'Too many requests, slow down';
+export const RATE_LIMITED_MESSAGE = REFUSALS.rateLimited;
 // The bus enforces the deadline itself; this guard only catches a bus that never settles.
 const DEADLINE_GUARD_MS = 1000;
 
@@ -70,8 +71,14 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
   };
   const timeoutMs = config.BUS_TIMEOUT_MS;
   // An SOS is never refused by a rate limit: repeated presses are absorbed by the one-alert rule.
-  const allowed = async (userId: string, bucket: Bucket | 'unlimited') =>
-    bucket === 'unlimited' || (await withinLimit(rateLimiter, `${userId}:${bucket}`, limits[bucket], log));
+  // Where the limiter can hand its counter to the bus, the hit rides on the add (one round trip,
+  // refused as RATE_LIMITED by the bus); else it is counted here first.
+  const admission = async (userId: string, bucket: Bucket | 'unlimited') => {
+    if (bucket === 'unlimited') return { allowed: true };
+    const key = `${userId}:${bucket}`;
+    const guard = rateLimiter.guardFor?.(key, limits[bucket]);
+    return guard ? { allowed: true, guard } : { allowed: await withinLimit(rateLimiter, key, limits[bucket], log) };
+  };
 
   return async function forward(
     socket: GatewaySocket,
@@ -99,13 +106,13 @@ export function createRequestForwarder({ config, bus, log, metrics, rateLimiter,
       traceKey = sampledKey(metrics, parsed.data);
       if (traceKey) metrics.hops.mark(traceKey, 'request received', wallClockMs(started));
       const { principal } = socket.data;
-      if (!(await allowed(principal.userId, spec.bucket))) {
-        return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
-      }
+      const { allowed, guard } = await admission(principal.userId, spec.bucket);
+      if (!allowed) return answer({ success: false, code: 'RATE_LIMITED', error: RATE_LIMITED_MESSAGE });
       const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
       // The deadline runs from the request's arrival: time spent in the limiter counts.
       const left = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
-      const work = forwardRequest(bus, name, parsed.data, ctx, { timeoutMs: left, ...(traceKey ? { traceKey } : {}) });
+      const options = { timeoutMs: left, ...(traceKey ? { traceKey } : {}), ...(guard ? { guard } : {}) };
+      const work = forwardRequest(bus, name, parsed.data, ctx, options);
       const result = await inFlight.track(socket.id, withGuard(work, left + DEADLINE_GUARD_MS, spec.service));
       answer(successAck(result));
     } catch (error) {

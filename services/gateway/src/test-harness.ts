@@ -1,7 +1,7 @@
-// Test support (not a test file): a real gateway on port 0 over a MemoryBus, and real clients.
+// Test support (not a test file): a real gateway on port 0 over a MemoryBus (or a given bus), and real clients.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleStandIns, MemoryBus, type StandIns } from '@switchboard/bus';
+import { type Bus, handleStandIns, MemoryBus, type StandIns } from '@switchboard/bus';
 
 export { handleStandIns } from '@switchboard/bus';
 
@@ -40,7 +40,7 @@ export interface TestGatewayOptions {
   env?: Record<string, string>;
   /** Stand-ins for services, registered with bus.handle(service, …). */
   handlers?: StandIns;
-  bus?: MemoryBus;
+  bus?: Bus;
   rateLimiter?: RateLimiter;
   adapter?: ServerOptions['adapter'];
   gatewayId?: string;
@@ -50,7 +50,7 @@ export interface TestGatewayOptions {
 export interface TestGateway {
   url: string;
   config: BaseEnv;
-  bus: MemoryBus;
+  bus: Bus;
   metrics: Metrics;
   gateway: RunningGateway;
   httpServer: http.Server;

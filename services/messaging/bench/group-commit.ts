@@ -3,11 +3,10 @@
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { MemoryBus } from '@switchboard/bus';
-import { createDb, type Db, migrateDeploy } from '@switchboard/db';
+import { createDb, type Db } from '@switchboard/db';
 import { type Message, type Principal, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster } from '@switchboard/runtime';
-import { TEST_PG_ADMIN_URL, testLogger } from '@switchboard/testkit';
-import pg from 'pg';
+import { createBenchDatabase, testLogger } from '@switchboard/testkit';
 import { GroupCommitter } from '../src/commit/group-committer.ts';
 import { requireMembership } from '../src/handlers/access.ts';
 import type { MessagingDeps } from '../src/handlers/deps.ts';
@@ -147,14 +146,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const name = `sb_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(TEST_PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  await migrateDeploy(url.toString());
-  const db = createDb(url.toString(), { poolSize: POOL });
+  const database = await createBenchDatabase('messaging');
+  const db = createDb(database.url, { poolSize: POOL });
   try {
     const clock = deliveryClock();
     const log = testLogger('bench');
@@ -188,8 +181,7 @@ async function main(): Promise<void> {
     if (lost) process.exitCode = 1;
   } finally {
     await db.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -3,11 +3,10 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { createDb, type Db, migrateDeploy } from '@switchboard/db';
+import { createDb, type Db } from '@switchboard/db';
 import type { Broadcaster } from '@switchboard/runtime';
 import { createHttpApp, createMetrics, finishHttpApp, listen } from '@switchboard/runtime';
-import { TEST_PG_ADMIN_URL, testLogger } from '@switchboard/testkit';
-import pg from 'pg';
+import { createBenchDatabase, testLogger } from '@switchboard/testkit';
 import type { NotificationDeps } from '../src/deps.ts';
 import { createNotification } from '../src/inbox/create.ts';
 import { backendRoutes } from '../src/routes/backend-routes.ts';
@@ -124,15 +123,9 @@ async function publishRate(deps: NotificationDeps): Promise<{ perSecond: number;
 }
 
 async function main(): Promise<void> {
-  const name = `sb_bench_notify_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(TEST_PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  await migrateDeploy(url.toString());
+  const database = await createBenchDatabase('notify');
   const statements = { count: 0 };
-  const db = createDb(url.toString(), { poolSize: 10, onQuery: () => void (statements.count += 1) });
+  const db = createDb(database.url, { poolSize: 10, onQuery: () => void (statements.count += 1) });
   try {
     const { broadcaster, emits } = countingBroadcaster();
     const deps: NotificationDeps = { db, broadcaster, log: testLogger('bench') };
@@ -163,8 +156,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await db.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

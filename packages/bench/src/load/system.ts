@@ -25,6 +25,8 @@ export interface RunningSystem {
   gatewayPids(): number[];
   /** Every process of the system (servers, nginx master and workers, the cluster's children), for CPU. */
   serverPids(): number[];
+  /** Switchboard: its gateway and service processes (name, pid, internal port), for their idle memory. */
+  processes?(): { name: string; pid: number; port: number }[];
   /** Every process's /metrics (Switchboard only: the peers export none), for the hop breakdown. */
   scrapeMetrics?(): Promise<ProcessScrape[]>;
   /** Switchboard: 1 in N messages traced hop by hop (HOP_TRACE_EVERY), and every process's marks. */

@@ -105,6 +105,7 @@ export async function startSwitchboard(
       gatewayPids: () => gateways,
       // The supervisor, nginx (master and workers) and every service process.
       serverPids: () => processTree([cluster.pid]),
+      processes: () => state.processes.filter((p) => p.kind === 'gateway' || p.kind === 'service'),
       scrapeMetrics: () =>
         Promise.all(
           state.processes

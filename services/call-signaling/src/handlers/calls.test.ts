@@ -9,7 +9,8 @@ import type {
   CallQualityIssueEvent,
   CallSignalEvent,
 } from '@switchboard/protocol';
-import { waitFor } from '@switchboard/testkit';
+import { prismaWatchedDb, waitFor } from '@switchboard/testkit';
+import { countLiveCalls } from '../store/call-store.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 
 type Refusal = { code: string; message: string };
@@ -237,6 +238,19 @@ describe('call-signaling with Postgres', () => {
         message: 'Cannot end call in ended state',
       });
     });
+  });
+
+  test('live calls are counted on the pool (every /metrics scrape does): no Prisma statement', async () => {
+    const { a, b } = pair();
+    const { db, prismaStatements } = prismaWatchedDb(h.databaseUrl);
+    try {
+      const before = await countLiveCalls(db);
+      await initiate(a, b);
+      assert.deepEqual(await countLiveCalls(db), { ringing: before.ringing + 1, accepted: before.accepted });
+      assert.deepEqual(prismaStatements, []);
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   test("glare: B calling A while A's call to B rings connects the one call, same callId for both", async () => {

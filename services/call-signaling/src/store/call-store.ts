@@ -132,8 +132,16 @@ export async function liveCallsOfUser(db: Db, userId: string): Promise<CallRow[]
   return rows.map(asRow);
 }
 
-export async function countLiveCalls(db: DbClient): Promise<{ ringing: number; accepted: number }> {
-  const groups = await db.call.groupBy({ by: ['state'], where: { state: { in: LIVE_STATES } }, _count: true });
-  const of = (state: CallState) => groups.find((g) => g.state === state)?._count ?? 0;
+/**
+ * On the pool, not Prisma: every /metrics scrape runs it (the `switchboard_calls_active` gauge),
+ * and an idle service should not load Prisma's query compiler for a scrape.
+ */
+export async function countLiveCalls(db: Db): Promise<{ ringing: number; accepted: number }> {
+  const groups = await sql<{ state: string; count: number }>(
+    db,
+    `SELECT "state", count(*)::int AS "count" FROM "Call" WHERE "state" = ANY($1) GROUP BY "state"`,
+    [LIVE_STATES],
+  );
+  const of = (state: CallState) => groups.find((g) => g.state === state)?.count ?? 0;
   return { ringing: of('ringing'), accepted: of('accepted') };
 }

@@ -128,6 +128,7 @@ export async function startHarness({ label, replicas: count = 1, env = {}, datab
   return {
     config,
     db: testDb.db,
+    databaseUrl: testDb.url,
     replicas,
     rooms,
     statuses,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { handleStandIns, MemoryBus } from '@switchboard/bus';
 import type { RoomCreateResult } from '@switchboard/protocol';
-import { testLogger } from '@switchboard/testkit';
+import { prismaWatchedDb, testLogger } from '@switchboard/testkit';
 import { type Harness, startHarness } from '../testing/harness.ts';
 import { RoomArchiver } from './archiver.ts';
 
@@ -43,6 +43,18 @@ describe('room archiving', () => {
     });
   const archivedAt = async (roomId: string) =>
     (await h.database.db.room.findUniqueOrThrow({ where: { id: roomId } })).archivedAt;
+
+  test('a pass that finds nothing to archive runs no Prisma statement (an idle service never loads Prisma)', async () => {
+    await createRoom(['bob']);
+    const { db, prismaStatements } = prismaWatchedDb(h.database.url);
+    try {
+      const idle = new RoomArchiver({ db, bus: h.bus, log: testLogger() }, { archiveAfterMs: ARCHIVE_AFTER_MS });
+      assert.equal(await idle.runOnce(), 0);
+      assert.deepEqual(prismaStatements, []);
+    } finally {
+      await db.$disconnect();
+    }
+  });
 
   test('an inactive room with nobody online is archived and keeps its messages; a send revives it', async () => {
     const roomId = await createRoom(['bob']);

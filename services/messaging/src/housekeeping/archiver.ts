@@ -1,8 +1,27 @@
+import { type Db, sql } from '@switchboard/db';
 import { systemContext } from '@switchboard/runtime';
 import type { MessagingDeps } from '../handlers/deps.ts';
 import { onlineUsers } from '../handlers/participants.ts';
 
 const BATCH = 200;
+
+/**
+ * The next batch of rooms past `afterId` not archived and inactive since `cutoff`, with their
+ * members. On the pool, not Prisma: every pass runs it, mostly finding nothing, and in an idle
+ * service it would be the one statement that loads Prisma's query compiler.
+ */
+async function inactiveRooms(db: Db, cutoff: Date, afterId: string): Promise<{ id: string; members: string[] }[]> {
+  return sql<{ id: string; members: string[] }>(
+    db,
+    `SELECT r."id", coalesce(array_agg(m."userId") FILTER (WHERE m."userId" IS NOT NULL), '{}') AS "members"
+       FROM (SELECT "id" FROM "Room"
+              WHERE "archivedAt" IS NULL AND "lastActivityAt" < ($1::timestamptz AT TIME ZONE 'UTC') AND "id" > $2
+              ORDER BY "id" LIMIT $3) r
+       LEFT JOIN "RoomMember" m ON m."roomId" = r."id"
+      GROUP BY r."id" ORDER BY r."id"`,
+    [cutoff, afterId, BATCH],
+  );
+}
 
 export interface ArchiverOptions {
   archiveAfterMs: number;
@@ -55,17 +74,12 @@ export class RoomArchiver {
     let archived = 0;
     let afterId = '';
     for (;;) {
-      const rooms = await this.deps.db.room.findMany({
-        where: { archivedAt: null, lastActivityAt: { lt: cutoff }, id: { gt: afterId } },
-        orderBy: { id: 'asc' },
-        take: BATCH,
-        select: { id: true, members: { select: { userId: true } } },
-      });
+      const rooms = await inactiveRooms(this.deps.db, cutoff, afterId);
       if (rooms.length === 0) break;
       afterId = rooms[rooms.length - 1]!.id;
-      const memberIds = [...new Set(rooms.flatMap((r) => r.members.map((m) => m.userId)))];
+      const memberIds = [...new Set(rooms.flatMap((r) => r.members))];
       const online = await onlineUsers(this.deps.bus, memberIds, systemContext('messaging'));
-      const idle = rooms.filter((r) => !r.members.some((m) => online.has(m.userId))).map((r) => r.id);
+      const idle = rooms.filter((r) => !r.members.some((userId) => online.has(userId))).map((r) => r.id);
       if (idle.length === 0) continue;
       // Re-check activity in the update: a message may have arrived since the select.
       const { count } = await this.deps.db.room.updateMany({

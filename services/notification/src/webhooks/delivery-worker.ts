@@ -1,6 +1,13 @@
 import type { Db } from '@switchboard/db';
 import { errorMessage, type Logger } from '@switchboard/runtime';
-import { claimDueWebhook, markDelivered, markFailed, markRetry, type PendingWebhook } from './outbox-store.ts';
+import {
+  anyWebhookDue,
+  claimDueWebhook,
+  markDelivered,
+  markFailed,
+  markRetry,
+  type PendingWebhook,
+} from './outbox-store.ts';
 import { type AttemptOutcome, postWebhook } from './post-webhook.ts';
 
 export interface DeliveryWorkerOptions {
@@ -79,6 +86,7 @@ export class WebhookDeliveryWorker {
 
   /** True when an event was attempted, false when none was due. */
   private async attemptOne(): Promise<boolean> {
+    if (!(await anyWebhookDue(this.o.db, this.now()))) return false;
     let result:
       | { event: PendingWebhook; outcome: AttemptOutcome; verdict: 'delivered' | 'retry' | 'failed' }
       | undefined;

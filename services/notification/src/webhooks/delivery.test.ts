@@ -4,6 +4,8 @@ import { BaseConfigSchema, createMetrics, type Metrics } from '@switchboard/runt
 import {
   createTestDatabase,
   newWebhookSecret,
+  prismaWatchedDb,
+  sleep,
   type TestDatabase,
   testLogger,
   WebhookReceiver,
@@ -34,7 +36,7 @@ describe('webhook delivery from the outbox (real Postgres, real HTTP receiver)',
     receivers.push(r);
     return r;
   }
-  function deliver(url: string, env: Record<string, string> = {}): Metrics {
+  function deliver(url: string, env: Record<string, string> = {}, db = database.db): Metrics {
     const config = BaseConfigSchema.parse({
       WEBHOOK_URL: url,
       WEBHOOK_SECRET: secret,
@@ -43,7 +45,7 @@ describe('webhook delivery from the outbox (real Postgres, real HTTP receiver)',
       ...env,
     });
     const metrics = createMetrics('notification');
-    const worker = startWebhookDelivery({ config, db: database.db, log: testLogger('webhooks'), metrics, pollMs: 20 });
+    const worker = startWebhookDelivery({ config, db, log: testLogger('webhooks'), metrics, pollMs: 20 });
     assert.ok(worker);
     workers.push(worker);
     return metrics;
@@ -56,6 +58,23 @@ describe('webhook delivery from the outbox (real Postgres, real HTTP receiver)',
       .filter((l) => !l.startsWith('#'));
   const rowFor = (marker: string) =>
     database.db.webhookEvent.findFirstOrThrow({ where: { payload: { path: ['data', 'marker'], equals: marker } } });
+
+  // First, while the outbox is empty.
+  test('with nothing due, the delivery loops poll on the pool: no Prisma statement until an event is due', async () => {
+    const r = await receiver(['ok']);
+    const { db, prismaStatements } = prismaWatchedDb(database.url);
+    try {
+      deliver(r.url, {}, db);
+      await sleep(300); // ≈ 15 polls of each loop
+      assert.deepEqual(prismaStatements, [], 'an idle poll loads Prisma’s query compiler');
+      await enqueue(r.url, { marker: 'idle-then-due' });
+      await waitFor(() => r.received.length === 1, { what: 'the delivery' });
+      assert.ok(prismaStatements.length > 0, 'a due event is claimed in a Prisma transaction');
+    } finally {
+      await workers.pop()?.close();
+      await db.$disconnect();
+    }
+  });
 
   test('a receiver that fails the first attempt gets a retry with the same id, both signed; then it is delivered', async () => {
     const r = await receiver(['fail', 'ok']);

@@ -1,4 +1,4 @@
-import type { Db } from '@switchboard/db';
+import { type Db, sql } from '@switchboard/db';
 import type { Logger } from '@switchboard/runtime';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -7,9 +7,16 @@ const DAY_MS = 24 * 3600 * 1000;
 export function startRetention(db: Db, log: Logger, retentionDays: number, intervalMs = 3600_000): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const sweep = () => {
-    running = db.locationSample
-      .deleteMany({ where: { recordedAt: { lt: new Date(Date.now() - retentionDays * DAY_MS) } } })
-      .then(({ count }) => {
+    // On the pool, not Prisma: it runs at start and hourly in an otherwise idle service.
+    running = sql<{ count: number }>(
+      db,
+      `WITH expired AS (
+         DELETE FROM "LocationSample" WHERE "recordedAt" < ($1::timestamptz AT TIME ZONE 'UTC') RETURNING 1
+       ) SELECT count(*)::int AS "count" FROM expired`,
+      [new Date(Date.now() - retentionDays * DAY_MS)],
+    )
+      .then(([row]) => {
+        const count = row?.count ?? 0;
         if (count > 0) log.info({ count }, 'location history expired');
       })
       .catch((error: unknown) => log.error({ err: error }, 'location retention failed'));
