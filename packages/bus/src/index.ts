@@ -6,4 +6,5 @@ export * from './redis-bus.ts';
 export { type BusKeys, busKeys } from './redis-keys.ts';
 export * from './refusals.ts';
 export * from './replies.ts';
+export * from './session-batches.ts';
 export * from './stand-ins.ts';

@@ -35,6 +35,39 @@ export interface SessionOpenResult {
   unread?: Record<string, number>;
 }
 
+/**
+ * One socket of a batched `sessions:open`/`sessions:close`: the socket and the principal its
+ * token carried, since one bus entry speaks for many users (each handled with its own context).
+ */
+export const SessionEntry = z.object({
+  socketId: Id,
+  userId: Id,
+  name: z.string().max(200),
+  role: z.string().max(64),
+  phone: z.string().max(32).optional(),
+});
+export type SessionEntry = z.infer<typeof SessionEntry>;
+
+/** Most sockets one batched session command carries (the gateway's window flushes at this size). */
+export const SESSION_BATCH_MAX = 500;
+
+/**
+ * Sockets of one gateway that opened (or closed) within one short window, in the order they did.
+ * Ordered on the bus by `gatewayId`: a socket's close, always sent after its open by the same
+ * gateway, is handled after it.
+ */
+export const SessionsPayload = z.object({
+  gatewayId: Id,
+  sessions: z.array(SessionEntry).min(1).max(SESSION_BATCH_MAX),
+});
+export type SessionsPayload = z.infer<typeof SessionsPayload>;
+
+/** Per socket of a batched `sessions:open`, in the payload's order: its answer, or why it has none. */
+export type SessionOpenOutcome = ({ ok: true } & SessionOpenResult) | { ok: false; code: string };
+export interface SessionsOpenResult {
+  sessions: SessionOpenOutcome[];
+}
+
 export const RoomsOfUserPayload = z.object({ userId: Id });
 export interface RoomsOfUserResult {
   roomIds: string[];
@@ -45,6 +78,13 @@ export interface RoomsOfUserResult {
  * `userId`. One query, whatever the number of candidates.
  */
 export const UsersSharingRoomPayload = z.object({ userId: Id, candidates: z.array(Id).max(500) });
+/** `rooms:ofUsers`: `rooms:ofUser` for up to 500 users in one query (presence's fan-out of a batch). */
+export const RoomsOfUsersPayload = z.object({ userIds: z.array(Id).min(1).max(500) });
+export interface RoomsOfUsersResult {
+  /** Per user asked, its room ids (a user in no room maps to `[]`). */
+  roomIds: Record<string, string[]>;
+}
+
 export interface UsersSharingRoomResult {
   userIds: string[];
 }
@@ -95,8 +135,12 @@ export const INTERNAL_COMMANDS = {
   messaging: {
     /** Gateway, on connect: remember the user, auto-join emergency rooms, answer the socket's rooms. */
     'session:open': command<typeof SessionPayload, SessionOpenResult>(SessionPayload),
+    /** Gateway, batched `session:open`: one answer per socket, in the payload's order. */
+    'sessions:open': command<typeof SessionsPayload, SessionsOpenResult>(SessionsPayload),
     /** Presence: the rooms a user is a member of (location fan-out). */
     'rooms:ofUser': command<typeof RoomsOfUserPayload, RoomsOfUserResult>(RoomsOfUserPayload),
+    /** Presence: the rooms of many users, for the changes of one fan-out. */
+    'rooms:ofUsers': command<typeof RoomsOfUsersPayload, RoomsOfUsersResult>(RoomsOfUsersPayload),
     /** Gateway, for `GET /api/stats`: room counts. */
     'stats:get': command<typeof EmptyCommand, StatsGetResult>(EmptyCommand),
     /** Presence: who of `candidates` may see `userId`'s presence (they share a room). */
@@ -107,6 +151,9 @@ export const INTERNAL_COMMANDS = {
   presence: {
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
     'session:close': command<typeof SessionPayload, Empty>(SessionPayload),
+    /** Gateway, batched `session:open`/`session:close` (the single ones stay for older gateways). */
+    'sessions:open': command<typeof SessionsPayload, Empty>(SessionsPayload),
+    'sessions:close': command<typeof SessionsPayload, Empty>(SessionsPayload),
     'gateway:heartbeat': command<typeof GatewayHeartbeatPayload, Empty>(GatewayHeartbeatPayload),
     /** Gateway, throttled: the user did something (clears automatic `away`). */
     'presence:activity': command<typeof EmptyCommand, Empty>(EmptyCommand),
@@ -115,6 +162,8 @@ export const INTERNAL_COMMANDS = {
     /** Gateway, on connect and disconnect: a party's device came or went (reconnect grace of accepted calls). */
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
     'session:close': command<typeof SessionPayload, Empty>(SessionPayload),
+    'sessions:open': command<typeof SessionsPayload, Empty>(SessionsPayload),
+    'sessions:close': command<typeof SessionsPayload, Empty>(SessionsPayload),
     /** Gateway, for `GET /api/stats`: calls ringing and accepted right now. */
     'calls:stats': command<typeof EmptyCommand, CallStatsResult>(EmptyCommand),
   },
@@ -123,6 +172,8 @@ export const INTERNAL_COMMANDS = {
     'session:open': command<typeof SessionPayload, Empty>(SessionPayload),
     /** Gateway, on disconnect: the socket is gone (nothing to undo today: its rooms went with it). */
     'session:close': command<typeof SessionPayload, Empty>(SessionPayload),
+    'sessions:open': command<typeof SessionsPayload, Empty>(SessionsPayload),
+    'sessions:close': command<typeof SessionsPayload, Empty>(SessionsPayload),
     /** Persist a notification for its recipients and push it (missed calls, offline emergency contacts). */
     'notification:create': command<typeof NotificationCreatePayload, NotificationCreateResult>(
       NotificationCreatePayload,

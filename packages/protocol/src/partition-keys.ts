@@ -20,5 +20,10 @@ export const PARTITION_KEYS = {
     'message:history': 'roomId',
     'message:delivered': 'roomId',
     'message:read': 'roomId',
+    'sessions:open': 'gatewayId',
   },
+  // A gateway's batches in the order it sent them: a socket's close after its open.
+  presence: { 'sessions:open': 'gatewayId', 'sessions:close': 'gatewayId' },
+  'call-signaling': { 'sessions:open': 'gatewayId', 'sessions:close': 'gatewayId' },
+  notification: { 'sessions:open': 'gatewayId', 'sessions:close': 'gatewayId' },
 } as const satisfies PartitionKeys;

@@ -73,6 +73,8 @@ export const ENV_DOCS: Record<string, string> = {
     'Sockets one gateway accepts; past it a handshake gets `connect_error` "Server at capacity, try again later" (default: its open-file limit minus 256, so it never runs out of descriptors silently).',
   MAX_OPENING_SESSIONS:
     'Sessions one gateway may be setting up at once (accepted handshakes still waiting for their rooms from messaging, default 500); past it new handshakes are refused at the HTTP level ("Server busy opening sessions, try again"), which socket.io-client retries with its backoff, so a connect storm the services cannot keep up with waits at the clients instead of in memory.',
+  SESSION_WINDOW_MS:
+    'How long a gateway gathers the sockets that connect or disconnect before it tells the services about them in one bus entry per service (`sessions:open`/`sessions:close`, at most 500 sockets each; default 10). Under a connect storm a longer window means fewer, larger entries and less CPU per connect in every process (measured: services/gateway/bench/connect-cpu.ts), at the price of up to that much more time to `connected`; 0 sends each socket on the next timer tick.',
   TRUST_PROXY:
     'Proxies whose `X-Forwarded-For` a gateway believes when it finds the client address for the handshake limit: comma-separated IPs, CIDRs or `loopback`, `linklocal`, `uniquelocal` (default `loopback`: nginx of `npm run cluster`).',
   MAX_OUTGOING_BUFFER_BYTES:
@@ -165,6 +167,7 @@ export const BaseConfigSchema = z.object({
   HANDSHAKE_LIMIT_PER_IP: int(1000),
   MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
   MAX_OPENING_SESSIONS: int(500),
+  SESSION_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(10),
   TRUST_PROXY: z
     .string()
     .regex(/^[A-Za-z0-9.:/, ]+$/, 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal')

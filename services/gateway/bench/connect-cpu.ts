@@ -53,6 +53,21 @@ function nginxPids(master: number): number[] {
   return pids;
 }
 
+/**
+ * Bus entries a process has handled (`switchboard_bus_handled_total`, every command and outcome):
+ * a count, so unlike CPU it does not move with the machine's load.
+ */
+async function busHandled(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('switchboard_bus_handled_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+const handledBy = async (processes: { name: string; port: number }[]) =>
+  new Map(await Promise.all(processes.map(async (p) => [p.name, await busHandled(p.port)] as const)));
+
 const agents = new Map<string, http.Agent>();
 function open(url: string, token: string, index: number): Promise<{ socket: Socket; ms: number }> {
   const localAddress = localAddressFor(index, 2);
@@ -118,6 +133,7 @@ async function main(): Promise<void> {
     );
     const idleTotalPerSecond = [...idlePerMs.values()].reduce((a, b) => a + b, 0) * 1000;
     const rssBefore = new Map(cluster.gateways.map((g) => [g.name, rssMb(g.pid)]));
+    const handledBefore = await handledBy(cluster.processes);
     const startedAt = performance.now();
     const run = await burst(cluster.url, cluster.jwtSecret, 'run', N);
     // The followers' session:open is fire-and-forget and may still be queued: wait until the
@@ -148,6 +164,12 @@ async function main(): Promise<void> {
     console.log('CPU ms per connect, until the cluster is idle again (its idle CPU taken off):');
     for (const r of rows) console.log(`  ${r.name.padEnd(16)} ${r.msPerConnect.toFixed(3)}`);
     console.log(`  ${'total'.padEnd(16)} ${total.toFixed(3)}`);
+    const handledAfter = await handledBy(cluster.processes);
+    const entries = cluster.processes.map((p) => {
+      const n = ((handledAfter.get(p.name) ?? 0) - (handledBefore.get(p.name) ?? 0)) / connected;
+      return `${p.name}=${n.toFixed(2)}`;
+    });
+    console.log(`bus entries handled per connect: ${entries.join(' ')}`);
     const growth = cluster.gateways.map(
       (g) =>
         `${g.name}=${rssMb(g.pid)} MB (+${(((rssMb(g.pid) - (rssBefore.get(g.name) ?? 0)) * 1024) / (connected / cluster.gateways.length)).toFixed(1)} KiB per socket)`,

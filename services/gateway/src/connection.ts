@@ -9,6 +9,7 @@ import { UNKNOWN_EVENT } from './refusals.ts';
 import type { AckCallback, RequestForwarder } from './requests.ts';
 import { closeSession, openSession } from './session.ts';
 import type { SessionAdmission } from './session-admission.ts';
+import type { SessionBatcher } from './session-batcher.ts';
 import type { ExpiryWheel } from './token-expiry.ts';
 import type { GatewaySocket } from './types.ts';
 import type { Typing } from './typing.ts';
@@ -18,7 +19,7 @@ export interface ConnectionDeps {
   log: Logger;
   metrics: Metrics;
   gatewayId: string;
-  timeoutMs: number;
+  sessions: SessionBatcher;
   admission: SessionAdmission;
   forward: RequestForwarder;
   typing: Typing;
@@ -109,13 +110,11 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
     metrics.connections.dec();
     activity.closed(socket.id);
     wheel.untrack(socket.id);
-    closeSession(socket, { bus, log, gatewayId });
+    closeSession(socket, deps);
     log.debug({ reason, ...who(socket) }, 'disconnected');
   });
 
-  openSession(socket, { bus, log, gatewayId, timeoutMs: deps.timeoutMs, admission: deps.admission }).catch(
-    (error: unknown) => {
-      log.error({ err: error, ...who(socket) }, 'session open failed');
-    },
-  );
+  openSession(socket, deps).catch((error: unknown) => {
+    log.error({ err: error, ...who(socket) }, 'session open failed');
+  });
 }

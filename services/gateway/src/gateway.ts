@@ -17,6 +17,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import { createRequestForwarder } from './requests.ts';
 import { serverOptions } from './server-options.ts';
 import { SessionAdmission } from './session-admission.ts';
+import { SessionBatcher } from './session-batcher.ts';
 import { drainSockets } from './shutdown.ts';
 import { ExpiryWheel } from './token-expiry.ts';
 import type { GatewayServer } from './types.ts';
@@ -59,6 +60,13 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let accepting = true;
 
   const admission = new SessionAdmission(config.MAX_OPENING_SESSIONS);
+  const sessions = new SessionBatcher({
+    bus,
+    log,
+    gatewayId,
+    timeoutMs: config.BUS_TIMEOUT_MS,
+    windowMs: config.SESSION_WINDOW_MS,
+  });
   const warnBusy = onceASecond(() =>
     log.warn(
       { opening: admission.size, limit: admission.limit },
@@ -101,7 +109,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       log,
       metrics,
       gatewayId,
-      timeoutMs: config.BUS_TIMEOUT_MS,
+      sessions,
       admission,
       forward,
       typing,
@@ -124,7 +132,15 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let draining: Promise<void> | undefined;
   const drain = () => {
     accepting = false;
-    draining ??= drainSockets({ io, log, gatewayId, graceMs: config.SHUTDOWN_GRACE_MS, inFlight, inFlightTimeoutMs });
+    // The last sockets' closes may still wait in the session window: sent before the bus closes.
+    draining ??= drainSockets({
+      io,
+      log,
+      gatewayId,
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      inFlight,
+      inFlightTimeoutMs,
+    }).then(() => sessions.flush());
     return draining;
   };
 

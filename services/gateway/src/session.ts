@@ -1,38 +1,41 @@
-import type { Bus } from '@switchboard/bus';
-import { type RequestContext, type SessionPayload, socketRooms } from '@switchboard/protocol';
-import { type Logger, requestContext } from '@switchboard/runtime';
+import type { Principal, SessionEntry } from '@switchboard/protocol';
+import { socketRooms } from '@switchboard/protocol';
+import type { Logger } from '@switchboard/runtime';
 import { expiryText, identityRooms } from './identity-rooms.ts';
 import type { SessionAdmission } from './session-admission.ts';
+import type { SessionBatcher } from './session-batcher.ts';
 import type { GatewaySocket } from './types.ts';
 
 export interface SessionDeps {
-  bus: Bus;
+  sessions: SessionBatcher;
   log: Logger;
   gatewayId: string;
-  timeoutMs: number;
   /** Counts this session while messaging sets it up (MAX_OPENING_SESSIONS). */
   admission?: SessionAdmission;
 }
 
+/** What a batched session command says of one socket: its id and the principal its token carried. */
+export function sessionEntry(socketId: string, { userId, name, role, phone }: Principal): SessionEntry {
+  return { socketId, userId, name, role, ...(phone === undefined ? {} : { phone }) };
+}
+
 /**
- * A new socket: join its user and role rooms at once, tell presence, ask messaging for the
- * rooms it belongs in, join those and emit `connected`. Messaging being down degrades to
- * `rooms: []` (the client can still join rooms explicitly) rather than refusing the connection.
+ * A new socket: join its user and role rooms at once, tell presence, call-signaling and
+ * notification, ask messaging for the rooms it belongs in (all batched with the sockets opening
+ * in the same few milliseconds), join those and emit `connected`. Messaging being down degrades
+ * to `rooms: []` (the client can still join rooms explicitly) rather than refusing the connection.
  */
 export async function openSession(
   socket: GatewaySocket,
-  { bus, log, gatewayId, timeoutMs, admission }: SessionDeps,
+  { sessions, log, gatewayId, admission }: SessionDeps,
 ): Promise<void> {
   const { principal } = socket.data;
   await socket.join(identityRooms(principal));
-  const payload: SessionPayload = { socketId: socket.id, gatewayId };
-  const ctx = requestContext(principal, { socketId: socket.id, gatewayId });
-  tellServices(bus, log, 'session:open', payload, ctx);
 
   let rooms: string[] = [];
   let unread: Record<string, number> | undefined;
   try {
-    const opening = bus.request('messaging', 'session:open', payload, ctx, { timeoutMs });
+    const opening = sessions.open(sessionEntry(socket.id, principal));
     ({ rooms, unread } = await (admission ? admission.track(opening) : opening));
   } catch (error) {
     log.warn(
@@ -54,29 +57,6 @@ export async function openSession(
 }
 
 /** The socket is gone: presence decides whether the user went offline (other devices may remain). */
-export function closeSession(socket: GatewaySocket, { bus, log, gatewayId }: Omit<SessionDeps, 'timeoutMs'>): void {
-  const payload: SessionPayload = { socketId: socket.id, gatewayId };
-  const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
-  tellServices(bus, log, 'session:close', payload, ctx);
-}
-
-/**
- * Services that follow sessions without the connect waiting for them: presence (online state),
- * call-signaling (a reconnecting device may take over its user's call), notification (topics,
- * unread count, alerts still open). A slow or absent one delays nothing; a failure is logged.
- */
-const SESSION_FOLLOWERS = ['presence', 'call-signaling', 'notification'] as const;
-
-function tellServices(
-  bus: SessionDeps['bus'],
-  log: SessionDeps['log'],
-  command: 'session:open' | 'session:close',
-  payload: SessionPayload,
-  ctx: RequestContext,
-): void {
-  for (const service of SESSION_FOLLOWERS) {
-    bus.send(service, command, payload, ctx).catch((error: unknown) => {
-      log.warn({ err: error, service, socketId: payload.socketId, userId: ctx.userId }, `${command} not sent`);
-    });
-  }
+export function closeSession(socket: GatewaySocket, { sessions }: Pick<SessionDeps, 'sessions'>): void {
+  sessions.close(sessionEntry(socket.id, socket.data.principal));
 }

@@ -17,8 +17,11 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const webhooks = startWebhookDelivery({ config: deps.config, db: deps.db, log, metrics: deps.metrics });
   const emergencies = startEmergencies(deps);
   // A contact who connects while an alert is open hears about it on that socket.
-  const openAlerts: SessionHook = async (_payload, ctx) => {
-    await emergencies.alertsOnSessionOpen(ctx);
+  const openAlerts: SessionHook = {
+    each: async (_payload, ctx) => {
+      await emergencies.alertsOnSessionOpen(ctx);
+    },
+    concerns: (principals) => emergencies.audienceOfOpenAlerts(principals),
   };
 
   await deps.bus.handle('notification', {

@@ -9,7 +9,7 @@ import type { RequestContext } from '@switchboard/protocol';
 import { createLogger, createRedis, createRedisBroadcaster } from '@switchboard/runtime';
 import { Redis } from 'ioredis';
 import { createPresencePublisher } from '../src/fanout/presence-publisher.ts';
-import type { RoomsOfUser } from '../src/fanout/rooms-of-user.ts';
+import type { RoomsOfUsers } from '../src/fanout/rooms-of-user.ts';
 import type { SharingRoom } from '../src/fanout/visibility.ts';
 import { sessionHandlers } from '../src/handlers/session-handlers.ts';
 import { RedisPresenceStore } from '../src/store/redis-store.ts';
@@ -28,13 +28,13 @@ const sent = countSent(redis);
 const prefix = 'bench:';
 const store = new RedisPresenceStore(redis, prefix);
 // Messaging's rooms lookup is another service's bus round trip: stubbed (one room per user).
-const roomsOf: RoomsOfUser = async () => ['room-1'];
+const roomsOfUsers: RoomsOfUsers = async (userIds) => new Map(userIds.map((id) => [id, ['room-1']]));
 // Likewise the visibility lookup: every subscriber shares that room.
 const sharingRoom: SharingRoom = async (_userId, candidates) => new Set(candidates);
 const publish = createPresencePublisher({
   store,
   broadcaster: createRedisBroadcaster(redis, prefix),
-  roomsOf,
+  roomsOfUsers,
   sharingRoom,
   log,
 });

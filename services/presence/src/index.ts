@@ -2,7 +2,7 @@ import type { RunningService, ServiceDeps, ServiceModule } from '@switchboard/ho
 import { createWebhookOutbox } from '@switchboard/webhooks';
 import { Router } from 'express';
 import { createPresencePublisher, type PublishPresence } from './fanout/presence-publisher.ts';
-import { createRoomsOfUser } from './fanout/rooms-of-user.ts';
+import { createRoomsOfUser, createRoomsOfUsers } from './fanout/rooms-of-user.ts';
 import { createSharingRoom } from './fanout/visibility.ts';
 import { createAlertRaiser } from './geofences/alert-raiser.ts';
 import { createGeofenceEvaluator } from './geofences/evaluator.ts';
@@ -40,7 +40,13 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const sharingRoom = createSharingRoom(bus, log);
   const outbox = createWebhookOutbox(config);
   const transitionWebhooks = createTransitionWebhooks(outbox, db, log.child({ component: 'webhooks' }));
-  const fanOut = createPresencePublisher({ store, broadcaster, roomsOf, sharingRoom, log });
+  const fanOut = createPresencePublisher({
+    store,
+    broadcaster,
+    roomsOfUsers: createRoomsOfUsers(bus, log),
+    sharingRoom,
+    log,
+  });
   // The webhook row first: it is the part a crash right after the store script would lose.
   const publish: PublishPresence = async (changes) => {
     await transitionWebhooks(changes);

@@ -339,6 +339,29 @@ describe('call-signaling with Postgres', () => {
     assert.equal(taken.state, 'accepted');
   });
 
+  test("reconnect grace through the gateway's batches: only the sockets and users in a live call are touched", async () => {
+    const { a, b } = pair();
+    const kept = await initiate(a, b, `${a}-s1`);
+    await h.request('call:accept', { callId: kept.callId }, b, { socketId: `${b}-s1` });
+    const entry = (socketId: string, userId: string) => ({ socketId, userId, name: userId, role: 'user' });
+    const batch = (command: 'sessions:open' | 'sessions:close', sessions: ReturnType<typeof entry>[]) =>
+      h.request(command, { gatewayId: 'gw', sessions }, 'system');
+    await batch('sessions:close', [entry('idle-1', 'nobody-1'), entry(`${b}-s1`, b), entry('idle-2', 'nobody-2')]);
+    assert.equal(
+      await h.db.durableTimer.count({ where: { kind: 'call.reconnect-grace', key: { startsWith: kept.callId } } }),
+      1,
+      'the grace of the call socket in the batch started',
+    );
+    await batch('sessions:open', [entry('idle-3', 'nobody-3'), entry(`${b}-s2`, b)]);
+    const taken = await h.db.call.findUniqueOrThrow({ where: { id: kept.callId } });
+    assert.equal(taken.calleeSocketId, `${b}-s2`, 'the reconnected device in the batch took the call over');
+    assert.equal(taken.state, 'accepted');
+    assert.equal(
+      await h.db.durableTimer.count({ where: { kind: 'call.reconnect-grace', key: { startsWith: kept.callId } } }),
+      0,
+    );
+  });
+
   test("GET /api/calls: the user's own calls, newest first, paged with before; 401 without a token; 400 naming the field", async () => {
     const { a, b } = pair();
     const ids: string[] = [];

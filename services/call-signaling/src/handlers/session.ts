@@ -1,6 +1,8 @@
+import { eachSession } from '@switchboard/bus';
+import type { SessionsPayload } from '@switchboard/protocol';
 import { cancelTimers, scheduleTimer } from '@switchboard/timers';
 import { graceKey, TIMER_KINDS } from '../machine/timing.ts';
-import { LIVE_STATES, liveCallsOfSocket, liveCallsOfUser } from '../store/call-store.ts';
+import { idsInLiveCalls, LIVE_STATES, liveCallsOfSocket, liveCallsOfUser } from '../store/call-store.ts';
 import type { CallDeps, CallHandlers } from './deps.ts';
 
 /**
@@ -10,7 +12,31 @@ import type { CallDeps, CallHandlers } from './deps.ts';
  * before it fires takes the call over (its socket becomes the party's), else the call ends
  * `connection_lost`. Media recovery (ICE restart) is the clients' business.
  */
-export function sessionHandlers(deps: CallDeps): Pick<CallHandlers, 'session:open' | 'session:close'> {
+type SessionCommand = 'session:open' | 'session:close' | 'sessions:open' | 'sessions:close';
+
+export function sessionHandlers(deps: CallDeps): Pick<CallHandlers, SessionCommand> {
+  const single = singleSessionHandlers(deps);
+  // A gateway's batch: one statement finds the few sockets or users a live call names, and only
+  // those go through the single handler (in the batch's order).
+  const inLiveCalls = (column: 'user' | 'socket', payload: SessionsPayload): Promise<SessionsPayload> =>
+    idsInLiveCalls(
+      deps.db,
+      column,
+      payload.sessions.map((s) => (column === 'user' ? s.userId : s.socketId)),
+    ).then((live) => ({
+      ...payload,
+      sessions: payload.sessions.filter((s) => live.has(column === 'user' ? s.userId : s.socketId)),
+    }));
+  const open = eachSession(single['session:open'], deps.log);
+  const close = eachSession(single['session:close'], deps.log);
+  return {
+    ...single,
+    'sessions:open': async (payload, ctx) => open(await inLiveCalls('user', payload), ctx),
+    'sessions:close': async (payload, ctx) => close(await inLiveCalls('socket', payload), ctx),
+  };
+}
+
+function singleSessionHandlers(deps: CallDeps): Pick<CallHandlers, 'session:open' | 'session:close'> {
   const now = deps.now ?? (() => new Date());
   return {
     'session:close': async ({ socketId }) => {

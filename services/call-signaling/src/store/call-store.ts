@@ -100,6 +100,21 @@ async function anyLive(db: Db, column: 'user' | 'socket', id: string): Promise<b
   return rows[0]?.live === true;
 }
 
+/**
+ * Of `ids` (users, or sockets), those a ringing or accepted call names: one statement for a whole
+ * batch of sessions, where `anyLive` would be one per socket. Almost always empty.
+ */
+export async function idsInLiveCalls(db: Db, column: 'user' | 'socket', ids: string[]): Promise<Set<string>> {
+  const [a, b] = column === 'user' ? ['"callerId"', '"calleeId"'] : ['"callerSocketId"', '"calleeSocketId"'];
+  const rows = await sql<{ id: string }>(
+    db,
+    `SELECT ${a} AS id FROM "Call" WHERE "state" = ANY($1::text[]) AND ${a} = ANY($2::text[])
+     UNION SELECT ${b} AS id FROM "Call" WHERE "state" = ANY($1::text[]) AND ${b} = ANY($2::text[])`,
+    [LIVE_STATES, ids],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Ringing or accepted calls a socket carries (as the caller's initiating or the callee's answering socket). */
 export async function liveCallsOfSocket(db: Db, socketId: string): Promise<CallRow[]> {
   if (!(await anyLive(db, 'socket', socketId))) return [];

@@ -131,6 +131,27 @@ export async function hasOpenAlertsFor(db: Db, principal: Principal): Promise<bo
   return rows[0]?.open === true;
 }
 
+/**
+ * `hasOpenAlertsFor` for a batch of connecting users in one statement: the ids of those some
+ * unresolved alert has in its audience (almost always none).
+ */
+export async function audienceOfOpenAlerts(db: Db, principals: Principal[]): Promise<Set<string>> {
+  if (principals.length === 0) return new Set();
+  const rows = await sql<{ userId: string }>(
+    db,
+    `SELECT DISTINCT u.id AS "userId"
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, role, phone)
+     WHERE EXISTS (
+       SELECT 1 FROM "Alert" a
+       WHERE a."openKey" IS NOT NULL AND a."userId" <> u.id
+         AND (u.id = ANY(a."audienceUserIds") OR u.role = ANY(a."reachedRoles")
+           OR (u.phone IS NOT NULL AND u.phone = ANY(a."contactPhones")))
+     )`,
+    [principals.map((p) => p.userId), principals.map((p) => p.role), principals.map((p) => p.phone ?? null)],
+  );
+  return new Set(rows.map((r) => r.userId));
+}
+
 export function openAlertsFor(db: DbClient, principal: Principal): Promise<AlertRow[]> {
   const audience: Prisma.AlertWhereInput[] = [
     { audienceUserIds: { has: principal.userId } },

@@ -1,8 +1,9 @@
 import type { ServiceDeps } from '@switchboard/host';
-import type { RequestContext } from '@switchboard/protocol';
+import type { Principal, RequestContext } from '@switchboard/protocol';
 import { TimerWorker } from '@switchboard/timers';
 import { createWebhookOutbox } from '@switchboard/webhooks';
 import type { Router } from 'express';
+import { audienceOfOpenAlerts } from './alert-store.ts';
 import { type EmergencyDeps, ESCALATION_TIMER } from './deps.ts';
 import { escalationStep } from './escalation.ts';
 import { type EmergencyHandlers, emergencyHandlers } from './handlers.ts';
@@ -17,6 +18,8 @@ export interface Emergencies {
   router: Router;
   /** Call from the service's `session:open` handler: open alerts this socket must hear about. */
   alertsOnSessionOpen(ctx: RequestContext): Promise<number>;
+  /** Of a batch of connecting users, those some open alert has in its audience (one query). */
+  audienceOfOpenAlerts(principals: Principal[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export function startEmergencies(deps: ServiceDeps, options: EmergencyOptions = 
     handlers: emergencyHandlers(emergency),
     router: alertRoutes(emergency, deps.verifier),
     alertsOnSessionOpen: (ctx) => alertsOnSessionOpen(emergency, ctx),
+    audienceOfOpenAlerts: (principals) => audienceOfOpenAlerts(deps.db, principals),
     close: () => worker.close(),
   };
 }

@@ -211,6 +211,27 @@ describe('emergency SOS, acknowledge and resolve (real Postgres, bus, broadcaste
     await h.ask('emergency:resolve', { alertId }, 'bea');
   });
 
+  test("a gateway's batch: one query finds who of the connecting users an open alert concerns", async () => {
+    h.rooms.set('cyd', [{ roomId: 'cyd-home', memberIds: ['cyd', 'kit'], contacts: [{ phone: '+15557777' }] }]);
+    const { alertId } = await h.ask<SosResult>('emergency:sos', { type: 'MEDICAL' }, 'cyd');
+    const principal = (userId: string, extra: { role?: string; phone?: string } = {}) => ({
+      userId,
+      name: userId,
+      role: extra.role ?? 'user',
+      ...(extra.phone ? { phone: extra.phone } : {}),
+    });
+    const audience = await h.emergencies.audienceOfOpenAlerts([
+      principal('kit'),
+      principal('cyd'),
+      principal('stranger'),
+      principal('late-contact', { phone: '+15557777' }),
+      principal('other-phone', { phone: '+15554321987' }),
+    ]);
+    assert.deepEqual([...audience].sort(), ['kit', 'late-contact'], 'a room member and a contact; not the owner');
+    await h.ask('emergency:resolve', { alertId }, 'cyd');
+    assert.deepEqual([...(await h.emergencies.audienceOfOpenAlerts([principal('kit')]))], [], 'resolved: nobody');
+  });
+
   test('a geofence marked raisesAlert (presence) raises a SECURITY SOS as its user, through the same one-alert rule', async () => {
     h.rooms.set('guard', [{ roomId: 'site', memberIds: ['guard'], contacts: [{ phone: '+15558888' }] }]);
     const fence = {

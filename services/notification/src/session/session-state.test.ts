@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testkit';
-import { openSessionState } from './session-state.ts';
+import { openSessionState, openSessionStates } from './session-state.ts';
 
 describe('openSessionState: one statement on the pool (real Postgres)', () => {
   let database: TestDatabase;
@@ -48,5 +48,28 @@ describe('openSessionState: one statement on the pool (real Postgres)', () => {
     const user = await db.notificationUser.findUnique({ where: { id: 'u1' } });
     assert.equal(user?.role, 'admin');
     assert.ok(user && user.lastSeenAt > seen, 'lastSeenAt moved');
+  });
+
+  test('a batch: each user as openSessionState would answer it, a user with two sockets written once', async () => {
+    const { db } = database;
+    await db.topicSubscription.create({ data: { userId: 'b1', topic: 'news' } });
+    await db.notification.create({
+      data: { id: 'nb1', type: 't', title: 'x', body: 'y', recipients: { create: { userId: 'b2' } } },
+    });
+    const states = await openSessionStates(db, [
+      { userId: 'b1', role: 'user' },
+      { userId: 'b2', role: 'user' },
+      { userId: 'b1', role: 'supervisor' },
+      { userId: 'b3', role: 'user' },
+    ]);
+    assert.deepEqual(Object.fromEntries(states), {
+      b1: { topics: ['news'], unreadCount: 0 },
+      b2: { topics: [], unreadCount: 1 },
+      b3: { topics: [], unreadCount: 0 },
+    });
+    assert.equal((await db.notificationUser.findUnique({ where: { id: 'b1' } }))?.role, 'supervisor', 'the last wins');
+    for (const userId of ['b1', 'b2', 'b3']) {
+      assert.deepEqual(states.get(userId), await openSessionState(db, { userId, role: 'user' }));
+    }
   });
 });

@@ -31,3 +31,31 @@ export async function openSessionState(db: Db, principal: Pick<Principal, 'userI
   const row = rows[0];
   return { topics: row?.topics ?? [], unreadCount: row?.unread ?? 0 };
 }
+
+/**
+ * `openSessionState` for a gateway's batch of sessions in one statement: each user's role
+ * remembered (a user with two sockets in the batch once, its last), then every user's topics and
+ * unread count. Answers every user asked.
+ */
+export async function openSessionStates(
+  db: Db,
+  principals: Pick<Principal, 'userId' | 'role'>[],
+): Promise<Map<string, SessionState>> {
+  const users = [...new Map(principals.map((p) => [p.userId, p.role])).entries()];
+  if (users.length === 0) return new Map();
+  // ON CONFLICT may touch a row once per statement: hence the de-duplication above.
+  const rows = await sql<{ userId: string; topics: string[] | null; unread: number }>(
+    db,
+    `WITH seen AS (
+       INSERT INTO "NotificationUser" ("id", "role", "lastSeenAt")
+       SELECT u.id, u.role, now() FROM unnest($1::text[], $2::text[]) AS u(id, role)
+       ON CONFLICT ("id") DO UPDATE SET "role" = EXCLUDED."role", "lastSeenAt" = now()
+     )
+     SELECT u.id AS "userId",
+       (SELECT array_agg("topic" ORDER BY "topic") FROM "TopicSubscription" WHERE "userId" = u.id) AS topics,
+       (SELECT count(*)::int FROM "NotificationRecipient" WHERE "userId" = u.id AND "readAt" IS NULL) AS unread
+     FROM unnest($1::text[]) AS u(id)`,
+    [users.map(([id]) => id), users.map(([, role]) => role)],
+  );
+  return new Map(rows.map((r) => [r.userId, { topics: r.topics ?? [], unreadCount: r.unread }]));
+}

@@ -1,13 +1,13 @@
 import { type Presence, socketRooms } from '@switchboard/protocol';
 import type { Broadcaster, Logger } from '@switchboard/runtime';
 import type { PresenceChange, PresenceStore } from '../store/presence-store.ts';
-import type { RoomsOfUser } from './rooms-of-user.ts';
+import type { RoomsOfUsers } from './rooms-of-user.ts';
 import type { SharingRoom } from './visibility.ts';
 
 export interface PresencePublisherDeps {
   store: PresenceStore;
   broadcaster: Broadcaster;
-  roomsOf: RoomsOfUser;
+  roomsOfUsers: RoomsOfUsers;
   sharingRoom: SharingRoom;
   log: Logger;
 }
@@ -28,18 +28,21 @@ const CONCURRENCY = 50;
  * while their token says admin — so an admin's subscriptions keep working, a demoted admin's
  * stop at once, and a stranger gets nothing. Messaging not answering: subscribers reach
  * `admin:{id}` only and rooms are not guessed (fail closed).
+ *
+ * The rooms of every user in a slice of changes come from one `rooms:ofUsers` request: a batch
+ * of sessions coming online costs one round trip to messaging, not one per user.
  */
 export function createPresencePublisher({
   store,
   broadcaster,
-  roomsOf,
+  roomsOfUsers,
   sharingRoom,
   log,
 }: PresencePublisherDeps): PublishPresence {
-  async function publishOne(presence: Presence): Promise<void> {
+  async function publishOne(presence: Presence, roomsOf: Promise<Map<string, string[]> | null>): Promise<void> {
     const { userId } = presence;
     const subscribers = await store.subscribersOf(userId);
-    const [rooms, sharing] = await Promise.all([roomsOf(userId), sharingRoom(userId, subscribers)]);
+    const [rooms, sharing] = await Promise.all([roomsOf.then((r) => r?.get(userId)), sharingRoom(userId, subscribers)]);
     const toSubscriber = (id: string) =>
       id === userId || sharing?.has(id) ? socketRooms.user(id) : socketRooms.admin(id);
     const targets = [...subscribers.map(toSubscriber), ...(rooms ?? []).map(socketRooms.room)];
@@ -50,8 +53,12 @@ export function createPresencePublisher({
   return async (changes) => {
     for (let i = 0; i < changes.length; i += CONCURRENCY) {
       const batch = changes.slice(i, i + CONCURRENCY);
+      // Asked while the subscribers are read: one round trip for the slice, none added to a change's.
+      const roomsOf = roomsOfUsers([...new Set(batch.map((c) => c.userId))]);
       // Clients get the presence only: the previous status is for transition webhooks.
-      const results = await Promise.allSettled(batch.map(({ previousStatus: _, ...presence }) => publishOne(presence)));
+      const results = await Promise.allSettled(
+        batch.map(({ previousStatus: _, ...presence }) => publishOne(presence, roomsOf)),
+      );
       for (const result of results) {
         if (result.status === 'rejected') log.error({ err: result.reason }, 'presence publish failed');
       }

@@ -19,3 +19,20 @@ export function createRoomsOfUser(bus: Bus, log: Logger, timeoutMs = 1000): Room
     }
   };
 }
+
+/** The rooms of each of `userIds`, from messaging in one request; `null` when it did not answer. */
+export type RoomsOfUsers = (userIds: string[]) => Promise<Map<string, string[]> | null>;
+
+export function createRoomsOfUsers(bus: Bus, log: Logger, timeoutMs = 1000): RoomsOfUsers {
+  return async (userIds) => {
+    try {
+      const { roomIds } = await bus.request('messaging', 'rooms:ofUsers', { userIds }, systemContext('presence'), {
+        timeoutMs,
+      });
+      return new Map(Object.entries(roomIds));
+    } catch (error) {
+      log.warn({ err: errorMessage(error), users: userIds.length }, 'rooms lookup failed');
+      return null;
+    }
+  };
+}

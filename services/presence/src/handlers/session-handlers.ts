@@ -1,11 +1,18 @@
+import type { SessionEntry } from '@switchboard/protocol';
 import type { Logger } from '@switchboard/runtime';
 import type { PublishPresence } from '../fanout/presence-publisher.ts';
-import type { PresenceStore } from '../store/presence-store.ts';
+import type { PresenceChange, PresenceStore } from '../store/presence-store.ts';
 import type { SweptSocketsListener } from '../sweeper/swept-sockets.ts';
 import type { PresenceTiming } from '../sweeper/timing.ts';
 import type { PresenceHandlers } from './handlers.ts';
 
-type SessionCommand = 'session:open' | 'session:close' | 'gateway:heartbeat' | 'presence:activity';
+type SessionCommand =
+  | 'session:open'
+  | 'session:close'
+  | 'sessions:open'
+  | 'sessions:close'
+  | 'gateway:heartbeat'
+  | 'presence:activity';
 
 export interface SessionHandlerDeps {
   store: PresenceStore;
@@ -27,27 +34,40 @@ export function sessionHandlers({
   now = Date.now,
 }: SessionHandlerDeps): Pick<PresenceHandlers, SessionCommand> {
   let warnedSlowHeartbeat = false;
+  const open = (userId: string, socketId: string, gatewayId: string) => {
+    const at = now();
+    return store.open({ userId, socketId, gatewayId, gatewayExpiresAt: at + timing.gatewayTtlMs, now: at });
+  };
+  // The tombstone outlives any late open or heartbeat of this socket worth caring about: past
+  // the offline bound, the gateway's own heartbeats drop a socket it no longer holds.
+  const close = (socketId: string) => store.close({ socketId, now: now(), tombstoneMs: timing.offlineAfterMs });
+  /**
+   * A gateway's batch: the store changed socket by socket in the batch's order, then every
+   * resulting change published at once (one rooms lookup for all the users that came online).
+   */
+  const each = async (sessions: SessionEntry[], change: (entry: SessionEntry) => Promise<PresenceChange[]>) => {
+    const changes: PresenceChange[] = [];
+    for (const entry of sessions) {
+      try {
+        changes.push(...(await change(entry)));
+      } catch (error) {
+        log.warn({ err: error, socketId: entry.socketId, userId: entry.userId }, 'session of a batch failed');
+      }
+    }
+    await publish(changes);
+    return {};
+  };
   return {
     'session:open': async ({ socketId, gatewayId }, ctx) => {
-      const at = now();
-      await publish(
-        await store.open({
-          userId: ctx.userId,
-          socketId,
-          gatewayId,
-          gatewayExpiresAt: at + timing.gatewayTtlMs,
-          now: at,
-        }),
-      );
+      await publish(await open(ctx.userId, socketId, gatewayId));
       return {};
     },
-
     'session:close': async ({ socketId }) => {
-      // The tombstone outlives any late open or heartbeat of this socket worth caring about: past
-      // the offline bound, the gateway's own heartbeats drop a socket it no longer holds.
-      await publish(await store.close({ socketId, now: now(), tombstoneMs: timing.offlineAfterMs }));
+      await publish(await close(socketId));
       return {};
     },
+    'sessions:open': ({ gatewayId, sessions }) => each(sessions, (s) => open(s.userId, s.socketId, gatewayId)),
+    'sessions:close': ({ sessions }) => each(sessions, (s) => close(s.socketId)),
 
     'gateway:heartbeat': async (beat) => {
       if (beat.intervalMs * 1.5 > timing.gatewayTtlMs && !warnedSlowHeartbeat) {

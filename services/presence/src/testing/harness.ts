@@ -58,14 +58,21 @@ export async function startHarness({ label, store, env = {}, database, notificat
   const verifier = createTokenVerifier({ secret: SECRET });
 
   const rooms = new Map<string, string[]>();
-  const messaging = { up: true };
+  /** `roomsLookups`: the rooms requests presence made (`rooms:ofUser` and `rooms:ofUsers`). */
+  const messaging = { up: true, roomsLookups: 0 };
   await handleStandIns(bus, {
     ...(notification ? { notification } : {}),
     ...(callSignaling ? { 'call-signaling': callSignaling } : {}),
     messaging: {
       'rooms:ofUser': async ({ userId }) => {
+        messaging.roomsLookups += 1;
         if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
         return { roomIds: rooms.get(userId) ?? [] };
+      },
+      'rooms:ofUsers': async ({ userIds }) => {
+        messaging.roomsLookups += 1;
+        if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
+        return { roomIds: Object.fromEntries(userIds.map((id) => [id, rooms.get(id) ?? []])) };
       },
       'users:sharingRoom': async ({ userId, candidates }) => {
         if (!messaging.up) throw new AppError('UNAVAILABLE', 'messaging is down');
@@ -118,6 +125,17 @@ export async function startHarness({ label, store, env = {}, database, notificat
       bus.request('presence', 'session:open', { socketId, gatewayId }, ctx(userId)),
     close: (userId: string, socketId: string, gatewayId = 'gw1') =>
       bus.request('presence', 'session:close', { socketId, gatewayId }, ctx(userId)),
+    /** A gateway's batch (`sessions:open`/`sessions:close`) of `[userId, socketId]` pairs. */
+    batch: (command: 'sessions:open' | 'sessions:close', sockets: [string, string][], gatewayId = 'gw1') =>
+      bus.request(
+        'presence',
+        command,
+        {
+          gatewayId,
+          sessions: sockets.map(([userId, socketId]) => ({ socketId, userId, name: `Name ${userId}`, role: 'user' })),
+        },
+        system,
+      ),
     heartbeat: (gatewayId: string, sockets: { socketId: string; userId: string }[], intervalMs = 100) =>
       bus.request(
         'presence',
