@@ -14,7 +14,7 @@ export interface SessionBatcherOptions {
   gatewayId: string;
   /** Messaging's deadline for a batch's answer (BUS_TIMEOUT_MS). */
   timeoutMs: number;
-  /** The longest a socket waits behind the batch in flight before it is sent anyway. */
+  /** How long the first socket of a window waits for others (a connect storm fills it). */
   windowMs?: number;
   /** A window this full is sent at once (at most SESSION_BATCH_MAX). */
   maxBatch?: number;
@@ -33,19 +33,13 @@ interface PendingOpen {
  */
 const SESSION_FOLLOWERS = ['presence', 'call-signaling', 'notification'] as const;
 
-/** The window when none is configured (SESSION_WINDOW_MS). */
+/** The window when none is configured (SESSION_WINDOW_MS): a lone connect waits this much more. */
 export const SESSION_WINDOW_MS = 10;
 
 /**
- * Coalesces the sockets that open and close together into one bus entry per service
- * (`sessions:open`, `sessions:close`) instead of one per socket and service: each entry costs the
- * processes on its way an XADD, a read, a parse, a reply and an XACK.
- *
- * When: as a group commit does. With no batch waiting for messaging, what this turn of the event
- * loop gathered leaves at once (a lone connect waits for nothing); while one waits, the sockets
- * that arrive gather until it is answered, the window (`windowMs`) has passed — so a slow
- * messaging delays no follower by more than that — or the batch is full. So a connect storm makes
- * batches as large as messaging's round trip is long, and a quiet gateway adds no latency.
+ * Coalesces the sockets that open and close within one short window into one bus entry per
+ * service (`sessions:open`, `sessions:close`) instead of one per socket and service: each entry
+ * costs the processes on its way an XADD, a read, a parse, a reply and an XACK.
  *
  * Order: a window's opens are sent before its closes, and each window after the one before, all
  * on the gateway's partition (`gatewayId`): a socket's close is handled after its open.
@@ -54,9 +48,6 @@ export class SessionBatcher {
   private opens: PendingOpen[] = [];
   private closes: SessionEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
-  /** Batches sent to messaging and not answered yet. */
-  private asking = 0;
   private readonly sending = new Set<Promise<unknown>>();
   private readonly windowMs: number;
   private readonly maxBatch: number;
@@ -87,15 +78,12 @@ export class SessionBatcher {
 
   private schedule(): void {
     if (this.opens.length + this.closes.length >= this.maxBatch) this.send();
-    else if (this.asking === 0) this.immediate ??= setImmediate(() => this.send());
     else this.timer ??= setTimeout(() => this.send(), this.windowMs);
   }
 
   private send(): void {
     clearTimeout(this.timer);
-    clearImmediate(this.immediate);
     this.timer = undefined;
-    this.immediate = undefined;
     const { opens, closes } = this;
     this.opens = [];
     this.closes = [];
@@ -126,17 +114,11 @@ export class SessionBatcher {
   /** Messaging's answer, socket by socket: one it could not open is refused, the others go on. */
   private ask(payload: SessionsPayload, opens: PendingOpen[]): void {
     const { bus, gatewayId, timeoutMs } = this.options;
-    const request = bus.request('messaging', 'sessions:open', payload, systemContext('gateway', { gatewayId }), {
+    const asking = bus.request('messaging', 'sessions:open', payload, systemContext('gateway', { gatewayId }), {
       timeoutMs,
     });
-    this.asking++;
-    const answered = request.finally(() => {
-      this.asking--;
-      // The sockets that gathered behind this batch leave now, not at the end of the window.
-      if (this.opens.length + this.closes.length > 0) this.send();
-    });
     this.track(
-      answered.then(
+      asking.then(
         ({ sessions }) => {
           opens.forEach((open, i) => {
             const outcome = sessions[i];
