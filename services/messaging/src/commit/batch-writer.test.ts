@@ -109,7 +109,10 @@ describe('writeBatch (switchboard_commit_batch)', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [idempotencyKey(draft)]);
+      // One after the other into the lock's queue (Postgres grants it first come, first served),
+      // so the first call is the one that stores: issued together, either may queue first.
       const first = writeBatch(database.db, [draft, { roomId, senderId: 'bob', content: 'beside it' }]);
+      await waitersOn('advisory', 1);
       const second = writeBatch(other, [{ ...draft, content: 'a retry says something else' }]);
       await waitersOn('advisory', 2);
       await holder.query('COMMIT');
