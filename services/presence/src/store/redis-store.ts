@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import type { Presence, PresenceStatus } from '@switchboard/protocol';
-import type { Redis } from '@switchboard/runtime';
+import { type Redis, type RedisScript, redisScript } from '@switchboard/runtime';
 import {
   type CloseInput,
   type HeartbeatInput,
@@ -15,20 +14,18 @@ import {
 } from './presence-store.ts';
 import * as lua from './redis-lua.ts';
 
-/** EVALSHA with a fallback to EVAL when Redis lost its script cache (restart, SCRIPT FLUSH). */
+/**
+ * The store's scripts by SHA (runtime's `redisScript`: no NOSCRIPT after a restart, order kept);
+ * they take no KEYS, building their keys from the prefix argument.
+ */
 class Script {
-  private readonly sha: string;
-  constructor(private readonly source: string) {
-    this.sha = crypto.createHash('sha1').update(source).digest('hex');
+  private readonly script: RedisScript;
+  constructor(source: string) {
+    this.script = redisScript(source);
   }
 
-  async run(redis: Redis, args: (string | number)[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, 0, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
-      return redis.eval(this.source, 0, ...args);
-    }
+  run(redis: Redis, args: (string | number)[]): Promise<unknown> {
+    return this.script.run(redis, [], args);
   }
 }
 
