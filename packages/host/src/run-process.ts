@@ -1,11 +1,10 @@
-import http from 'node:http';
 import os from 'node:os';
 import { RedisBus } from '@switchboard/bus';
 import type { Db } from '@switchboard/db';
 import {
-  answerClientErrorsAsJson,
   BaseConfigSchema,
   countingBroadcaster,
+  createAppServer,
   createHttpApp,
   createLogger,
   createMetrics,
@@ -122,7 +121,7 @@ async function startProcess(module: ProcessModule, config: ClusterConfig, log: L
 
   let running: RunningService | undefined;
   const app = createHttpApp({ log, metrics, checks, isAccepting: () => running?.isAccepting?.() ?? true });
-  const httpServer = await life.add('http', () => answerClientErrorsAsJson(http.createServer(app)), {
+  const httpServer = await life.add('http', () => createAppServer(app), {
     stop: (server) => server.closeAllConnections(),
   });
   const deps: EdgeDeps = {

@@ -1,4 +1,4 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTP_STATUS, type Principal } from '@switchboard/protocol';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
@@ -154,6 +154,28 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * How long an idle keep-alive connection stays open. Longer than any proxy in front keeps its idle
+ * upstream connections (nginx's `keepalive_timeout` in our upstreams: 60 s): the proxy, not Node,
+ * must close an idle one. The other way round nginx can pick a connection at the moment Node
+ * closes it, and retries the request on the next upstream, which for a Socket.IO polling request
+ * is another gateway ("Session ID unknown", 400), and fails a POST with 502.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
+ * The HTTP server for an express app, as every process runs it: keep-alive longer than the
+ * proxy's, and parser refusals answered with the REST contract.
+ */
+export function createAppServer(app: Express): http.Server {
+  const server = http.createServer(app);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Above the keep-alive wait: Node versions before 18 timed a kept-alive connection's next
+  // headers from its previous request, cutting idle connections at headersTimeout.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return answerClientErrorsAsJson(server);
 }
 
 /**

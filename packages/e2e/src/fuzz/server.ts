@@ -2,7 +2,6 @@
 // process — the real gateway and all four services on the MemoryBus, a fresh database, the
 // express app with every REST router — so a fuzz test can hit it over real sockets and HTTP and
 // still look inside: `({}).polluted` is checked in the very process that parsed the garbage.
-import http from 'node:http';
 import { MemoryBus } from '@switchboard/bus';
 import { service as callSignaling } from '@switchboard/call-signaling';
 import { gatewayModule, ioBroadcaster, type RunningGateway } from '@switchboard/gateway';
@@ -11,9 +10,9 @@ import { service as messaging } from '@switchboard/messaging';
 import { service as notification } from '@switchboard/notification';
 import { service as presence } from '@switchboard/presence';
 import {
-  answerClientErrorsAsJson,
   BaseConfigSchema,
   type BaseEnv,
+  createAppServer,
   createHttpApp,
   createMetrics,
   createTokenVerifier,
@@ -51,7 +50,7 @@ export async function startInProcessServer(env: Record<string, string> = {}): Pr
   const verifier = createTokenVerifier({ secret: FUZZ_SECRET });
   const log = testLogger('fuzz');
   const app = createHttpApp({ log, metrics });
-  const httpServer = answerClientErrorsAsJson(http.createServer(app));
+  const httpServer = createAppServer(app);
   const gateway = await gatewayModule.start({ config, metrics, bus, verifier, log, httpServer, instanceId: 'fuzz' });
   const broadcaster = ioBroadcaster(gateway.io);
   const services: RunningService[] = [];

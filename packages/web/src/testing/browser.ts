@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  chromium,
+  type Page,
+  type Response,
+} from 'playwright-core';
 import { WEB_ROOT } from '../build-inputs.ts';
 
 /** Debian's Chromium (apt-get install chromium); playwright-core downloads no browser. */
@@ -41,6 +48,8 @@ const NETWORK_FAILURE =
  */
 export class Party {
   readonly errors: string[] = [];
+  /** Every answer of 400 or more, with its body, for the failure message of `assertNoConsoleErrors`. */
+  private readonly refusals: string[] = [];
   private outage = 0;
 
   private constructor(
@@ -50,6 +59,7 @@ export class Party {
   ) {
     page.on('console', (message: ConsoleMessage) => this.onConsole(message));
     page.on('pageerror', (error) => this.errors.push(`${name}: uncaught ${error.name}: ${error.message}`));
+    page.on('response', (response) => void this.onResponse(response));
   }
 
   /** `geolocation`: where the browser's location API says this person is (permission granted). */
@@ -88,18 +98,31 @@ export class Party {
   }
 
   assertNoConsoleErrors(): void {
-    if (this.errors.length > 0) throw new Error(`console errors in ${this.name}'s page:\n${this.errors.join('\n')}`);
+    if (this.errors.length === 0) return;
+    // Chromium's console line says only "status of 400": the answers say who refused what.
+    const answers = this.refusals.length > 0 ? `\nrefused requests:\n${this.refusals.join('\n')}` : '';
+    throw new Error(`console errors in ${this.name}'s page:\n${this.errors.join('\n')}${answers}`);
   }
 
   async close(): Promise<void> {
     await this.context.close();
   }
 
+  private async onResponse(response: Response): Promise<void> {
+    if (response.status() < 400) return;
+    const request = response.request();
+    const body = await response.text().catch(() => '(body unavailable)');
+    const when = new Date().toISOString();
+    this.refusals.push(`${when} ${response.status()} ${request.method()} ${response.url()}: ${body.slice(0, 300)}`);
+  }
+
   private onConsole(message: ConsoleMessage): void {
     if (message.type() !== 'error') return;
     const text = message.text();
     if (this.outage > 0 && NETWORK_FAILURE.test(text)) return;
-    this.errors.push(`${this.name}: console.error: ${text}`);
+    // "Failed to load resource" names no URL in its text; the message's location does.
+    const { url } = message.location();
+    this.errors.push(`${this.name}: console.error: ${text}${url ? ` (${url})` : ''}`);
   }
 }
 
