@@ -126,6 +126,46 @@ describe('group commit', () => {
     await assert.rejects(committer.submit({ roomId, senderId: 'alice', content: 'late' }), { code: 'UNAVAILABLE' });
   });
 
+  test("a room's batch in flight does not hold back another room's send; the room's next send waits its turn", async () => {
+    const committer = new GroupCommitter({ db: h.database.db, log: testLogger() });
+    const [held, free] = [rooms[0]!, rooms[1]!];
+    const start = (await h.database.db.room.findUniqueOrThrow({ where: { id: held } })).lastSeq;
+    // Another transaction holds the room's row: the batch writing to it waits inside Postgres.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = h.database.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Room" WHERE id = ${held} FOR UPDATE`;
+        locked();
+        await released;
+      },
+      { timeout: 30_000 },
+    );
+    await lockTaken;
+    const order: string[] = [];
+    const first = committer.submit({ roomId: held, senderId: 'alice', content: 'held 1' }).then((r) => {
+      order.push('held 1');
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = committer.submit({ roomId: held, senderId: 'bob', content: 'held 2' }).then((r) => {
+      order.push('held 2');
+      return r;
+    });
+    const other = await committer.submit({ roomId: free, senderId: 'carol', content: 'not held' });
+    order.push('not held');
+    assert.ok(other.created, 'the other room committed while the first batch waited on its lock');
+    release();
+    await holder;
+    const [a, b] = await Promise.all([first, second]);
+    assert.deepEqual(order, ['not held', 'held 1', 'held 2']);
+    assert.deepEqual([a.message.seq, b.message.seq], [start + 1, start + 2], 'the held room keeps submission order');
+    await assertGapless(h, held, start + 2);
+    await committer.close();
+  });
+
   test('a send to a room that vanished fails alone; the rest of its batch commits', async () => {
     const committer = new GroupCommitter({ db: h.database.db, log: testLogger() });
     const [good, bad] = await Promise.allSettled([

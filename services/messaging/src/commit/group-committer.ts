@@ -21,25 +21,33 @@ export interface GroupCommitterOptions {
   metrics?: Metrics;
   /** Largest batch written in one transaction. */
   maxBatch?: number;
+  /** Batches written at once (rooms disjoint); each holds a pool connection while it runs. */
+  maxInFlight?: number;
 }
 
 /**
- * Group commit: sends that arrive while a batch is being written (or within the same tick)
- * are written together by the next batch, one transaction each. One batch is in flight at a
- * time per process, so a sender's messages keep their order; under load batches simply grow.
+ * Group commit: sends that arrive while batches are being written (or within the same tick)
+ * are written together by the next batch, one transaction each. Up to `maxInFlight` batches are
+ * written at once, but a room is in at most one of them: a room's messages are written, acked and
+ * pushed in the order they were submitted, while a send to another room does not wait for the
+ * batch in flight (the wait was a third of a small room's latency). Under load batches grow.
  * A promise settles only after its batch committed.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
   /** Idempotency keys queued but not yet written: a concurrent retry shares the first promise. */
   private readonly queuedKeys = new Map<string, Promise<CommitResult>>();
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Rooms with a batch in flight: their queued messages wait for it, keeping the room's order. */
+  private readonly busyRooms = new Set<string>();
   private scheduled = false;
   private closed = false;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(private readonly options: GroupCommitterOptions) {
     this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
   }
 
   submit(draft: MessageDraft): Promise<CommitResult> {
@@ -61,9 +69,9 @@ export class GroupCommitter {
 
   /** Write everything queued; resolves when the queue is empty and nothing is in flight. */
   async flush(): Promise<void> {
-    while (this.inFlight || this.queue.length > 0) {
+    while (this.inFlight.size > 0 || this.queue.length > 0) {
       this.kick();
-      await this.inFlight;
+      await Promise.all(this.inFlight);
     }
   }
 
@@ -87,12 +95,31 @@ export class GroupCommitter {
   }
 
   private kick(): void {
-    if (this.inFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.maxBatch);
-    this.inFlight = this.write(batch).finally(() => {
-      this.inFlight = null;
-      if (this.queue.length > 0) this.kick();
-    });
+    while (this.inFlight.size < this.maxInFlight) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      const rooms = new Set(batch.map((p) => p.draft.roomId));
+      for (const room of rooms) this.busyRooms.add(room);
+      const writing: Promise<void> = this.write(batch).finally(() => {
+        this.inFlight.delete(writing);
+        for (const room of rooms) this.busyRooms.delete(room);
+        if (this.queue.length > 0) this.kick();
+      });
+      this.inFlight.add(writing);
+    }
+  }
+
+  /** The queue's first `maxBatch` messages of rooms with no batch in flight, in queue order. */
+  private takeBatch(): Pending[] {
+    if (this.busyRooms.size === 0) return this.queue.splice(0, this.maxBatch);
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const pending of this.queue) {
+      if (batch.length < this.maxBatch && !this.busyRooms.has(pending.draft.roomId)) batch.push(pending);
+      else rest.push(pending);
+    }
+    this.queue = rest;
+    return batch;
   }
 
   /** The batch's sampled messages (HOP_TRACE_EVERY): none, at no cost, when tracing is off. */
