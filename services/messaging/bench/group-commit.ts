@@ -151,10 +151,13 @@ async function main(): Promise<void> {
   try {
     const clock = deliveryClock();
     const log = testLogger('bench');
+    // The committer as it runs (two batches in flight, rooms disjoint) and with one at a time.
     const committer = new GroupCommitter({ db, log });
+    const serial = new GroupCommitter({ db, log, maxInFlight: 1 });
     const deps: MessagingDeps = { db, bus: new MemoryBus(), broadcaster: clock.broadcaster, log, committer };
     const paths: [string, SendFn][] = [
       ['naive', naiveSend(db, clock.broadcaster)],
+      ['group-commit-1-in-flight', groupSend({ ...deps, committer: serial })],
       ['group-commit', groupSend(deps)],
     ];
     // Warm-up: connections, prepared plans, JIT.
@@ -162,6 +165,7 @@ async function main(): Promise<void> {
     const results: Result[] = [];
     for (const [path, send] of paths) results.push(await run(path, db, send, clock.deliveredAt, MESSAGES));
     await committer.close();
+    await serial.close();
 
     console.log(
       `\n${SENDERS} concurrent senders, ${MESSAGES} messages, ${ROOMS} rooms, pool ${POOL}, Postgres on localhost\n`,
