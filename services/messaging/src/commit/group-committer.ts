@@ -30,7 +30,7 @@ export interface GroupCommitterOptions {
  * are written together by the next batch, one transaction each. Up to `maxInFlight` batches are
  * written at once, but a room is in at most one of them: a room's messages are written, acked and
  * pushed in the order they were submitted, while a send to another room does not wait for the
- * batch in flight (the wait was a third of a small room's latency). Under load batches grow.
+ * batch in flight (in the hop trace, 1.7 of a small room's 9.5 ms). Under load batches grow.
  * A promise settles only after its batch committed.
  */
 export class GroupCommitter {
