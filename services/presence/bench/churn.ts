@@ -99,7 +99,7 @@ async function measure(phase: string, ops: number, run: () => Promise<void>): Pr
   });
 }
 
-// Warm-up (not measured): JIT, and Redis learns the scripts (first EVALSHA answers NOSCRIPT).
+// Warm-up (not measured): JIT, and the connection's first script calls (EVALs that load them).
 const WARM = Math.min(DEVICES, 2000);
 await inParallel(WARM, (i) => open({ socketId: `w${i}`, gatewayId: 'gw-warm' }, ctx(`warm${i}`)));
 await heartbeat(
