@@ -172,9 +172,6 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export function createAppServer(app: Express): http.Server {
   const server = http.createServer(app);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  // Above the keep-alive wait: Node versions before 18 timed a kept-alive connection's next
-  // headers from its previous request, cutting idle connections at headersTimeout.
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   return answerClientErrorsAsJson(server);
 }
 
