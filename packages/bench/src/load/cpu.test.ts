@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { cpuMsBetween, cpuTicks, parseCpuTicks, pidsByName, processTree } from './cpu.ts';
+import {
+  clockTicksPerSecond,
+  cpuMsBetween,
+  cpuMsByLabel,
+  cpuTicks,
+  parseCpuTicks,
+  pidsByName,
+  processLabel,
+  processTree,
+} from './cpu.ts';
 
 describe('server CPU from /proc', () => {
   test('utime + stime are read after the command name, whatever it holds', () => {
@@ -9,6 +18,29 @@ describe('server CPU from /proc', () => {
     const stat = '4242 (node (a) b) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 11 0 100 0 0';
     assert.equal(parseCpuTicks(stat), 1234 + 567);
     assert.throws(() => parseCpuTicks('garbage'), /unparsable/);
+  });
+
+  test('a process is named by its service folder, else by its program; shared names are summed', () => {
+    assert.equal(processLabel('/usr/bin/node services/gateway/dist/main.js'), 'gateway');
+    assert.equal(processLabel('/usr/bin/node --cpu-prof services/call-signaling/dist/main.js'), 'call-signaling');
+    assert.equal(processLabel('nginx: worker process'), 'nginx');
+    assert.equal(processLabel('/root/.cache/switchboard-bench/centrifugo --config c.json'), 'centrifugo');
+    assert.equal(processLabel(''), 'unknown');
+    const ticks = clockTicksPerSecond();
+    const byLabel = cpuMsByLabel(
+      new Map([
+        [1, 0],
+        [2, 10],
+        [3, 0],
+      ]),
+      new Map([
+        [1, ticks],
+        [2, 10 + ticks],
+        [4, 99],
+      ]),
+      (pid) => (pid === 3 ? 'gone' : 'gateway'),
+    );
+    assert.deepEqual(byLabel, { gateway: 2000 });
   });
 
   test('a busy child and its own child are counted; a vanished pid is left out', async () => {

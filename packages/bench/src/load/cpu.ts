@@ -76,14 +76,55 @@ export function pidsByName(names: readonly string[]): number[] {
   return out;
 }
 
+/**
+ * A short name for a server process, from its command line: `services/<name>/dist` for the
+ * cluster's children, else the program's base name (nginx, centrifugo, node).
+ */
+export function processLabel(cmdline: string): string {
+  const service = /services\/([\w-]+)\//.exec(cmdline)?.[1];
+  if (service) return service;
+  const program = cmdline.split(' ')[0] ?? '';
+  return program.slice(program.lastIndexOf('/') + 1).replace(/:$/, '') || 'unknown';
+}
+
+function cmdlineOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Milliseconds of CPU between two readings per process label; processes sharing one are summed ("gateway": both). */
+export function cpuMsByLabel(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  labelOf: (pid: number) => string,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [pid, start] of before) {
+    const end = after.get(pid);
+    if (end === undefined) continue;
+    const label = labelOf(pid);
+    out[label] = (out[label] ?? 0) + ((end - start) * 1000) / clockTicksPerSecond();
+  }
+  return out;
+}
+
 /** A running CPU measurement of the system's processes and of the shared Redis and Postgres. */
 export function startCpuMeter(serverPids: readonly number[]) {
   const redis = pidsByName(['redis-server']);
   const postgres = pidsByName(['postgres']);
+  const labels = new Map(serverPids.map((pid) => [pid, processLabel(cmdlineOf(pid))]));
   const start = { server: cpuTicks(serverPids), redis: cpuTicks(redis), postgres: cpuTicks(postgres) };
-  return () => ({
-    serverMs: cpuMsBetween(start.server, cpuTicks(serverPids)),
-    redisMs: cpuMsBetween(start.redis, cpuTicks(redis)),
-    postgresMs: cpuMsBetween(start.postgres, cpuTicks(postgres)),
-  });
+  return () => {
+    const server = cpuTicks(serverPids);
+    return {
+      serverMs: cpuMsBetween(start.server, server),
+      // Which of the system's processes the CPU went to: where a lever would act.
+      serverMsByProcess: cpuMsByLabel(start.server, server, (pid) => labels.get(pid) ?? 'unknown'),
+      redisMs: cpuMsBetween(start.redis, cpuTicks(redis)),
+      postgresMs: cpuMsBetween(start.postgres, cpuTicks(postgres)),
+    };
+  };
 }

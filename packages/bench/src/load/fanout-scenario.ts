@@ -179,6 +179,9 @@ export async function runFanout(
         senders: options.senders,
         upstreams: system.upstreams,
         serverCpuMs: round(cpuInSendPhase.serverMs),
+        serverCpuMsByProcess: Object.fromEntries(
+          Object.entries(cpuInSendPhase.serverMsByProcess).map(([label, ms]) => [label, round(ms)]),
+        ),
         deliveredInSendPhase,
         // The machine's shared Redis and Postgres, over the same phase (other work on the machine counts too).
         redisCpuMs: round(cpuInSendPhase.redisMs),
