@@ -114,6 +114,19 @@ export const GatewayHeartbeatPayload = z.object({
 });
 export type GatewayHeartbeatPayload = z.infer<typeof GatewayHeartbeatPayload>;
 
+/** Most users one `presence:activities` carries (the gateway's window flushes at this size). */
+export const ACTIVITY_BATCH_MAX = 1000;
+
+/**
+ * The users a gateway saw do something within one short window, each once. Ordered on the bus by
+ * `gatewayId`, like the gateway's session batches.
+ */
+export const ActivitiesPayload = z.object({
+  gatewayId: Id,
+  userIds: z.array(Id).min(1).max(ACTIVITY_BATCH_MAX),
+});
+export type ActivitiesPayload = z.infer<typeof ActivitiesPayload>;
+
 /** An emergency contact of a room: the normalised phone, and the user id when a user with it is known. */
 export interface RoomContact {
   phone: string;
@@ -155,8 +168,10 @@ export const INTERNAL_COMMANDS = {
     'sessions:open': command<typeof SessionsPayload, Empty>(SessionsPayload),
     'sessions:close': command<typeof SessionsPayload, Empty>(SessionsPayload),
     'gateway:heartbeat': command<typeof GatewayHeartbeatPayload, Empty>(GatewayHeartbeatPayload),
-    /** Gateway, throttled: the user did something (clears automatic `away`). */
+    /** Gateway, throttled: the user did something (clears automatic `away`). Older gateways send this one. */
     'presence:activity': command<typeof EmptyCommand, Empty>(EmptyCommand),
+    /** Gateway, batched `presence:activity`: one entry per window for every user it saw active. */
+    'presence:activities': command<typeof ActivitiesPayload, Empty>(ActivitiesPayload),
   },
   'call-signaling': {
     /** Gateway, on connect and disconnect: a party's device came or went (reconnect grace of accepted calls). */

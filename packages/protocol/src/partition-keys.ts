@@ -23,7 +23,7 @@ export const PARTITION_KEYS = {
     'sessions:open': 'gatewayId',
   },
   // A gateway's batches in the order it sent them: a socket's close after its open.
-  presence: { 'sessions:open': 'gatewayId', 'sessions:close': 'gatewayId' },
+  presence: { 'sessions:open': 'gatewayId', 'sessions:close': 'gatewayId', 'presence:activities': 'gatewayId' },
   'call-signaling': { 'sessions:open': 'gatewayId', 'sessions:close': 'gatewayId' },
   notification: { 'sessions:open': 'gatewayId', 'sessions:close': 'gatewayId' },
 } as const satisfies PartitionKeys;

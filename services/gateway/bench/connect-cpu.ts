@@ -9,13 +9,13 @@
 // before the burst and once the services' fire-and-forget `session:open` work has settled:
 // CPU is far less sensitive than latency to the load of this shared machine.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { localAddressFor, percentile, pooled } from '@switchboard/bench';
+import { percentile, pooled } from '@switchboard/bench';
 import { startCluster, withTemplateDatabase } from '@switchboard/e2e';
 import { signToken } from '@switchboard/runtime';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { openClient, statOf } from './cluster-clients.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,16 +27,6 @@ const N = Number(values.connections);
 const CONCURRENCY = Number(values.concurrency);
 const TICKS_PER_SECOND = 100;
 const IDLE_SAMPLE_MS = 5000;
-
-function statOf(pid: number): { ppid: number; ticks: number } | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined;
-  }
-}
 
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -68,33 +58,10 @@ async function busHandled(port: number): Promise<number> {
 const handledBy = async (processes: { name: string; port: number }[]) =>
   new Map(await Promise.all(processes.map(async (p) => [p.name, await busHandled(p.port)] as const)));
 
-const agents = new Map<string, http.Agent>();
-function open(url: string, token: string, index: number): Promise<{ socket: Socket; ms: number }> {
-  const localAddress = localAddressFor(index, 2);
-  let agent = agents.get(localAddress);
-  if (!agent) agents.set(localAddress, (agent = new http.Agent({ localAddress })));
-  const started = performance.now();
-  const socket = io(url, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    timeout: 30_000,
-    auth: { token },
-    agent: agent as unknown as string,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connected', () => resolve({ socket, ms: performance.now() - started }));
-    socket.once('connect_error', (error: Error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-}
-
 async function burst(url: string, secret: string, tag: string, n: number) {
   const started = performance.now();
   const results = await pooled(n, CONCURRENCY, (i) =>
-    open(url, signToken(secret, `cpu-${tag}-${i}`, { name: `u${i}` }), i),
+    openClient(url, signToken(secret, `cpu-${tag}-${i}`, { name: `u${i}` }), i),
   );
   const seconds = (performance.now() - started) / 1000;
   const ok = results.filter((r): r is { socket: Socket; ms: number } => !(r instanceof Error));

@@ -1,9 +1,8 @@
-import type { Bus } from '@switchboard/bus';
 import { AUTH_ERRORS, isClientSignalName, isGatewayRequestName, isRequestName } from '@switchboard/protocol';
-import { type Logger, type Metrics, requestContext } from '@switchboard/runtime';
+import type { Logger, Metrics } from '@switchboard/runtime';
+import type { ActivityReporter, ActivityThrottle } from './activity.ts';
 import { expireSocket } from './expiry-enforcer.ts';
 import type { GatewayRequests } from './gateway-requests.ts';
-import type { ActivityThrottle } from './heartbeat.ts';
 import { boundOutgoingBuffer } from './outgoing-buffer.ts';
 import { UNKNOWN_EVENT } from './refusals.ts';
 import type { AckCallback, RequestForwarder } from './requests.ts';
@@ -15,7 +14,6 @@ import type { GatewaySocket } from './types.ts';
 import type { Typing } from './typing.ts';
 
 export interface ConnectionDeps {
-  bus: Bus;
   log: Logger;
   metrics: Metrics;
   gatewayId: string;
@@ -24,6 +22,7 @@ export interface ConnectionDeps {
   forward: RequestForwarder;
   typing: Typing;
   activity: ActivityThrottle;
+  activityReports: ActivityReporter;
   gatewayRequests: GatewayRequests;
   wheel: ExpiryWheel;
   /** MAX_OUTGOING_BUFFER_BYTES. */
@@ -63,7 +62,7 @@ function releaseUpgradeRequest(socket: GatewaySocket): void {
 
 /** Wire one authenticated socket: session, one dispatcher for every client event, cleanup. */
 export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): void {
-  const { bus, log, metrics, gatewayId, forward, typing, activity, gatewayRequests, wheel } = deps;
+  const { log, metrics, forward, typing, activity, activityReports, gatewayRequests, wheel } = deps;
   releaseUpgradeRequest(socket);
   metrics.connections.inc();
   activity.opened(socket.id);
@@ -84,12 +83,7 @@ export function handleConnection(socket: GatewaySocket, deps: ConnectionDeps): v
         ack?.({ success: false, code: 'UNAUTHENTICATED', error: AUTH_ERRORS.tokenExpired });
         return;
       }
-      if (activity.due(socket.id)) {
-        const ctx = requestContext(socket.data.principal, { socketId: socket.id, gatewayId });
-        bus.send('presence', 'presence:activity', {}, ctx).catch((error: unknown) => {
-          log.warn({ err: error, ...who(socket) }, 'activity not sent');
-        });
-      }
+      if (activity.due(socket.id)) activityReports.report(socket.data.principal.userId);
       if (isRequestName(event)) return void forward(socket, event, payload, ack);
       if (isGatewayRequestName(event)) return void gatewayRequests(socket, event, payload, ack);
       if (isClientSignalName(event)) {

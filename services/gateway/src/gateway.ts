@@ -3,13 +3,14 @@ import type { Bus } from '@switchboard/bus';
 import type { RunningService } from '@switchboard/host';
 import type { BaseEnv, Logger, Metrics, TokenVerifier } from '@switchboard/runtime';
 import { Server, type ServerOptions } from 'socket.io';
+import { ActivityReporter, createActivityThrottle } from './activity.ts';
 import { capacityLimiter, maxConnections, openFileLimit } from './capacity-limit.ts';
 import { handleConnection } from './connection.ts';
 import { startExpiryEnforcer } from './expiry-enforcer.ts';
 import { createGatewayRequests } from './gateway-requests.ts';
 import { authMiddleware } from './handshake-auth.ts';
 import { handshakeLimiter } from './handshake-limit.ts';
-import { createActivityThrottle, heartbeatIntervalMs, startHeartbeat } from './heartbeat.ts';
+import { heartbeatIntervalMs, startHeartbeat } from './heartbeat.ts';
 import { InFlight } from './in-flight.ts';
 import { takeOverBroadcasts } from './local-broadcast.ts';
 import { onceASecond } from './once-a-second.ts';
@@ -38,6 +39,10 @@ export interface GatewayDeps {
   adapter?: ServerOptions['adapter'];
   /** How long a typing indicator lasts without a fresh `typing:start` (default 6 s; tests shorten it). */
   typingAutoStopMs?: number;
+  /** A socket's activity is reported at most this often (default ACTIVITY_THROTTLE_MS; tests shorten it). */
+  activityThrottleMs?: number;
+  /** How long an activity report waits for others (default ACTIVITY_WINDOW_MS). */
+  activityWindowMs?: number;
 }
 
 export interface RunningGateway extends RunningService {
@@ -90,7 +95,8 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   io.use(authMiddleware(verifier, log));
 
   const inFlight = new InFlight();
-  const activity = createActivityThrottle();
+  const activity = createActivityThrottle(deps.activityThrottleMs);
+  const activityReports = new ActivityReporter({ bus, log, gatewayId, windowMs: deps.activityWindowMs });
   const forward = createRequestForwarder({ config, bus, log, metrics, rateLimiter, gatewayId, inFlight });
   const typing = createTyping({ log, rateLimiter, limit: config.RATE_LIMIT_SIGNAL, autoStopMs: deps.typingAutoStopMs });
   const wheel = new ExpiryWheel();
@@ -105,7 +111,6 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   });
   io.on('connection', (socket) => {
     handleConnection(socket, {
-      bus,
       log,
       metrics,
       gatewayId,
@@ -114,6 +119,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       forward,
       typing,
       activity,
+      activityReports,
       gatewayRequests,
       wheel,
       maxOutgoingBytes: config.MAX_OUTGOING_BUFFER_BYTES,
@@ -132,7 +138,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   let draining: Promise<void> | undefined;
   const drain = () => {
     accepting = false;
-    // The last sockets' closes may still wait in the session window: sent before the bus closes.
+    // The last sockets' closes (and activity) may still wait in their windows: sent before the bus closes.
     draining ??= drainSockets({
       io,
       log,
@@ -140,7 +146,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       graceMs: config.SHUTDOWN_GRACE_MS,
       inFlight,
       inFlightTimeoutMs,
-    }).then(() => sessions.flush());
+    }).then(() => Promise.all([sessions.flush(), activityReports.flush()]).then(() => undefined));
     return draining;
   };
 

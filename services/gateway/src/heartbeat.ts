@@ -38,28 +38,3 @@ export function startHeartbeat({ io, bus, log, gatewayId, intervalMs }: Heartbea
   timer.unref();
   return () => clearInterval(timer);
 }
-
-/** Activity reports are throttled per socket: presence only needs to know the user is not idle. */
-export const ACTIVITY_THROTTLE_MS = 15_000;
-
-/** Returns true when this socket's activity should be reported now (at most once per throttle window). */
-export function createActivityThrottle(throttleMs = ACTIVITY_THROTTLE_MS, now: () => number = Date.now) {
-  const last = new Map<string, number>();
-  return {
-    /** Connecting counts as activity, so the first report comes a window after connect. */
-    opened(socketId: string): void {
-      last.set(socketId, now());
-    },
-    due(socketId: string): boolean {
-      const at = now();
-      const previous = last.get(socketId) ?? 0;
-      if (at - previous < throttleMs) return false;
-      last.set(socketId, at);
-      return true;
-    },
-    closed(socketId: string): void {
-      last.delete(socketId);
-    },
-  };
-}
-export type ActivityThrottle = ReturnType<typeof createActivityThrottle>;

@@ -7,6 +7,7 @@ import {
   type SessionsPayload,
 } from '@switchboard/protocol';
 import { AppError, type Logger, systemContext } from '@switchboard/runtime';
+import { SendWindow } from './send-window.ts';
 
 export interface SessionBatcherOptions {
   bus: Bus;
@@ -47,13 +48,11 @@ export const SESSION_WINDOW_MS = 10;
 export class SessionBatcher {
   private opens: PendingOpen[] = [];
   private closes: SessionEntry[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private readonly sending = new Set<Promise<unknown>>();
-  private readonly windowMs: number;
+  private readonly window: SendWindow;
   private readonly maxBatch: number;
 
   constructor(private readonly options: SessionBatcherOptions) {
-    this.windowMs = options.windowMs ?? SESSION_WINDOW_MS;
+    this.window = new SendWindow(options.windowMs ?? SESSION_WINDOW_MS, () => this.send());
     this.maxBatch = Math.min(options.maxBatch ?? SESSION_BATCH_MAX, SESSION_BATCH_MAX);
   }
 
@@ -71,19 +70,15 @@ export class SessionBatcher {
   }
 
   /** Sends what the window holds now and waits for the sends (shutdown: before the bus closes). */
-  async flush(): Promise<void> {
-    this.send();
-    await Promise.allSettled([...this.sending]);
+  flush(): Promise<void> {
+    return this.window.flush();
   }
 
   private schedule(): void {
-    if (this.opens.length + this.closes.length >= this.maxBatch) this.send();
-    else this.timer ??= setTimeout(() => this.send(), this.windowMs);
+    this.window.added(this.opens.length + this.closes.length >= this.maxBatch);
   }
 
   private send(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     const { opens, closes } = this;
     this.opens = [];
     this.closes = [];
@@ -138,7 +133,6 @@ export class SessionBatcher {
   }
 
   private track(sending: Promise<unknown>): void {
-    this.sending.add(sending);
-    void sending.finally(() => this.sending.delete(sending));
+    this.window.track(sending);
   }
 }

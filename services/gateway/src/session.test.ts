@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type GatewayHeartbeatPayload, type RequestContext, socketRooms } from '@switchboard/protocol';
-import { waitFor } from '@switchboard/testkit';
+import {
+  type ActivitiesPayload,
+  type GatewayHeartbeatPayload,
+  type RequestContext,
+  socketRooms,
+} from '@switchboard/protocol';
+import { sleep, waitFor } from '@switchboard/testkit';
 import { once, startTestGateway, type TestGateway } from './test-harness.ts';
 
 interface Seen {
@@ -105,5 +110,45 @@ describe('sessions without messaging', () => {
     const connected = await once(client, 'connected');
     const { expiresAt: _expiry, ...rest } = connected;
     assert.deepEqual(rest, { userId: 'erin', socketId: client.id, serverId: 'gw-test', rooms: [] });
+  });
+});
+
+describe('activity reports', () => {
+  let gw: TestGateway;
+  const reports: { payload: ActivitiesPayload; ctx: RequestContext }[] = [];
+  const THROTTLE_MS = 150;
+
+  before(async () => {
+    gw = await startTestGateway({
+      activityThrottleMs: THROTTLE_MS,
+      activityWindowMs: 100,
+      handlers: {
+        messaging: { 'session:open': async () => ({ rooms: [] }) },
+        presence: {
+          'presence:activities': async (payload: ActivitiesPayload, ctx: RequestContext) => {
+            reports.push({ payload, ctx });
+            return {};
+          },
+        },
+      },
+    });
+  });
+  after(() => gw.close());
+
+  test('the users whose sockets spoke within a window reach presence as one entry, each user once', async () => {
+    const sockets = [gw.client(gw.token('ann')), gw.client(gw.token('ann')), gw.client(gw.token('ben'))];
+    await Promise.all(sockets.map((s) => once(s, 'connected')));
+    // Connecting counts as activity: speaking at once reports nothing.
+    for (const s of sockets) s.emit('typing:start', { roomId: 'not-joined' });
+    await sleep(THROTTLE_MS + 50);
+    assert.equal(reports.length, 0, 'no report within a throttle window of connect');
+    for (const s of sockets) s.emit('typing:start', { roomId: 'not-joined' });
+    const [report] = await waitFor(() => (reports.length > 0 ? reports : undefined));
+    assert.equal(report?.payload.gatewayId, 'gw-test');
+    assert.deepEqual([...(report?.payload.userIds ?? [])].sort(), ['ann', 'ben']);
+    assert.equal(report?.ctx.role, 'system', 'sent as the gateway, not as one of the users');
+    await sleep(150);
+    assert.equal(reports.length, 1, 'one entry for the window');
+    for (const s of sockets) s.close();
   });
 });

@@ -45,6 +45,8 @@ export interface TestGatewayOptions {
   adapter?: ServerOptions['adapter'];
   gatewayId?: string;
   typingAutoStopMs?: number;
+  activityThrottleMs?: number;
+  activityWindowMs?: number;
 }
 
 export interface TestGateway {
@@ -81,6 +83,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
     adapter: options.adapter,
     typingAutoStopMs: options.typingAutoStopMs,
+    activityThrottleMs: options.activityThrottleMs,
+    activityWindowMs: options.activityWindowMs,
   });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

@@ -124,6 +124,49 @@ for (const store of ['memory', 'redis'] as const) {
       }
     });
 
+    test("a gateway's batched activity brings each away user back online; a user with no device stays offline", async () => {
+      h.rooms.set('fay', ['rf']);
+      h.rooms.set('gus', ['rg']);
+      await h.open('fay', 'fa1', 'gw-batch');
+      await h.open('gus', 'gu1', 'gw-batch');
+      const sockets = [
+        { socketId: 'fa1', userId: 'fay' },
+        { socketId: 'gu1', userId: 'gus' },
+      ];
+      const beating = setInterval(() => void h.heartbeat('gw-batch', sockets), 100);
+      try {
+        for (const user of ['fay', 'gus']) {
+          await waitFor(() => changesOf(h, user).find((c) => c.data.status === 'away'), {
+            timeoutMs: 3000,
+            what: `${user} away`,
+          });
+        }
+        await h.request('presence:activities', { gatewayId: 'gw-batch', userIds: ['fay', 'gus', 'nobody'] }, 'system');
+        assert.equal(changesOf(h, 'fay').at(-1)?.data.status, 'online');
+        assert.equal(changesOf(h, 'gus').at(-1)?.data.status, 'online');
+        assert.equal(changesOf(h, 'nobody').length, 0, 'activity of a user with no device changes nothing');
+        const { presences } = await h.request<PresencesResult>(
+          'presence:get',
+          { userIds: ['nobody'] },
+          'admin',
+          'admin',
+        );
+        assert.equal(presences[0]?.status, 'offline');
+      } finally {
+        clearInterval(beating);
+      }
+    });
+
+    test('a batched activity naming no user is refused with INVALID_PAYLOAD, and the service goes on', async () => {
+      await assert.rejects(
+        h.request('presence:activities', { gatewayId: 'gw-batch', userIds: [] }, 'system'),
+        (error: Error & { code?: string }) => error.code === 'INVALID_PAYLOAD' && /userIds/.test(error.message),
+      );
+      h.rooms.set('hal', ['rh']);
+      await h.open('hal', 'h1', 'gw-batch');
+      assert.equal(changesOf(h, 'hal').at(-1)?.data.status, 'online');
+    });
+
     test('without messaging, changes reach admin subscribers only (memberships are never guessed)', async () => {
       h.messaging.up = false;
       try {

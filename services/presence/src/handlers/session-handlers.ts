@@ -12,7 +12,8 @@ type SessionCommand =
   | 'sessions:open'
   | 'sessions:close'
   | 'gateway:heartbeat'
-  | 'presence:activity';
+  | 'presence:activity'
+  | 'presence:activities';
 
 export interface SessionHandlerDeps {
   store: PresenceStore;
@@ -98,6 +99,22 @@ export function sessionHandlers({
 
     'presence:activity': async (_payload, ctx) => {
       await publish(await store.activity(ctx.userId, now()));
+      return {};
+    },
+
+    // A gateway's window of active users: one store call each (distinct users, so in any order:
+    // the Redis store's scripts go out in one pipeline), then every change published at once.
+    'presence:activities': async ({ userIds }) => {
+      const at = now();
+      const changes = await Promise.all(
+        userIds.map((userId) =>
+          store.activity(userId, at).catch((error: unknown) => {
+            log.warn({ err: error, userId }, 'activity of a batch failed');
+            return [];
+          }),
+        ),
+      );
+      await publish(changes.flat());
       return {};
     },
   };
