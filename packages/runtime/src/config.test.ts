@@ -7,6 +7,17 @@ describe('configuration', () => {
     const config = parseEnv(BaseConfigSchema, {});
     assert.equal(config.REDIS_PREFIX, 'sb:');
     assert.equal(config.BUS_TIMEOUT_MS, 5000);
+    assert.equal(config.MESSAGE_COMMITS_IN_FLIGHT, 2);
+  });
+
+  test('commits in flight are 1 to 8', () => {
+    assert.equal(parseEnv(BaseConfigSchema, { MESSAGE_COMMITS_IN_FLIGHT: '1' }).MESSAGE_COMMITS_IN_FLIGHT, 1);
+    for (const bad of ['0', '9', 'two']) {
+      assert.throws(
+        () => parseEnv(BaseConfigSchema, { MESSAGE_COMMITS_IN_FLIGHT: bad }),
+        (error: unknown) => error instanceof ConfigError && /MESSAGE_COMMITS_IN_FLIGHT/.test(error.problems.join('\n')),
+      );
+    }
   });
 
   test('every bad variable is reported at once', () => {

@@ -40,6 +40,8 @@ export const ENV_DOCS: Record<string, string> = {
   LOG_FORMAT:
     '`json` or `pretty` (default: `pretty` when output is a terminal, else `json`; `npm run cluster` passes its own choice to its processes).',
   ROOM_ARCHIVE_AFTER_MS: 'Inactive rooms with nobody online are archived after this long (default 3600000).',
+  MESSAGE_COMMITS_IN_FLIGHT:
+    "Messaging's group-commit transactions running at once, each for rooms the others do not hold (default 2, at most 8). A second one keeps a slow commit from holding other rooms' sends and overlaps a remote database's round trips; on a box where Postgres, the load and every process share a few cores it adds transactions and Postgres CPU per message, and 1 held as high a rate (docs/performance.md).",
   PRESENCE_AWAY_AFTER_MS: 'Idle time before a user is set `away` automatically (default 300000).',
   PRESENCE_OFFLINE_AFTER_MS: "Bound for a crashed gateway's users to go offline (default 30000).",
   LOCATION_RETENTION_DAYS: 'Days of location history kept (default 7).',
@@ -139,6 +141,7 @@ export const BaseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   ROOM_ARCHIVE_AFTER_MS: int(3_600_000),
+  MESSAGE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
   PRESENCE_AWAY_AFTER_MS: int(300_000),
   PRESENCE_OFFLINE_AFTER_MS: int(30_000),
   LOCATION_RETENTION_DAYS: int(7),

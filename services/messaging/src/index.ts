@@ -13,7 +13,12 @@ import { messageRoutes } from './routes/messages.ts';
  */
 export async function start(deps: ServiceDeps): Promise<RunningService> {
   const log = deps.log.child({ component: 'messaging' });
-  const committer = new GroupCommitter({ db: deps.db, log, metrics: deps.metrics });
+  const committer = new GroupCommitter({
+    db: deps.db,
+    log,
+    metrics: deps.metrics,
+    maxInFlight: deps.config.MESSAGE_COMMITS_IN_FLIGHT,
+  });
   const messaging: MessagingDeps = {
     db: deps.db,
     bus: deps.bus,
