@@ -10,14 +10,13 @@
 // same events in every run: compare runs, before and after a change), beside the cluster's idle
 // CPU over the same time, and the bus entries presence handled (a count, unmoved by the
 // machine's load).
-import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { pooled } from '@switchboard/bench';
+import { pidsByName, pooled } from '@switchboard/bench';
 import { startCluster, withTemplateDatabase } from '@switchboard/e2e';
 import { signToken } from '@switchboard/runtime';
 import type { Socket } from 'socket.io-client';
-import { openClient, statOf } from './cluster-clients.ts';
+import { busHandledByCommand, openClient, statOf } from './cluster-clients.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,29 +29,6 @@ const SECONDS = Number(values.seconds);
 const TICKS_PER_SECOND = 100;
 const IDLE_SAMPLE_MS = 5000;
 
-/** The machine's shared Redis: its CPU is the bus's and the presence store's. */
-function redisPid(): number | undefined {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'redis-server') return Number(entry);
-    } catch {
-      // exited
-    }
-  }
-  return undefined;
-}
-
-async function handled(port: number): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^switchboard_bus_handled_total\{command="([^"]+)"/.exec(line);
-    if (match?.[1]) out.set(match[1], (out.get(match[1]) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const cluster = await startCluster({ gateways: 2, env: { HANDSHAKE_LIMIT_PER_IP: '1000000', LOG_LEVEL: 'warn' } });
   try {
@@ -61,7 +37,8 @@ async function main(): Promise<void> {
     );
     const sockets = results.filter((r): r is Socket => !(r instanceof Error));
     console.log(`${sockets.length} connected (${N - sockets.length} failed)`);
-    const redis = redisPid();
+    // The machine's shared Redis: its CPU is the bus's and the presence store's.
+    const [redis] = pidsByName(['redis-server']);
     const pids = new Map<string, number[]>(cluster.processes.map((p) => [p.name, [p.pid]]));
     if (redis !== undefined) pids.set('redis', [redis]);
     const ticks = () =>
@@ -73,7 +50,7 @@ async function main(): Promise<void> {
     const before = ticks();
     const presence = cluster.processes.find((p) => p.name === 'presence');
     if (!presence) throw new Error('no presence process in the cluster');
-    const handledBefore = await handled(presence.port);
+    const handledBefore = await busHandledByCommand(presence.port);
 
     const started = performance.now();
     const speaking = setInterval(() => {
@@ -84,7 +61,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500)); // the last window's report
     const elapsedMs = performance.now() - started;
     const after = ticks();
-    const handledAfter = await handled(presence.port);
+    const handledAfter = await busHandledByCommand(presence.port);
     const reports = (handledAfter.get('presence:activity') ?? 0) - (handledBefore.get('presence:activity') ?? 0);
     const batches = (handledAfter.get('presence:activities') ?? 0) - (handledBefore.get('presence:activities') ?? 0);
     console.log(

@@ -1,5 +1,5 @@
 // What the gateway's cluster benchmarks share: authenticated WebSocket clients spread over both
-// upstreams, and a process's CPU from /proc.
+// upstreams, a process's CPU from /proc, and the bus entries it handled.
 import fs from 'node:fs';
 import http from 'node:http';
 import { localAddressFor } from '@switchboard/bench';
@@ -42,4 +42,18 @@ export function openClient(url: string, token: string, index: number): Promise<{
       reject(error);
     });
   });
+}
+
+/**
+ * Bus entries a process has handled per command (`switchboard_bus_handled_total`, outcomes
+ * summed): a count, so unlike CPU it does not move with the machine's load.
+ */
+export async function busHandledByCommand(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^switchboard_bus_handled_total\{command="([^"]+)"/.exec(line);
+    if (match?.[1]) out.set(match[1], (out.get(match[1]) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
 }

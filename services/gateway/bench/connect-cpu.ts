@@ -15,7 +15,7 @@ import { percentile, pooled } from '@switchboard/bench';
 import { startCluster, withTemplateDatabase } from '@switchboard/e2e';
 import { signToken } from '@switchboard/runtime';
 import type { Socket } from 'socket.io-client';
-import { openClient, statOf } from './cluster-clients.ts';
+import { busHandledByCommand, openClient, statOf } from './cluster-clients.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,17 +43,9 @@ function nginxPids(master: number): number[] {
   return pids;
 }
 
-/**
- * Bus entries a process has handled (`switchboard_bus_handled_total`, every command and outcome):
- * a count, so unlike CPU it does not move with the machine's load.
- */
+/** Bus entries a process has handled, every command summed. */
 async function busHandled(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('switchboard_bus_handled_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
+  return [...(await busHandledByCommand(port)).values()].reduce((a, b) => a + b, 0);
 }
 const handledBy = async (processes: { name: string; port: number }[]) =>
   new Map(await Promise.all(processes.map(async (p) => [p.name, await busHandled(p.port)] as const)));
