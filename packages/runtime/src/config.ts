@@ -76,7 +76,9 @@ export const ENV_DOCS: Record<string, string> = {
   MAX_OPENING_SESSIONS:
     'Sessions one gateway may be setting up at once (accepted handshakes still waiting for their rooms from messaging, default 500); past it new handshakes are refused at the HTTP level ("Server busy opening sessions, try again"), which socket.io-client retries with its backoff, so a connect storm the services cannot keep up with waits at the clients instead of in memory.',
   SESSION_WINDOW_MS:
-    'How long a gateway gathers the sockets that connect or disconnect before it tells the services about them in one bus entry per service (`sessions:open`/`sessions:close`, at most 500 sockets each; default 10). Under a connect storm a longer window means fewer, larger entries and less CPU per connect in every process (measured: services/gateway/bench/connect-cpu.ts), at the price of up to that much more time to `connected`; 0 sends each socket on the next timer tick.',
+    'How long a gateway gathers the sockets that connect or disconnect before it tells the services about them in one bus entry per service (`sessions:open`/`sessions:close`, at most 500 sockets each; default 10): what a lone connect waits before its session opens; 0 sends it on the next timer tick. Under a storm the window grows up to `SESSION_WINDOW_MAX_MS`.',
+  SESSION_WINDOW_MAX_MS:
+    "How long a gateway's session window may grow under a connect storm (default 40; a value below `SESSION_WINDOW_MS` counts as `SESSION_WINDOW_MS`): a window that gathered more than one socket doubles the next, one that gathered a single socket resets it. Fewer, larger entries cost every process less CPU per connect (measured in docs/performance.md: 3.3 ms at a fixed 10 ms, 2.3 ms at 40, 1,500 connects through two gateways), at the price of up to that much more time to `connected`; set it to `SESSION_WINDOW_MS` for a fixed window.",
   TRUST_PROXY:
     'Proxies whose `X-Forwarded-For` a gateway believes when it finds the client address for the handshake limit: comma-separated IPs, CIDRs or `loopback`, `linklocal`, `uniquelocal` (default `loopback`: nginx of `npm run cluster`).',
   MAX_OUTGOING_BUFFER_BYTES:
@@ -171,6 +173,7 @@ export const BaseConfigSchema = z.object({
   MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
   MAX_OPENING_SESSIONS: int(500),
   SESSION_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(10),
+  SESSION_WINDOW_MAX_MS: z.coerce.number().int().min(0).max(1000).default(40),
   TRUST_PROXY: z
     .string()
     .regex(/^[A-Za-z0-9.:/, ]+$/, 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal')

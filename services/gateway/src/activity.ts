@@ -56,7 +56,7 @@ export class ActivityReporter {
   private readonly maxBatch: number;
 
   constructor(private readonly options: ActivityReporterOptions) {
-    this.window = new SendWindow(options.windowMs ?? ACTIVITY_WINDOW_MS, () => this.send());
+    this.window = new SendWindow({ baseMs: options.windowMs ?? ACTIVITY_WINDOW_MS }, () => this.send());
     this.maxBatch = Math.min(options.maxBatch ?? ACTIVITY_BATCH_MAX, ACTIVITY_BATCH_MAX);
   }
 
@@ -70,8 +70,8 @@ export class ActivityReporter {
     return this.window.flush();
   }
 
-  private send(): void {
-    if (this.users.size === 0) return;
+  private send(): number {
+    if (this.users.size === 0) return 0;
     const { bus, log, gatewayId } = this.options;
     const userIds = [...this.users];
     this.users = new Set();
@@ -80,5 +80,6 @@ export class ActivityReporter {
         .send('presence', 'presence:activities', { gatewayId, userIds }, systemContext('gateway', { gatewayId }))
         .catch((error: unknown) => log.warn({ err: error, users: userIds.length }, 'activity not sent')),
     );
+    return userIds.length;
   }
 }

@@ -71,6 +71,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     gatewayId,
     timeoutMs: config.BUS_TIMEOUT_MS,
     windowMs: config.SESSION_WINDOW_MS,
+    maxWindowMs: config.SESSION_WINDOW_MAX_MS,
   });
   const warnBusy = onceASecond(() =>
     log.warn(

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ScenarioResult } from '../report/results.ts';
 import { rssKb } from '../systems/processes.ts';
 import { closeAll, localAddressFor, pooled } from './clients.ts';
+import { startCpuMeter } from './cpu.ts';
 import type { BenchClient } from './driver.ts';
 import { percentile, round } from './latency.ts';
 import type { RunningSystem } from './system.ts';
@@ -40,6 +41,7 @@ export async function runConnect(
   await warmUp(system, nonce);
   const pids = system.gatewayPids();
   const before = pids.map(rssKb);
+  const cpu = startCpuMeter(system.serverPids());
   const started = performance.now();
   const results = await pooled(options.connections, options.concurrency, (i) => timedOpen(system, tokens[i]!, i));
   const elapsedSec = (performance.now() - started) / 1000;
@@ -54,6 +56,9 @@ export async function runConnect(
     }
   }
   await new Promise((r) => setTimeout(r, options.settleMs));
+  // Over the storm and the settle: what the servers do for a connect after the handshake
+  // (Switchboard's session set-up) counts too.
+  const cpuOfConnects = cpu();
   const after = pids.map(rssKb);
   const rssBefore = sum(before);
   const rssAfter = sum(after);
@@ -73,6 +78,12 @@ export async function runConnect(
     cpuMsPer1kDeliveries: null,
     details: {
       gateways: pids.length,
+      serverCpuMsPerConnect: sockets.length > 0 ? round(cpuOfConnects.serverMs / sockets.length, 3) : null,
+      serverCpuMsByProcess: Object.fromEntries(
+        Object.entries(cpuOfConnects.serverMsByProcess).map(([label, ms]) => [label, round(ms)]),
+      ),
+      redisCpuMs: round(cpuOfConnects.redisMs),
+      postgresCpuMs: round(cpuOfConnects.postgresMs),
       failures: Object.fromEntries(errors),
       rssBeforeKb: rssBefore,
       rssAfterKb: rssAfter,

@@ -45,17 +45,20 @@ export function sessionHandlers({
   /**
    * A gateway's batch: the store changed socket by socket in the batch's order, then every
    * resulting change published at once (one rooms lookup for all the users that came online).
+   * The store calls start together: the Redis store's scripts go out in one pipeline on one
+   * connection, so Redis runs them in the batch's order (two devices of one user: the first comes
+   * online, the second finds it online), without a round trip per socket.
    */
   const each = async (sessions: SessionEntry[], change: (entry: SessionEntry) => Promise<PresenceChange[]>) => {
-    const changes: PresenceChange[] = [];
-    for (const entry of sessions) {
-      try {
-        changes.push(...(await change(entry)));
-      } catch (error) {
-        log.warn({ err: error, socketId: entry.socketId, userId: entry.userId }, 'session of a batch failed');
-      }
-    }
-    await publish(changes);
+    const changed = await Promise.all(
+      sessions.map((entry) =>
+        change(entry).catch((error: unknown) => {
+          log.warn({ err: error, socketId: entry.socketId, userId: entry.userId }, 'session of a batch failed');
+          return [];
+        }),
+      ),
+    );
+    await publish(changed.flat());
     return {};
   };
   return {
