@@ -44,6 +44,8 @@ export const ENV_DOCS: Record<string, string> = {
     "Messaging's group-commit transactions running at once, each for rooms the others do not hold (default 2, at most 8). A second one keeps a slow commit from holding other rooms' sends and overlaps a remote database's round trips; on a box where Postgres, the load and every process share a few cores it adds transactions and Postgres CPU per message, and 1 held as high a rate (docs/performance.md).",
   PRESENCE_AWAY_AFTER_MS: 'Idle time before a user is set `away` automatically (default 300000).',
   PRESENCE_OFFLINE_AFTER_MS: "Bound for a crashed gateway's users to go offline (default 30000).",
+  PRESENCE_WEBHOOK_RELAY_MS:
+    'How often each presence process moves the `user.online`/`user.offline` crossings its store scripts journaled in Redis into the webhook outbox (default 500; also once at start, so a restarted process relays what a killed one left).',
   LOCATION_RETENTION_DAYS: 'Days of location history kept (default 7).',
   LOCATION_RATE_INTERVAL_MS: 'Location uploads per user: one token every this many ms (default 500).',
   LOCATION_RATE_BURST: 'Location uploads per user allowed in a burst (default 5).',
@@ -146,6 +148,7 @@ export const BaseConfigSchema = z.object({
   MESSAGE_COMMITS_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
   PRESENCE_AWAY_AFTER_MS: int(300_000),
   PRESENCE_OFFLINE_AFTER_MS: int(30_000),
+  PRESENCE_WEBHOOK_RELAY_MS: z.coerce.number().int().min(10).max(3_600_000).default(500),
   LOCATION_RETENTION_DAYS: int(7),
   LOCATION_RATE_INTERVAL_MS: int(500),
   LOCATION_RATE_BURST: int(5),

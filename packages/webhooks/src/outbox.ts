@@ -12,6 +12,20 @@ export interface WebhookOutbox {
    * exactly when the change does (the outbox pattern); delivery is the notification service's.
    */
   enqueue(db: DbClient, type: WebhookEventType, data: Record<string, unknown>): Promise<void>;
+  /**
+   * Record events that already have their webhook-id and time (presence's journaled
+   * transitions, relayed from Redis): an id already in the outbox is skipped, so relaying an
+   * event twice — a crash between this and the journal's removal — records it once.
+   */
+  record(db: DbClient, events: IdentifiedEvent[]): Promise<void>;
+}
+
+/** An event whose id and time were fixed where it happened. */
+export interface IdentifiedEvent {
+  id: string;
+  type: WebhookEventType;
+  at: Date;
+  data: Record<string, unknown>;
 }
 
 /** The outbox of a process: enabled by `WEBHOOK_URL` (every process reads the same config). */
@@ -28,6 +42,19 @@ export function createWebhookOutbox(
       const at = now();
       const payload = { type, timestamp: at.toISOString(), data } as Prisma.InputJsonValue;
       await db.webhookEvent.create({ data: { id, type, payload, createdAt: at, nextAttemptAt: at } });
+    },
+    async record(db, events) {
+      if (!enabled || events.length === 0) return;
+      await db.webhookEvent.createMany({
+        data: events.map(({ id, type, at, data }) => ({
+          id,
+          type,
+          payload: { type, timestamp: at.toISOString(), data } as Prisma.InputJsonValue,
+          createdAt: at,
+          nextAttemptAt: at,
+        })),
+        skipDuplicates: true,
+      });
     },
   };
 }

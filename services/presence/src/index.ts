@@ -21,7 +21,7 @@ import { RedisPresenceStore } from './store/redis-store.ts';
 import { startSweeper } from './sweeper/sweeper.ts';
 import { createSweptSocketsNotifier } from './sweeper/swept-sockets.ts';
 import { presenceTiming } from './sweeper/timing.ts';
-import { createTransitionWebhooks } from './webhooks/transition-webhooks.ts';
+import { startTransitionRelay } from './webhooks/transition-relay.ts';
 
 /**
  * The presence service: who is online on which devices (Redis, or memory when embedded), live
@@ -39,19 +39,21 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const roomsOf = createRoomsOfUser(bus, log);
   const sharingRoom = createSharingRoom(bus, log);
   const outbox = createWebhookOutbox(config);
-  const transitionWebhooks = createTransitionWebhooks(outbox, db, log.child({ component: 'webhooks' }));
-  const fanOut = createPresencePublisher({
+  // user.online/user.offline: journaled by the store's scripts, moved into the outbox here.
+  const relay = startTransitionRelay({
+    journal: store.transitions,
+    outbox,
+    db,
+    log: log.child({ component: 'webhooks' }),
+    intervalMs: config.PRESENCE_WEBHOOK_RELAY_MS,
+  });
+  const publish: PublishPresence = createPresencePublisher({
     store,
     broadcaster,
     roomsOfUsers: createRoomsOfUsers(bus, log),
     sharingRoom,
     log,
   });
-  // The webhook row first: it is the part a crash right after the store script would lose.
-  const publish: PublishPresence = async (changes) => {
-    await transitionWebhooks(changes);
-    await fanOut(changes);
-  };
   const history = createHistoryWriter(db, log);
   const raiseAlert = createAlertRaiser(bus, log);
   const evaluateGeofences = createGeofenceEvaluator({ db, broadcaster, log, raiseAlert, outbox });
@@ -75,6 +77,8 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
     router,
     async close() {
       await stopSweeper();
+      // After the last mutations: what they journaled goes to the outbox now, not at the next start.
+      await relay.stop();
       await stopRetention();
       await history.close();
     },

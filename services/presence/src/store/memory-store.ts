@@ -14,6 +14,7 @@ import {
   toPresence,
   type UserFields,
 } from './presence-store.ts';
+import { crossingOf, MemoryTransitionJournal } from './transition-journal.ts';
 
 interface SocketEntry {
   userId: string;
@@ -37,6 +38,7 @@ export class MemoryPresenceStore implements PresenceStore {
   private readonly subscriptions = new Map<string, Set<string>>();
   /** Closed socket id -> tombstone expiry, in insertion order (roughly expiry order) for pruning. */
   private readonly closed = new Map<string, number>();
+  readonly transitions = new MemoryTransitionJournal();
 
   async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<PresenceChange[]> {
     const tx = this.transaction();
@@ -228,7 +230,10 @@ export class MemoryPresenceStore implements PresenceStore {
     for (const [userId, before] of tx) {
       const after = this.current(userId);
       if (after.status !== before.status || after.customStatus !== before.customStatus) {
-        changed.push({ ...after, previousStatus: before.status });
+        const change = { ...after, previousStatus: before.status };
+        changed.push(change);
+        const crossing = crossingOf(change, Date.now());
+        if (crossing) this.transitions.record(crossing);
       }
     }
     return changed;

@@ -39,6 +39,36 @@ export interface PresenceChange extends Presence {
 }
 
 /**
+ * An offline<->connected crossing as the mutation that decided it recorded it: the
+ * `user.online`/`user.offline` webhook it owes, kept by the store until relayed to the outbox.
+ */
+export interface RecordedTransition {
+  /** The webhook-id: unique, the same however often the entry is relayed. */
+  id: string;
+  type: 'user.online' | 'user.offline';
+  /** When the mutation decided it (ms epoch). */
+  at: number;
+  userId: string;
+  status: PresenceStatus;
+  lastSeen: number;
+}
+
+/** One journal entry: `ref` removes it; `transition` is undefined for an entry that does not parse. */
+export interface JournalEntry {
+  ref: string;
+  transition: RecordedTransition | undefined;
+}
+
+/** The transitions a store recorded with its mutations, oldest first, until removed. */
+export interface TransitionJournal {
+  read(limit: number): Promise<JournalEntry[]>;
+  /** Removes these entries (relayed, or unparsable); one already removed is no error. */
+  remove(refs: string[]): Promise<void>;
+  /** Removes up to `limit` of the oldest without reading them (webhooks off); answers how many. */
+  drop(limit: number): Promise<number>;
+}
+
+/**
  * Presence state shared by every presence process. Each mutation is atomic and returns the
  * presences that visibly changed (status or custom status), so each change is published once
  * however many devices, gateways or presence processes are involved.
@@ -67,6 +97,8 @@ export interface PresenceStore {
   subscribe(subscriberId: string, userIds: string[]): Promise<void>;
   unsubscribe(subscriberId: string, userIds: string[]): Promise<void>;
   subscribersOf(userId: string): Promise<string[]>;
+  /** Every online/offline crossing the mutations decided, recorded atomically with them. */
+  readonly transitions: TransitionJournal;
 }
 
 /** A mutation that can remove sockets no `session:close` announced. */

@@ -10,6 +10,8 @@
 //   K act            zset  userId -> last activity, for connected users not yet auto-away
 //   K sub:<userId>   set   subscribers of the user;  K subof:<userId> set  users they watch
 //   K x:<socketId>   string tombstone of a closed socket (PX ttl): opens and heartbeats skip it
+//   K wh             list   JSON of each offline<->connected crossing, not yet in the webhook outbox
+//   K whseq          counter of the crossings journaled (part of their webhook ids)
 // Keys are computed inside the scripts (one presence state spans users and gateways), so the
 // store needs a single Redis node or shard; see the service README.
 
@@ -33,6 +35,25 @@ local function touch(uid)
   if before[uid] == nil then before[uid] = eff(uid); order[#order + 1] = uid end
 end
 
+-- An offline<->connected crossing is journaled by the script that decided it, atomically with
+-- the change: the user.online/user.offline webhook outlives a crash of the presence process that
+-- ran it (webhooks/transition-relay.ts moves the journal into the outbox). The id — time, then a
+-- counter — is the webhook-id, the same however often the entry is relayed. Bounded: past
+-- WH_CAP entries not relayed (Postgres down a long time) the oldest go.
+local WH_CAP = 100000
+local function journal(a, previous)
+  local t = redis.call('TIME')
+  local sec, usec = tonumber(t[1]), tonumber(t[2])
+  local seq = redis.call('INCR', K..'whseq') % 4294967296
+  redis.call('RPUSH', K..'wh', cjson.encode({
+    id = string.format('msg_p%08x%05x%08x', sec, usec, seq),
+    type = previous == 'offline' and 'user.online' or 'user.offline',
+    at = sec * 1000 + math.floor(usec / 1000),
+    userId = a[1], status = a[2], lastSeen = tonumber(a[4]),
+  }))
+  if redis.call('LLEN', K..'wh') > WH_CAP then redis.call('LPOP', K..'wh') end
+end
+
 -- Changes as flat [userId, status, custom, lastSeen, previousStatus, …]: the previous status
 -- tells a real offline<->online transition (webhooks) from an away/busy change.
 local function finish()
@@ -42,6 +63,7 @@ local function finish()
     if b[2] ~= a[2] or b[3] ~= a[3] then
       out[#out + 1] = a[1]; out[#out + 1] = a[2]; out[#out + 1] = a[3]; out[#out + 1] = a[4]
       out[#out + 1] = b[2]
+      if (b[2] == 'offline') ~= (a[2] == 'offline') then journal(a, b[2]) end
     end
   end
   return out

@@ -13,6 +13,7 @@ import {
   toPresence,
 } from './presence-store.ts';
 import * as lua from './redis-lua.ts';
+import { RedisTransitionJournal } from './transition-journal.ts';
 
 /**
  * The store's scripts by SHA (runtime's `redisScript`: no NOSCRIPT after a restart, order kept);
@@ -75,12 +76,14 @@ function sweepResult([count = '0', ...rest]: string[]): SweepResult {
 /** Presence in Redis, shared by every presence process of a cluster. */
 export class RedisPresenceStore implements PresenceStore {
   private readonly key: string;
+  readonly transitions: RedisTransitionJournal;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.key = `${prefix}presence:`;
+    this.transitions = new RedisTransitionJournal(redis, `${this.key}wh`);
   }
 
   async open({ userId, socketId, gatewayId, gatewayExpiresAt, now }: OpenInput): Promise<PresenceChange[]> {

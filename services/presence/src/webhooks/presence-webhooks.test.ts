@@ -1,9 +1,10 @@
 // Presence's webhooks against the real service (MemoryBus, Postgres, both stores): one outbox row
-// per real transition, none for the rest.
+// per real transition, none for the rest, relayed from the store's journal (at least once).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Presence, SessionPayload } from '@switchboard/protocol';
 import { createTestDatabase, type TestDatabase, waitFor } from '@switchboard/testkit';
+import { RedisPresenceStore } from '../store/redis-store.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 
 let database: TestDatabase;
@@ -23,13 +24,28 @@ interface Row {
 
 /** Outbox rows about one user (or fence), oldest first. */
 async function rowsOf(h: Harness, key: string, value: string): Promise<Row[]> {
-  const rows = await h.db.webhookEvent.findMany({ orderBy: { createdAt: 'asc' } });
+  const rows = await h.db.webhookEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   return rows
     .map((r) => r.payload as unknown as Row)
     .filter((p) => p.data[key] === value)
     .map(({ type, data }) => ({ type, data }));
 }
 const typesOf = async (h: Harness, userId: string) => (await rowsOf(h, 'userId', userId)).map((r) => r.type);
+
+let sentinels = 0;
+/**
+ * Until the relay has moved everything journaled so far: a sentinel user comes online after it,
+ * and the journal is relayed in order, so once the sentinel's row exists so do the earlier ones
+ * (and a row that should not exist would have been written by now).
+ */
+async function relayed(h: Harness): Promise<void> {
+  const sentinel = `sentinel-${sentinels++}`;
+  await h.open(sentinel, `${sentinel}-1`);
+  await waitFor(async () => (await typesOf(h, sentinel)).length === 1, {
+    what: 'the journal relayed',
+    timeoutMs: 10_000,
+  });
+}
 
 for (const store of ['memory', 'redis'] as const) {
   describe(`presence webhooks (${store} store)`, () => {
@@ -40,7 +56,12 @@ for (const store of ['memory', 'redis'] as const) {
         label: `webhooks-${store}`,
         store,
         database,
-        env: { ...WEBHOOKS, PRESENCE_OFFLINE_AFTER_MS: '600', LOCATION_RATE_BURST: '1000' },
+        env: {
+          ...WEBHOOKS,
+          PRESENCE_OFFLINE_AFTER_MS: '600',
+          LOCATION_RATE_BURST: '1000',
+          PRESENCE_WEBHOOK_RELAY_MS: '20',
+        },
         callSignaling: {
           'session:close': async (payload) => {
             swept.push(payload);
@@ -56,6 +77,7 @@ for (const store of ['memory', 'redis'] as const) {
     test('first device: one user.online; second device, away/busy, one of two leaving: none', async () => {
       const user = `${store}-ann`;
       await h.open(user, `${user}-1`, 'gw1');
+      await relayed(h);
       assert.deepEqual(await typesOf(h, user), ['user.online']);
       const [online] = await rowsOf(h, 'userId', user);
       assert.equal(online?.data.status, 'online');
@@ -66,6 +88,7 @@ for (const store of ['memory', 'redis'] as const) {
       await h.request('presence:setStatus', { status: 'away', customStatus: 'Lunch' }, user);
       await h.request('presence:setStatus', { status: 'online' }, user);
       await h.close(user, `${user}-1`, 'gw1');
+      await relayed(h);
       assert.deepEqual(await typesOf(h, user), ['user.online'], 'no row without an offline<->online transition');
       assert.ok(
         h.events<Presence>('presence:changed').every((e) => !('previousStatus' in e.data)),
@@ -74,8 +97,56 @@ for (const store of ['memory', 'redis'] as const) {
 
       await h.close(user, `${user}-2`, 'gw2');
       await h.close(user, `${user}-2`, 'gw2'); // a repeated close is no transition
+      await relayed(h);
       assert.deepEqual(await typesOf(h, user), ['user.online', 'user.offline']);
     });
+
+    if (store === 'redis') {
+      test('a crossing journaled by a process that died before relaying it is relayed by another', async () => {
+        // What a presence process SIGKILLed right after its script leaves: the journal entry, no row.
+        const user = 'orphan-fay';
+        const dying = new RedisPresenceStore(h.redis!, h.prefix);
+        const [change] = await dying.open({
+          userId: user,
+          socketId: `${user}-1`,
+          gatewayId: 'gw-x',
+          gatewayExpiresAt: Date.now() + 60_000,
+          now: Date.now(),
+        });
+        assert.equal(change?.status, 'online');
+        await relayed(h);
+        const rows = await rowsOf(h, 'userId', user);
+        assert.deepEqual(
+          rows.map((r) => [r.type, r.data.status]),
+          [['user.online', 'online']],
+        );
+      });
+
+      test('an entry relayed twice (a relay killed between the insert and the removal) is one row', async () => {
+        const entry = JSON.stringify({
+          id: 'msg_ptwice',
+          type: 'user.offline',
+          at: Date.now(),
+          userId: 'twice-gus',
+          status: 'offline',
+          lastSeen: Date.now(),
+        });
+        // Left at the head twice: the second relay inserts it again after the first did.
+        await h.redis!.rpush(`${h.prefix}presence:wh`, entry, entry);
+        await relayed(h);
+        assert.equal(await h.db.webhookEvent.count({ where: { id: 'msg_ptwice' } }), 1);
+        assert.equal(await h.redis!.lpos(`${h.prefix}presence:wh`, entry), null, 'both copies removed');
+      });
+
+      test('an unreadable journal entry is dropped and logged, the ones after it relayed', async () => {
+        await h.redis!.rpush(`${h.prefix}presence:wh`, '{"not":"a transition"}', 'not json');
+        const user = 'after-junk-hal';
+        await h.open(user, `${user}-1`);
+        await relayed(h);
+        assert.deepEqual(await typesOf(h, user), ['user.online']);
+        assert.equal(await h.redis!.llen(`${h.prefix}presence:wh`), 0);
+      });
+    }
 
     test('a busy user connecting is a user.online; leaving busy a user.offline', async () => {
       const user = `${store}-bea`;
@@ -83,6 +154,7 @@ for (const store of ['memory', 'redis'] as const) {
       await h.request('presence:setStatus', { status: 'busy' }, user);
       await h.close(user, `${user}-1`);
       await h.open(user, `${user}-2`);
+      await relayed(h);
       const rows = await rowsOf(h, 'userId', user);
       assert.deepEqual(
         rows.map((r) => [r.type, r.data.status]),
@@ -116,6 +188,7 @@ for (const store of ['memory', 'redis'] as const) {
       } finally {
         clearInterval(beat);
       }
+      await relayed(h);
       assert.deepEqual(await typesOf(h, user), ['user.online', 'user.offline']);
       assert.deepEqual(await typesOf(h, other), ['user.online'], 'still online on the live gateway');
       assert.deepEqual(
@@ -143,6 +216,7 @@ for (const store of ['memory', 'redis'] as const) {
         swept.filter((s) => s.socketId === `${user}-old`),
         [{ socketId: `${user}-old`, gatewayId }],
       );
+      await relayed(h);
       assert.deepEqual(await typesOf(h, user), ['user.online', 'user.offline']);
     });
   });
