@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { handleStandIns, MemoryBus } from '@switchboard/bus';
 import type { ActivitiesPayload } from '@switchboard/protocol';
 import { createLogger } from '@switchboard/runtime';
-import { waitFor } from '@switchboard/testkit';
+import { capturingLogger, waitFor } from '@switchboard/testkit';
 import { ACTIVITY_THROTTLE_MS, ActivityReporter, createActivityThrottle } from './activity.ts';
 
 const log = createLogger({ service: 'test', level: 'silent' });
@@ -86,22 +85,14 @@ describe('activity reporter', () => {
 
   test('a send that fails is logged, not thrown', async () => {
     const failing = new MemoryBus();
-    const warnings: string[] = [];
-    const warnLog = createLogger({
-      service: 'test',
-      level: 'warn',
-      format: 'json',
-      destination: new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          warnings.push((JSON.parse(chunk.toString()) as { msg: string }).msg);
-          done();
-        },
-      }),
-    });
+    const { log: warnLog, lines } = capturingLogger('warn');
     await failing.close(); // a closed bus refuses every send (UNAVAILABLE)
     reporter = new ActivityReporter({ bus: failing, log: warnLog, gatewayId: 'gw-1', windowMs: 10 });
     reporter.report('u1');
     await reporter.flush();
-    assert.deepEqual(warnings, ['activity not sent']);
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      ['activity not sent'],
+    );
   });
 });

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import type { Db } from '@switchboard/db';
-import { createLogger } from '@switchboard/runtime';
-import { waitFor } from '@switchboard/testkit';
+import { capturingLogger, waitFor } from '@switchboard/testkit';
 import type { IdentifiedEvent, WebhookOutbox } from '@switchboard/webhooks';
 import { MemoryTransitionJournal } from '../store/transition-journal.ts';
 import { RELAY_BATCH, startTransitionRelay } from './transition-relay.ts';
@@ -32,18 +30,7 @@ const crossing = (userId: string, at = Date.now()) => ({
   status: 'online' as const,
   lastSeen: at,
 });
-const lines: { level: number; msg: string }[] = [];
-const log = createLogger({
-  service: 'test',
-  level: 'info',
-  format: 'json',
-  destination: new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
-      done();
-    },
-  }),
-});
+const { log, lines } = capturingLogger();
 
 describe('the transition relay', () => {
   test('moves the journal into the outbox in order, with its ids and times, and empties it', async () => {
