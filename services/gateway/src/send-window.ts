@@ -33,7 +33,7 @@ export class SendWindow {
     this.currentMs = this.baseMs;
   }
 
-  /** The length of the next window (for tests and the gateway's debug log). */
+  /** The length of the next window. */
   get windowMs(): number {
     return this.currentMs;
   }

@@ -17,7 +17,7 @@ export interface SessionBatcherOptions {
   timeoutMs: number;
   /** How long the first socket of a window waits for others when sockets come one at a time. */
   windowMs?: number;
-  /** How long a window may grow to under a connect storm (SESSION_WINDOW_MAX_MS; default SESSION_WINDOW_MAX_MS). */
+  /** How long a window may grow to under a connect storm (SESSION_WINDOW_MAX_MS; default 40 ms, never below `windowMs`). */
   maxWindowMs?: number;
   /** A window this full is sent at once (at most SESSION_BATCH_MAX). */
   maxBatch?: number;
