@@ -13,6 +13,7 @@ import { createHistoryWriter } from './location/history-writer.ts';
 import { createLocationService } from './location/location-service.ts';
 import { startRetention } from './location/retention.ts';
 import { createMemoryUploadLimiter, createRedisUploadLimiter } from './location/upload-limiter.ts';
+import { presenceMetrics } from './metrics.ts';
 import { geofenceRoutes } from './routes/geofence-routes.ts';
 import { locationRoutes } from './routes/location-routes.ts';
 import { MemoryPresenceStore } from './store/memory-store.ts';
@@ -28,7 +29,7 @@ import { startTransitionRelay } from './webhooks/transition-relay.ts';
  * location with history and geofences. Wires its parts; each lives in its own folder.
  */
 export async function start(deps: ServiceDeps): Promise<RunningService> {
-  const { config, log, bus, db, broadcaster, verifier, redis } = deps;
+  const { config, log, bus, db, broadcaster, verifier, redis, metrics } = deps;
   const store: PresenceStore = redis ? new RedisPresenceStore(redis, config.REDIS_PREFIX) : new MemoryPresenceStore();
   const bucket = { intervalMs: config.LOCATION_RATE_INTERVAL_MS, burst: config.LOCATION_RATE_BURST };
   const limiter = redis
@@ -40,12 +41,14 @@ export async function start(deps: ServiceDeps): Promise<RunningService> {
   const sharingRoom = createSharingRoom(bus, log);
   const outbox = createWebhookOutbox(config);
   // user.online/user.offline: journaled by the store's scripts, moved into the outbox here.
+  const counters = presenceMetrics(metrics, store.transitions);
   const relay = startTransitionRelay({
     journal: store.transitions,
     outbox,
     db,
     log: log.child({ component: 'webhooks' }),
     intervalMs: config.PRESENCE_WEBHOOK_RELAY_MS,
+    onRelayed: (events) => counters.relayed.inc(events),
   });
   const publish: PublishPresence = createPresencePublisher({
     store,

@@ -66,6 +66,8 @@ export interface TransitionJournal {
   remove(refs: string[]): Promise<void>;
   /** Removes up to `limit` of the oldest without reading them (webhooks off); answers how many. */
   drop(limit: number): Promise<number>;
+  /** Entries waiting (the whole cluster's, for the Redis store). */
+  length(): Promise<number>;
 }
 
 /**

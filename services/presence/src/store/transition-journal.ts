@@ -63,6 +63,10 @@ export class RedisTransitionJournal implements TransitionJournal {
     const dropped = await this.redis.lpop(this.key, limit);
     return dropped?.length ?? 0;
   }
+
+  length(): Promise<number> {
+    return this.redis.llen(this.key);
+  }
 }
 
 /** The memory store's journal (embedded mode: one process, which also holds the presence state). */
@@ -90,5 +94,9 @@ export class MemoryTransitionJournal implements TransitionJournal {
   async drop(limit: number): Promise<number> {
     const dropped = this.entries.splice(0, limit);
     return dropped.length;
+  }
+
+  async length(): Promise<number> {
+    return this.entries.length;
   }
 }

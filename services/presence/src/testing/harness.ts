@@ -109,6 +109,7 @@ export async function startHarness({ label, store, env = {}, database, notificat
 
   return {
     config,
+    metrics,
     bus,
     redis,
     prefix,

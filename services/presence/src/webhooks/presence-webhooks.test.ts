@@ -138,6 +138,14 @@ for (const store of ['memory', 'redis'] as const) {
         assert.equal(await h.redis!.lpos(`${h.prefix}presence:wh`, entry), null, 'both copies removed');
       });
 
+      test('metrics: the journal waiting (0 once relayed) and the events this process relayed', async () => {
+        await relayed(h);
+        const text = await h.metrics.registry.metrics();
+        assert.match(text, /^switchboard_presence_webhook_journal\{[^}]*\} 0$/m);
+        const relayedTotal = Number(/^switchboard_presence_webhooks_relayed_total\{[^}]*\} (\d+)$/m.exec(text)?.[1]);
+        assert.ok(relayedTotal > 0, `relayed total ${relayedTotal}`);
+      });
+
       test('an unreadable journal entry is dropped and logged, the ones after it relayed', async () => {
         await h.redis!.rpush(`${h.prefix}presence:wh`, '{"not":"a transition"}', 'not json');
         const user = 'after-junk-hal';

@@ -37,10 +37,22 @@ describe('the transition relay', () => {
     const journal = new MemoryTransitionJournal();
     for (let i = 0; i < RELAY_BATCH + 3; i++) journal.record(crossing(`u${i}`, 1_000 + i));
     const outbox = recordingOutbox();
-    const relay = startTransitionRelay({ journal, outbox, db, log, intervalMs: 60_000 });
+    let counted = 0;
+    const relay = startTransitionRelay({
+      journal,
+      outbox,
+      db,
+      log,
+      intervalMs: 60_000,
+      onRelayed: (n) => {
+        counted += n;
+      },
+    });
     await relay.drain();
     await relay.stop();
     assert.equal(outbox.recorded.length, RELAY_BATCH + 3);
+    assert.equal(counted, RELAY_BATCH + 3, 'every relayed event counted');
+    assert.equal(await journal.length(), 0);
     assert.deepEqual(
       outbox.recorded.slice(0, 2).map((e) => [e.type, e.data.userId, e.at.getTime()]),
       [

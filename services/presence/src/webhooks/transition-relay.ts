@@ -13,6 +13,8 @@ export interface TransitionRelayDeps {
   log: Logger;
   /** How often the journal is drained (PRESENCE_WEBHOOK_RELAY_MS); also once at start. */
   intervalMs: number;
+  /** Told how many events each step put in the outbox. */
+  onRelayed?: (events: number) => void;
 }
 
 export interface TransitionRelay {
@@ -32,7 +34,14 @@ export interface TransitionRelay {
  * Postgres down leaves it there too (logged), until Postgres is back. With webhooks off the
  * journal is emptied without reading it.
  */
-export function startTransitionRelay({ journal, outbox, db, log, intervalMs }: TransitionRelayDeps): TransitionRelay {
+export function startTransitionRelay({
+  journal,
+  outbox,
+  db,
+  log,
+  intervalMs,
+  onRelayed,
+}: TransitionRelayDeps): TransitionRelay {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let warned = false;
@@ -57,6 +66,7 @@ export function startTransitionRelay({ journal, outbox, db, log, intervalMs }: T
     if (unparsable > 0) log.error({ entries: unparsable }, 'presence webhook journal entries unreadable: dropped');
     await outbox.record(db, events);
     await journal.remove(entries.map((e) => e.ref));
+    if (events.length > 0) onRelayed?.(events.length);
     return entries.length === RELAY_BATCH;
   }
 
