@@ -26,7 +26,9 @@ async function closedPort(): Promise<number> {
 }
 
 test('with Redis reachable, the limit still refuses past its budget', async () => {
-  const limiter = failOpen(createRedisRateLimiter(redis, prefix), testLogger('fail-open'));
+  // A generous timeout: this test is about Redis answering, and a loaded machine (CI) can take
+  // longer than the default 250 ms, which would let the third hit through by failing open.
+  const limiter = failOpen(createRedisRateLimiter(redis, prefix), testLogger('fail-open'), 10_000);
   const results = [];
   for (let i = 0; i < 3; i++) results.push(await limiter.hit('u1:write', 2));
   assert.deepEqual(results, [true, true, false]);
