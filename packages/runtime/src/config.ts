@@ -45,7 +45,7 @@ export const ENV_DOCS: Record<string, string> = {
   PRESENCE_AWAY_AFTER_MS: 'Idle time before a user is set `away` automatically (default 300000).',
   PRESENCE_OFFLINE_AFTER_MS: "Bound for a crashed gateway's users to go offline (default 30000).",
   PRESENCE_WEBHOOK_RELAY_MS:
-    'How often each presence process moves the `user.online`/`user.offline` crossings its store scripts journaled in Redis into the webhook outbox (default 500; also once at start, so a restarted process relays what a killed one left).',
+    'How often each presence process moves the `user.online`/`user.offline` crossings its store journaled (in Redis; in memory in embedded mode) into the webhook outbox (default 500; also once at start, so a restarted process relays what a killed one left).',
   LOCATION_RETENTION_DAYS: 'Days of location history kept (default 7).',
   LOCATION_RATE_INTERVAL_MS: 'Location uploads per user: one token every this many ms (default 500).',
   LOCATION_RATE_BURST: 'Location uploads per user allowed in a burst (default 5).',
