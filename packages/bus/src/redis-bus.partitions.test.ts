@@ -4,47 +4,25 @@ import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RequestContext } from '@switchboard/protocol';
-import { flushPrefix, TSX_ARGS, testLogger, testPrefix, testRedis, waitFor } from '@switchboard/testkit';
-import type { Redis } from 'ioredis';
-import { ANY_COMMANDS, type AnyCommands, numberField, testContext } from './bus.contract.ts';
+import { TSX_ARGS, testPrefix, waitFor } from '@switchboard/testkit';
+import { type AnyCommands, numberField, testContext } from './bus.contract.ts';
 import { partitionKeyOf, partitionOf } from './partitions.ts';
-import { RedisBus, type RedisBusOptions } from './redis-bus.ts';
+import type { RedisBusOptions } from './redis-bus.ts';
 import { busKeys } from './redis-keys.ts';
+import { testBuses } from './testing/test-buses.ts';
 
 const prefix = testPrefix('redis-bus-partitions');
 const keys = busKeys(prefix);
 const PARTITIONS = 8;
-const admin = testRedis();
-const connections: Redis[] = [admin];
-const buses: RedisBus<AnyCommands>[] = [];
 const children: ChildProcess[] = [];
-
-function makeBus(consumer: string, overrides: Partial<RedisBusOptions<AnyCommands>> = {}): RedisBus<AnyCommands> {
-  const redis = testRedis();
-  const subscriber = testRedis();
-  connections.push(redis, subscriber);
-  const bus = new RedisBus({
-    commands: ANY_COMMANDS,
-    redis,
-    subscriber,
-    prefix,
-    consumer,
-    log: testLogger('redis-bus-partitions'),
-    timeoutMs: 20_000,
-    claimIdleMs: 300,
-    leaseMs: 600,
-    partitions: PARTITIONS,
-    ...overrides,
-  });
-  buses.push(bus);
-  return bus;
-}
+const buses = testBuses(prefix, { timeoutMs: 20_000, claimIdleMs: 300, leaseMs: 600, partitions: PARTITIONS });
+const { admin } = buses;
+const makeBus = (consumer: string, overrides: Partial<RedisBusOptions<AnyCommands>> = {}) =>
+  buses.make({ consumer, ...overrides });
 
 after(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.all(buses.map((b) => b.close()));
-  await flushPrefix(admin, prefix);
-  await Promise.all(connections.map((c) => c.quit().catch(() => undefined)));
+  await buses.closeAll();
 });
 
 /** Partition → owning consumer, as the leases in Redis say. */

@@ -8,50 +8,30 @@ import {
   recordCommands,
   TEST_REDIS_URL,
   TSX_ARGS,
-  testLogger,
   testPrefix,
   testRedis,
   waitFor,
 } from '@switchboard/testkit';
 import { Redis } from 'ioredis';
-import { ANY_COMMANDS, type AnyCommands, busContract, testContext } from './bus.contract.ts';
-import { RedisBus, type RedisBusOptions } from './redis-bus.ts';
+import { busContract, testContext } from './bus.contract.ts';
 import { busKeys } from './redis-keys.ts';
 import { ensureGroup, pruneIdleConsumers, readGroup } from './stream-commands.ts';
+import { testBuses } from './testing/test-buses.ts';
 
 const prefix = testPrefix('redis-bus');
 const keys = busKeys(prefix);
-const admin = testRedis();
-const connections: Redis[] = [admin];
-const buses: RedisBus<AnyCommands>[] = [];
 const children: ChildProcess[] = [];
-let serial = 0;
-
-function makeBus(overrides: Partial<RedisBusOptions<AnyCommands>> = {}): RedisBus<AnyCommands> {
-  const redis = testRedis();
-  const subscriber = testRedis();
-  connections.push(redis, subscriber);
-  const bus = new RedisBus({
-    commands: ANY_COMMANDS,
-    redis,
-    subscriber,
-    prefix,
-    consumer: `consumer-${++serial}`,
-    log: testLogger('redis-bus'),
-    timeoutMs: 10_000, // generous: the contract runs 200 requests at once on a shared machine
-    claimIdleMs: 300,
-    leaseMs: 600,
-    ...overrides,
-  });
-  buses.push(bus);
-  return bus;
-}
+const buses = testBuses(prefix, {
+  timeoutMs: 10_000, // generous: the contract runs 200 requests at once on a shared machine
+  claimIdleMs: 300,
+  leaseMs: 600,
+});
+const { admin } = buses;
+const makeBus = buses.make;
 
 after(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.all(buses.map((b) => b.close()));
-  await flushPrefix(admin, prefix);
-  await Promise.all(connections.map((c) => c.quit().catch(() => undefined)));
+  await buses.closeAll();
 });
 
 busContract('RedisBus', () => makeBus());
@@ -99,7 +79,7 @@ describe('RedisBus delivery', () => {
     await bus.handle(service, { 'count:it': async () => ({ run: ++runs }) });
 
     const listener = testRedis();
-    connections.push(listener);
+    buses.track(listener);
     const channel = keys.replyChannel('test-listener');
     const replies: unknown[] = [];
     listener.on('message', (_channel: string, message: string) => replies.push(JSON.parse(message)));
@@ -181,9 +161,7 @@ describe('RedisBus delivery', () => {
     const service = 'dropped';
     const tag = `sbtest-drop-${process.pid}`;
     const named = (role: string) => {
-      const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null, connectionName: `${tag}-${role}` });
-      connections.push(redis);
-      return redis;
+      return buses.track(new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null, connectionName: `${tag}-${role}` }));
     };
     // Reclaim is pushed out of reach, so only a recovered read loop can deliver the later commands.
     const bus = makeBus({ redis: named('main'), subscriber: named('sub'), consumer: tag, claimIdleMs: 60_000 });
@@ -282,8 +260,7 @@ describe('RedisBus count guard', () => {
 
   test('a guarded request is two script calls: one counts and adds it, one takes its done key', async () => {
     const service = 'guarded-sha';
-    const connection = testRedis();
-    connections.push(connection);
+    const connection = buses.track(testRedis());
     const bus = makeBus({ redis: connection });
     await bus.handle(service, { 'ping:it': async () => 'pong' });
     const guard = { key: `${prefix}guard:sha`, limit: 100, windowMs: 10_000 };

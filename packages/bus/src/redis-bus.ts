@@ -51,6 +51,8 @@ export interface RedisBusOptions<R extends CommandRegistry = BusCommands> {
   partitions?: number;
   /** A partition's owner that has not renewed its lease for this long is presumed dead (BUS_LEASE_MS). */
   leaseMs?: number;
+  /** Deliveries of a command that never finished before it is dead-lettered (default 5). */
+  maxDeliveries?: number;
 }
 
 const CLOSED: BusReply = { ok: false, code: 'UNAVAILABLE', error: BUS_CLOSED };
@@ -156,6 +158,7 @@ export class RedisBus<R extends CommandRegistry = BusCommands> implements Bus<R>
       blockMs: 1000,
       partitions: this.partitions,
       leaseMs: this.o.leaseMs ?? 5000,
+      maxDeliveries: this.o.maxDeliveries ?? 5,
     });
     this.consumers.set(service, consumer);
     try {

@@ -13,6 +13,8 @@ export interface BusKeys {
   lease(service: string, partition: number): string;
   /** Consumers of a service alive recently (sorted set scored by last heartbeat): sizes each one's share. */
   members(service: string): string;
+  /** Commands given up on after `maxDeliveries` (a stream an operator reads, replays or trims). */
+  deadLetters(service: string): string;
 }
 
 export function busKeys(prefix: string): BusKeys {
@@ -22,5 +24,6 @@ export function busKeys(prefix: string): BusKeys {
     done: (service, commandId) => `${prefix}bus:done:${service}:${commandId}`,
     lease: (service, partition) => `${prefix}bus:lease:${service}:${partition}`,
     members: (service) => `${prefix}bus:members:${service}`,
+    deadLetters: (service) => `${prefix}bus:dead:${service}`,
   };
 }

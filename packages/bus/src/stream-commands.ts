@@ -98,6 +98,37 @@ export async function autoClaim(
   return { next: reply[0], entries: parseEntries(reply[1]) };
 }
 
+/**
+ * How often each of these pending entries has been delivered (XPENDING's counter: the first read
+ * and every XAUTOCLAIM count; the JUSTID touches of `touchEntries` do not). One call for a batch
+ * claimed in stream order: from its first id to its last.
+ */
+export async function deliveryCounts(
+  redis: Redis,
+  stream: string,
+  group: string,
+  ids: string[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (ids.length === 0) return counts;
+  const reply = await redis.call('XPENDING', stream, group, ids[0]!, ids.at(-1)!, ids.length);
+  if (!Array.isArray(reply)) return counts;
+  for (const row of reply) {
+    if (Array.isArray(row) && typeof row[0] === 'string') counts.set(row[0], Number(row[3]));
+  }
+  return counts;
+}
+
+/** Keep a command given up on: its fields as read, why, and where it came from (capped, oldest trimmed). */
+export async function addDeadLetter(
+  redis: Redis,
+  key: string,
+  fields: Record<string, string>,
+  maxLength = 10_000,
+): Promise<void> {
+  await redis.xadd(key, 'MAXLEN', '~', maxLength, '*', ...Object.entries(fields).flat());
+}
+
 /** Reset the idle time of entries this consumer is still working on, so nobody reclaims them. */
 export async function touchEntries(
   redis: Redis,

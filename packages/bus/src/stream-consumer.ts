@@ -3,9 +3,12 @@ import type { Redis } from 'ioredis';
 import { type HandlerTable, runCommand } from './command-runner.ts';
 import { PartitionLeases } from './partition-leases.ts';
 import type { BusKeys } from './redis-keys.ts';
+import { commandAbandoned } from './refusals.ts';
 import { Backoff, StopSignal } from './stop-signal.ts';
 import {
+  addDeadLetter,
   autoClaim,
+  deliveryCounts,
   ensureGroup,
   groupDepth,
   pruneIdleConsumers,
@@ -34,6 +37,11 @@ export interface StreamConsumerOptions {
   partitions: number;
   /** A partition whose owner has not renewed its lease for this long goes to another consumer. */
   leaseMs: number;
+  /**
+   * An entry taken over from another consumer after this many deliveries that never finished (its
+   * process died with it each time: a poison command) is dead-lettered instead of run again.
+   */
+  maxDeliveries: number;
 }
 
 interface InFlight {
@@ -186,7 +194,14 @@ export class StreamConsumer {
     );
     if (!this.leases.owns(partition)) return true; // lost meanwhile: the next owner claims them
     if (entries.length > 0) this.log.info({ partition, count: entries.length }, 'bus took over pending entries');
-    for (const entry of entries) this.dispatch(partition, entry);
+    // Entries left by a consumer that died: how often each was delivered decides whether it runs again.
+    const deliveries = await deliveryCounts(
+      this.o.redis,
+      this.streams[partition]!,
+      this.group,
+      entries.map((e) => e.streamId),
+    );
+    for (const entry of entries) this.dispatch(partition, entry, deliveries.get(entry.streamId));
     if (next === '0-0') {
       this.recoverFrom.delete(partition);
       this.leases.markActive(partition);
@@ -278,12 +293,13 @@ export class StreamConsumer {
     }
   }
 
-  private dispatch(partition: number, raw: RawEntry): void {
+  /** `deliveries`: set for an entry taken over from another consumer (XPENDING's counter). */
+  private dispatch(partition: number, raw: RawEntry, deliveries?: number): void {
     const key = `${partition}:${raw.streamId}`;
     if (this.inFlight.has(key)) return;
     const flight: InFlight = { task: Promise.resolve(), partition, touchedAt: Date.now() };
     this.inFlight.set(key, flight);
-    flight.task = this.process(partition, raw, flight)
+    flight.task = this.process(partition, raw, flight, deliveries)
       .catch((error: unknown) => this.log.warn({ err: error, entryId: raw.streamId }, 'bus entry left pending'))
       .finally(() => {
         this.inFlight.delete(key);
@@ -297,7 +313,7 @@ export class StreamConsumer {
    * redelivery without running the handler again. Taking the key is one round trip on the
    * shared connection, so handlers start in the order their entries were dispatched.
    */
-  private async process(partition: number, raw: RawEntry, flight: InFlight): Promise<void> {
+  private async process(partition: number, raw: RawEntry, flight: InFlight, deliveries?: number): Promise<void> {
     const { redis, keys, service, table } = this.o;
     const stream = this.streams[partition]!;
     const decoded = decodeEntry(raw.fields);
@@ -319,6 +335,11 @@ export class StreamConsumer {
       this.o.metrics?.busHandled.inc({ command, outcome: 'duplicate' });
       return;
     }
+    if (deliveries !== undefined && deliveries > this.o.maxDeliveries) {
+      await this.deadLetter(stream, raw, entry.id, entry.command, entry.replyTo, deliveries, doneKey);
+      this.o.metrics?.busHandled.inc({ command, outcome: 'dead_letter' });
+      return;
+    }
     flight.runningKey = doneKey;
     if (entry.trace) hops?.mark(entry.trace, 'bus handler starts (done key taken)');
     const reply = await runCommand(table, entry.command, entry.payload, entry.ctx, this.log);
@@ -327,6 +348,42 @@ export class StreamConsumer {
     if (entry.trace) hops?.mark(entry.trace, 'bus reply sent (stored, published, acked)');
     await this.answer(stream, entry.replyTo, entry.id, replyJson, raw.streamId, doneKey);
     this.o.metrics?.busHandled.inc({ command, outcome: reply.ok ? 'ok' : reply.code });
+  }
+
+  /**
+   * A command taken over more than `maxDeliveries` times, none of which finished: every process
+   * that ran it died (a poison command), so running it again would only take this one down too.
+   * It goes to the service's dead-letter stream as it was read, then is answered like a failure —
+   * the error stored in its done key, so a later redelivery is answered without running — and
+   * acked, and the partition goes on with the entries after it.
+   */
+  private async deadLetter(
+    stream: string,
+    raw: RawEntry,
+    id: string,
+    command: string,
+    replyTo: string | undefined,
+    deliveries: number,
+    doneKey: string,
+  ): Promise<void> {
+    const { redis, keys, service } = this.o;
+    const fields = raw.fields ?? [];
+    const original: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) original[fields[i]!] = fields[i + 1]!;
+    await addDeadLetter(redis, keys.deadLetters(service), {
+      ...original,
+      deadStream: stream,
+      deadEntryId: raw.streamId,
+      deadDeliveries: String(deliveries),
+      deadAt: new Date().toISOString(),
+      deadConsumer: this.o.consumer,
+    });
+    this.log.error(
+      { entryId: raw.streamId, commandId: id, command, deliveries, deadLetters: keys.deadLetters(service) },
+      'bus command dead-lettered: every delivery ended with its process gone',
+    );
+    const reply = serializeReply({ ok: false, code: 'INTERNAL', error: commandAbandoned(deliveries - 1) });
+    await this.answer(stream, replyTo, id, reply, raw.streamId, doneKey);
   }
 
   /**
