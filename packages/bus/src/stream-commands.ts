@@ -99,19 +99,20 @@ export async function autoClaim(
 }
 
 /**
- * How often each of these pending entries has been delivered (XPENDING's counter: the first read
- * and every XAUTOCLAIM count; the JUSTID touches of `touchEntries` do not). One call for a batch
- * claimed in stream order: from its first id to its last.
+ * How often each of these pending entries of `consumer` has been delivered (XPENDING's counter:
+ * the first read and every XAUTOCLAIM count; the JUSTID touches of `touchEntries` do not). One
+ * call for a batch claimed in stream order: from its first id to its last.
  */
 export async function deliveryCounts(
   redis: Redis,
   stream: string,
   group: string,
+  consumer: string,
   ids: string[],
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   if (ids.length === 0) return counts;
-  const reply = await redis.call('XPENDING', stream, group, ids[0]!, ids.at(-1)!, ids.length);
+  const reply = await redis.call('XPENDING', stream, group, ids[0]!, ids.at(-1)!, ids.length, consumer);
   if (!Array.isArray(reply)) return counts;
   for (const row of reply) {
     if (Array.isArray(row) && typeof row[0] === 'string') counts.set(row[0], Number(row[3]));

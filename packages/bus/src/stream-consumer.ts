@@ -199,6 +199,7 @@ export class StreamConsumer {
       this.o.redis,
       this.streams[partition]!,
       this.group,
+      this.o.consumer,
       entries.map((e) => e.streamId),
     );
     for (const entry of entries) this.dispatch(partition, entry, deliveries.get(entry.streamId));
